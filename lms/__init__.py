@@ -1,0 +1,119 @@
+"""The Metodist core: create_app builds the application from config, extensions and plugins."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from lms.config import CONFIGS, development_secret_key, normalise_database_url
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application.
+
+    :param test_config: a mapping that overrides every other source of settings (tests).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, test_config)
+    configure_extensions(app)
+    register_core(app)
+    from lms.plugins import load_plugins
+
+    load_plugins(app, list(app.config["PLUGINS"]))
+    configure_templates(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Class defaults, then instance/config.py, then LMS_* variables, then the test mapping."""
+    env = os.environ.get("LMS_ENV", "production")
+    if env not in CONFIGS:
+        raise RuntimeError(f"LMS_ENV must be one of {', '.join(CONFIGS)}, not {env!r}")
+    app.config.from_object(CONFIGS["testing" if test_config is not None else env])
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("LMS")
+    else:
+        app.config.from_mapping(test_config)
+
+    url = app.config.get("DATABASE_URL") or (os.environ.get("DATABASE_URL") if test_config is None else None)
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "metodist.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+
+    if not app.config.get("SECRET_KEY"):
+        if env == "production" and test_config is None:
+            raise RuntimeError("Set LMS_SECRET_KEY (or SECRET_KEY in instance/config.py) in production")
+        app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
+
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+
+
+def configure_extensions(app: Flask) -> None:
+    from lms import errors, security
+    from lms.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def register_core(app: Flask) -> None:
+    import lms.models  # noqa: F401  (core tables)
+    from lms import auth, main, orgs, reports, users
+    from lms.demo.cli import demo_cli
+    from lms.users.cli import users_cli
+    from lms.users.permissions import CORE_PERMISSIONS, register_permissions
+
+    register_permissions(app, CORE_PERMISSIONS)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(users.bp, url_prefix="/admin/users")
+    app.register_blueprint(orgs.bp, url_prefix="/admin/orgs")
+    app.register_blueprint(reports.bp, url_prefix="/reports")
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+def configure_templates(app: Flask) -> None:
+    from lms import i18n
+    from lms.main.nav import CORE_NAV
+    from lms.plugins import nav_items
+    from lms.users import choices
+    from lms.users.permissions import TEMPLATE_RULES, has_permission
+
+    from datetime import date
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["today"] = date.today
+    app.jinja_env.filters.update(
+        date=i18n.format_date, datetime=i18n.format_datetime, number=i18n.format_number,
+    )
+    app.jinja_env.globals.update(TEMPLATE_RULES)
+    app.jinja_env.globals.update(label=choices.label, choices=choices)
+    menu = nav_items(app, CORE_NAV)
+
+    @app.context_processor
+    def inject_access():
+        from flask_login import current_user
+
+        def can(name: str) -> bool:
+            return has_permission(current_user, name)
+
+        visible = [item for item in menu if item.permission is None or can(item.permission)] \
+            if current_user.is_authenticated else []
+        return {"can": can, "nav": visible, "locale": str(i18n.get_locale())}

@@ -1,0 +1,113 @@
+"""Signing in, password changes and one-time password-reset links."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash
+
+from lms import signals
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.i18n import _
+from lms.mail import send_mail
+from lms.models.mixins import utcnow
+from lms.users.models import User
+from lms.users.services import find_user_by_email, set_password
+
+# A hash computed once so an unknown e-mail costs as much time as a wrong password.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    from lms.users.services import hash_password
+
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = hash_password("not-a-real-password")
+    return _DUMMY_HASH[method]
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with this e-mail and password.
+
+    :raises ServiceError: wrong e-mail or password (one message for both, so accounts cannot be
+        discovered), or a deactivated account (said only after the password was right).
+    """
+    user = find_user_by_email(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_dummy_hash(), password)
+        raise ServiceError(_("Wrong e-mail or password."))
+    if not check_password_hash(user.password_hash, password):
+        raise ServiceError(_("Wrong e-mail or password."))
+    if not user.active:
+        raise ServiceError(_("Your account has been deactivated. Please contact the methodological service."))
+    user.last_login_at = utcnow()
+    db.session.flush()
+    signals.user_logged_in.send(current_app._get_current_object(), user=user)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one."""
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise ServiceError(_("The current password is wrong."), field="current_password")
+    set_password(user, new)
+    db.session.flush()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="lms.password-reset")
+
+
+def _fingerprint(user: User) -> str:
+    # Changes whenever the password does, which makes every earlier link unusable: one-time links.
+    stamp = user.password_changed_at.isoformat() if user.password_changed_at else "never"
+    return f"{stamp}|{(user.password_hash or '')[-12:]}"
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer().dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> Optional[User]:
+    """The user a still-valid, unused reset token belongs to, else None."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not user.active or data.get("fp") != _fingerprint(user):
+        return None
+    return user
+
+
+def send_reset_link(email: str) -> None:
+    """E-mail a one-time link to an active account; silently does nothing for unknown addresses."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    send_password_link(user)
+
+
+def send_password_link(user: User) -> str:
+    """E-mail ``user`` a link to set a new password; returns the link (the CLI prints it)."""
+    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
+    body = _("Hello, %(name)s!\n\nTo set a password for Metodist, open this link within %(hours)d hours:\n"
+             "%(link)s\n\nThe link works once. If you did not ask for it, ignore this letter.",
+             name=f"{user.first_name} {user.middle_name or ''}".strip(), hours=hours, link=link)
+    send_mail(user.email, _("Metodist: setting your password"), body)
+    return link
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a password through a reset link; the link stops working afterwards."""
+    user = user_for_reset_token(token)
+    if user is None:
+        raise ServiceError(_("This link is invalid, expired or has already been used. Request a new one."))
+    set_password(user, new)
+    db.session.flush()
+    return user

@@ -1,0 +1,98 @@
+"""Sign in and out, change a password, reset a forgotten one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import services
+from lms.auth.forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, ResetPasswordForm
+from lms.errors import ServiceError
+from lms.extensions import db, limiter
+from lms.forms import ActionForm
+from lms.i18n import _
+from lms.web import safe_back
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302,
+               error_message=lambda: _("Too many failed sign-in attempts. Please wait a minute and try again."))
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_back(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if ActionForm().validate_on_submit():
+        logout_user()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "password").errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session id carries the password stamp; renew it
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.send_reset_link(form.email.data)
+        # The same answer whether or not the address is known: accounts cannot be discovered here.
+        flash(_("If an active account uses this address, a link to set a new password has been sent to it."),
+              "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if services.user_for_reset_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.message)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password has been set. Sign in with it now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -1,0 +1,36 @@
+"""Form pieces shared by every package: the CSRF-only action form and common validators."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import ValidationError
+
+from lms.i18n import _l
+
+
+class ActionForm(FlaskForm):
+    """A form with no fields: a POST button (deactivate, send link…) still carries the CSRF token."""
+
+
+class VersionedForm(FlaskForm):
+    """An edit form that remembers which version of the object it was opened on."""
+
+    version = HiddenField()
+
+    def version_value(self) -> int:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return -1
+
+
+def no_control_characters(form, field):
+    """Refuse text with control characters (pasted from binary files, or an attack)."""
+    value = field.data or ""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationError(_l("The text contains control characters."))
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value

@@ -1,0 +1,56 @@
+"""The one place translation functions come from; locale selection and Russian-convention formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_decimal
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale, gettext, lazy_gettext, lazy_ngettext, ngettext
+from flask_login import current_user
+
+_ = gettext
+_l = lazy_gettext
+_n = ngettext
+_ln = lazy_ngettext
+
+__all__ = ["_", "_l", "_n", "_ln", "select_locale", "format_date", "format_datetime",
+           "format_number", "get_locale"]
+
+
+def select_locale() -> str:
+    """The signed-in user's choice, else the session's, else Russian."""
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            return current_user.locale
+        chosen = session.get("locale")
+        if chosen in languages:
+            return chosen
+        if request.args.get("lang") in languages:
+            return request.args["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_date(value: date | datetime | None) -> str:
+    """ДД.ММ.ГГГГ in every interface language, as Russian documents write dates."""
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """ДД.ММ.ГГГГ ЧЧ:ММ in the service's time zone."""
+    if value is None:
+        return ""
+    return _babel_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                           locale="ru")
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    """Russian number style: 1 234,5 (a non-breaking space groups thousands)."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale="ru")

@@ -1,0 +1,33 @@
+"""Outgoing e-mail: written to the log in development, sent over SMTP when configured."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message to one address with the configured backend.
+
+    :param to: recipient address.
+    :param subject: subject line, already translated.
+    :param body: plain-text body, already translated.
+    """
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    if config["MAIL_BACKEND"] == "log":
+        current_app.logger.warning("E-mail (MAIL_BACKEND=log, not sent)\n%s", message.as_string())
+        return
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

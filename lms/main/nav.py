@@ -1,0 +1,14 @@
+"""Navigation entries of the core; plugins add theirs through Plugin.nav."""
+
+from lms.i18n import _l
+from lms.plugins import NavItem
+
+CORE_NAV = (
+    NavItem(_l("Home"), "main.dashboard", None, order=0),
+    NavItem(_l("Users"), "users.index", "users.view", order=800,
+            description=_l("Accounts, roles and teachers' profiles")),
+    NavItem(_l("Schools"), "orgs.schools", "orgs.view", order=810,
+            description=_l("Municipalities, schools and methodological associations")),
+    NavItem(_l("Reports"), "reports.index", "reports.view", order=900,
+            description=_l("Effectiveness indicators of the service")),
+)

@@ -1,0 +1,60 @@
+"""Session loading, security headers and proxy trust."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms.extensions import db, login_manager
+from lms.i18n import _l
+
+#: No inline scripts or styles and nothing from other hosts: every asset is served by us.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+def session_id(user) -> str:
+    """The id Flask-Login keeps in the session: changes with the password, ending old sessions."""
+    stamp = int(user.password_changed_at.timestamp()) if user.password_changed_at else 0
+    return f"{user.id}:{stamp}"
+
+
+@login_manager.user_loader
+def load_user(value: str):
+    from lms.users.models import User
+
+    user_id, _sep, stamp = value.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or session_id(user) != value:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if response.mimetype == "text/html":
+            # Pages show personal data: never keep them in shared or browser caches.
+            headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,3 @@
+"""Users, roles, permissions and teachers' profiles."""
+
+from lms.users.views import bp  # noqa: F401

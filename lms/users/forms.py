@@ -1,0 +1,77 @@
+"""User editing and teacher import forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (DateField, EmailField, IntegerField, PasswordField, RadioField, SelectField,
+                     SelectMultipleField, StringField, widgets)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+
+from lms.forms import VersionedForm, no_control_characters, strip_filter
+from lms.i18n import _l
+from lms.users.choices import CATEGORIES, POSITIONS, ROLES
+
+NAME_VALIDATORS = [Length(max=100), no_control_characters,
+                   Regexp(r"^[^\d<>@;]*$", message=_l("A name cannot contain digits or the signs < > @ ;"))]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(VersionedForm):
+    last_name = StringField(_l("Last name"), filters=[strip_filter], validators=[DataRequired(), *NAME_VALIDATORS])
+    first_name = StringField(_l("First name"), filters=[strip_filter], validators=[DataRequired(), *NAME_VALIDATORS])
+    middle_name = StringField(_l("Patronymic"), filters=[strip_filter], validators=[Optional(), *NAME_VALIDATORS])
+    email = EmailField(_l("E-mail"), filters=[strip_filter],
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    phone = StringField(_l("Phone"), filters=[strip_filter],
+                        validators=[Optional(), Length(max=30),
+                                    Regexp(r"^[0-9+()\- ]+$", message=_l("Digits, spaces, + ( ) - only."))])
+    roles = MultiCheckboxField(_l("Roles"), choices=[(code, label) for code, label in ROLES.items()],
+                               validators=[DataRequired(message=_l("Choose at least one role."))])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
+                             description=_l("Leave empty to send the person a link to set their own password."))
+    school_id = SelectField(_l("School"), coerce=_optional_int, validate_choice=True)
+    position = SelectField(_l("Position"), choices=[("", "—")] + list(POSITIONS.items()))
+    qualification_category = SelectField(_l("Qualification category"), choices=list(CATEGORIES.items()),
+                                         default="none")
+    category_assigned_on = DateField(_l("Category assigned on"), validators=[Optional()])
+    experience_years = IntegerField(_l("Teaching experience, years"),
+                                    validators=[Optional(), NumberRange(min=0, max=70)])
+    association_id = SelectField(_l("Methodological association"), coerce=_optional_int, validate_choice=True)
+    subjects = StringField(_l("Subjects"), filters=[strip_filter],
+                           validators=[Length(max=500), no_control_characters],
+                           description=_l("Separate subjects with commas: Математика, Информатика"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File with teachers (CSV or XLSX)"), validators=[
+        FileRequired(message=_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx"], message=_l("Only CSV and XLSX files can be imported.")),
+    ])
+    mode = RadioField(_l("Existing e-mails"), default="create", choices=[
+        ("create", _l("Report them as errors (add new teachers only)")),
+        ("upsert", _l("Update those teachers' data")),
+    ])
+    dry_run = SelectField(_l("Action"), default="check", choices=[
+        ("check", _l("Only check the file")),
+        ("import", _l("Check and import")),
+    ])
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField(_l("Search"), filters=[strip_filter], validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + list(ROLES.items()), validate_choice=False)
+    school_id = SelectField(_l("School"), coerce=_optional_int, validate_choice=False)
+    status = SelectField(_l("Status"), choices=[("active", _l("Active")), ("inactive", _l("Deactivated")),
+                                                ("all", _l("All"))], default="active", validate_choice=False)

@@ -1,0 +1,50 @@
+"""Page-level queries of the user pages, each with the eager loading its page needs."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from lms.extensions import db
+from lms.orgs.models import MethodAssociation, School
+from lms.users.models import TeacherProfile, User, UserRole, fold
+
+PAGE_SIZE = 50
+
+
+def user_directory(*, q: str | None, role: str | None, school_id: int | None, status: str, page: int):
+    """One page of the directory, sorted by surname; schools and roles come in the same few queries."""
+    stmt = (select(User)
+            .options(selectinload(User.profile).joinedload(TeacherProfile.school),
+                     selectinload(User.profile).selectinload(TeacherProfile.subjects))
+            .order_by(User.last_name, User.first_name, User.id))
+    if q:
+        for word in fold(q).split():
+            stmt = stmt.where(User.search_text.contains(word, autoescape=True))
+    if role:
+        stmt = stmt.where(User.roles.any(UserRole.role == role))
+    if school_id:
+        stmt = stmt.where(User.profile.has(TeacherProfile.school_id == school_id))
+    if status == "active":
+        stmt = stmt.where(User.active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(User.active.is_(False))
+    return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+
+
+def school_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(School.id, School.short_name).where(School.is_active.is_(True))
+                              .order_by(School.short_name))
+    return [(row.id, row.short_name) for row in rows]
+
+
+def association_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(MethodAssociation.id, MethodAssociation.name)
+                              .where(MethodAssociation.is_active.is_(True)).order_by(MethodAssociation.name))
+    return [(row.id, row.name) for row in rows]
+
+
+def user_with_profile(user_id: int) -> User | None:
+    return db.session.scalar(select(User).where(User.id == user_id).options(
+        joinedload(User.profile).joinedload(TeacherProfile.school),
+        joinedload(User.profile).joinedload(TeacherProfile.association)))
