@@ -73,12 +73,12 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_core(app: Flask) -> None:
-    import lms.models  # noqa: F401  (core tables)
-    from lms import auth, main, orgs, reports, users
+    from lms import auth, main, models, orgs, reports, users
     from lms.demo.cli import demo_cli
     from lms.users.cli import users_cli
     from lms.users.permissions import CORE_PERMISSIONS, register_permissions
 
+    models.import_all()
     register_permissions(app, CORE_PERMISSIONS)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from lms.i18n import _l
@@ -23,6 +24,17 @@ class VersionedForm(FlaskForm):
             return int(self.version.data)
         except (TypeError, ValueError):
             return -1
+
+
+def options(pairs, blank: str | None = None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, optionally led by an empty choice labelled ``blank``."""
+    result = [SelectChoice("", blank)] if blank is not None else []
+    return result + [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_int(value):
+    """Coerce for selects whose empty choice means "none"."""
+    return int(value) if value not in (None, "", "None") else None
 
 
 def no_control_characters(form, field):

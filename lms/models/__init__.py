@@ -1,5 +1,7 @@
-"""Imports every core model module so the metadata (and Alembic) sees all core tables."""
+"""Core model helpers; import_all() makes every core table known to the metadata (and Alembic)."""
 
-from lms.models.mixins import TimestampMixin, utcnow  # noqa: F401
-from lms.orgs import models as _orgs_models  # noqa: F401
-from lms.users import models as _users_models  # noqa: F401
+
+def import_all() -> None:
+    """Import the core's model modules; called by create_app before plugins load theirs."""
+    from lms.orgs import models as _orgs  # noqa: F401
+    from lms.users import models as _users  # noqa: F401

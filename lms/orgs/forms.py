@@ -6,12 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from lms.forms import VersionedForm, no_control_characters, strip_filter
+from lms.forms import VersionedForm, no_control_characters, optional_int, strip_filter
 from lms.i18n import _l
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class MunicipalityForm(FlaskForm):
@@ -37,7 +33,7 @@ class SchoolForm(VersionedForm):
 
 class AssociationForm(FlaskForm):
     municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[DataRequired()])
-    school_id = SelectField(_l("School"), coerce=_optional_int,
+    school_id = SelectField(_l("School"), coerce=optional_int,
                             description=_l("Leave empty for a municipal association."))
     name = StringField(_l("Name"), filters=[strip_filter],
                        validators=[DataRequired(), Length(max=200), no_control_characters])

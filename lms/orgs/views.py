@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.errors import ServiceError
 from lms.extensions import db
+from lms.forms import options
 from lms.i18n import _
 from lms.orgs import services
 from lms.orgs.forms import AssociationForm, MunicipalityForm, SchoolForm
@@ -19,8 +20,8 @@ from lms.web import get_or_404
 bp = Blueprint("orgs", __name__)
 
 
-def _municipality_choices() -> list[tuple[int, str]]:
-    return [(m.id, m.name) for m in db.session.scalars(select(Municipality).order_by(Municipality.name))]
+def _municipality_choices():
+    return options((m.id, m.name) for m in db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
 def _attach(form, exc: ServiceError) -> None:
@@ -111,8 +112,8 @@ def association_edit(association_id: int | None = None):
     association = get_or_404(MethodAssociation, association_id) if association_id else None
     form = AssociationForm(obj=association if request.method == "GET" else None)
     form.municipality_id.choices = _municipality_choices()
-    form.school_id.choices = [(None, "—")] + [
-        (s.id, s.short_name) for s in db.session.scalars(select(School).order_by(School.short_name))]
+    form.school_id.choices = options(
+        ((s.id, s.short_name) for s in db.session.scalars(select(School).order_by(School.short_name))), blank="—")
     if form.validate_on_submit():
         try:
             services.save_association(association, municipality_id=form.municipality_id.data,

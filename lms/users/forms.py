@@ -8,7 +8,7 @@ from wtforms import (DateField, EmailField, IntegerField, PasswordField, RadioFi
                      SelectMultipleField, StringField, widgets)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from lms.forms import VersionedForm, no_control_characters, strip_filter
+from lms.forms import VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
 from lms.users.choices import CATEGORIES, POSITIONS, ROLES
 
@@ -21,10 +21,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class UserForm(VersionedForm):
     last_name = StringField(_l("Last name"), filters=[strip_filter], validators=[DataRequired(), *NAME_VALIDATORS])
     first_name = StringField(_l("First name"), filters=[strip_filter], validators=[DataRequired(), *NAME_VALIDATORS])
@@ -34,18 +30,18 @@ class UserForm(VersionedForm):
     phone = StringField(_l("Phone"), filters=[strip_filter],
                         validators=[Optional(), Length(max=30),
                                     Regexp(r"^[0-9+()\- ]+$", message=_l("Digits, spaces, + ( ) - only."))])
-    roles = MultiCheckboxField(_l("Roles"), choices=[(code, label) for code, label in ROLES.items()],
+    roles = MultiCheckboxField(_l("Roles"), choices=options(ROLES.items()),
                                validators=[DataRequired(message=_l("Choose at least one role."))])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
                              description=_l("Leave empty to send the person a link to set their own password."))
-    school_id = SelectField(_l("School"), coerce=_optional_int, validate_choice=True)
-    position = SelectField(_l("Position"), choices=[("", "—")] + list(POSITIONS.items()))
-    qualification_category = SelectField(_l("Qualification category"), choices=list(CATEGORIES.items()),
+    school_id = SelectField(_l("School"), coerce=optional_int, validate_choice=True)
+    position = SelectField(_l("Position"), choices=options(POSITIONS.items(), blank="—"))
+    qualification_category = SelectField(_l("Qualification category"), choices=options(CATEGORIES.items()),
                                          default="none")
     category_assigned_on = DateField(_l("Category assigned on"), validators=[Optional()])
     experience_years = IntegerField(_l("Teaching experience, years"),
                                     validators=[Optional(), NumberRange(min=0, max=70)])
-    association_id = SelectField(_l("Methodological association"), coerce=_optional_int, validate_choice=True)
+    association_id = SelectField(_l("Methodological association"), coerce=optional_int, validate_choice=True)
     subjects = StringField(_l("Subjects"), filters=[strip_filter],
                            validators=[Length(max=500), no_control_characters],
                            description=_l("Separate subjects with commas: Математика, Информатика"))
@@ -56,14 +52,14 @@ class ImportForm(FlaskForm):
         FileRequired(message=_l("Choose a file.")),
         FileAllowed(["csv", "xlsx"], message=_l("Only CSV and XLSX files can be imported.")),
     ])
-    mode = RadioField(_l("Existing e-mails"), default="create", choices=[
+    mode = RadioField(_l("Existing e-mails"), default="create", choices=options([
         ("create", _l("Report them as errors (add new teachers only)")),
         ("upsert", _l("Update those teachers' data")),
-    ])
-    dry_run = SelectField(_l("Action"), default="check", choices=[
+    ]))
+    dry_run = SelectField(_l("Action"), default="check", choices=options([
         ("check", _l("Only check the file")),
         ("import", _l("Check and import")),
-    ])
+    ]))
 
 
 class UserFilterForm(FlaskForm):
@@ -71,7 +67,8 @@ class UserFilterForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField(_l("Search"), filters=[strip_filter], validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + list(ROLES.items()), validate_choice=False)
-    school_id = SelectField(_l("School"), coerce=_optional_int, validate_choice=False)
-    status = SelectField(_l("Status"), choices=[("active", _l("Active")), ("inactive", _l("Deactivated")),
-                                                ("all", _l("All"))], default="active", validate_choice=False)
+    role = SelectField(_l("Role"), choices=options(ROLES.items(), blank=_l("All roles")),
+                       validate_choice=False)
+    school_id = SelectField(_l("School"), coerce=optional_int, validate_choice=False)
+    status = SelectField(_l("Status"), choices=options([("active", _l("Active")), ("inactive", _l("Deactivated")),
+                                                        ("all", _l("All"))]), default="active", validate_choice=False)

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.forms import ActionForm
+from lms.forms import ActionForm, options
 from lms.i18n import _
 from lms.users import importing, queries, services
 from lms.users.choices import ROLES
@@ -33,9 +33,9 @@ def _profile_data(form: UserForm) -> services.ProfileData:
 
 
 def _fill_choices(form) -> None:
-    form.school_id.choices = [(None, "—")] + queries.school_choices()
+    form.school_id.choices = options(queries.school_choices(), blank="—")
     if hasattr(form, "association_id"):
-        form.association_id.choices = [(None, "—")] + queries.association_choices()
+        form.association_id.choices = options(queries.association_choices(), blank="—")
 
 
 @bp.route("/")

@@ -1,0 +1,45 @@
+"""Builders of test objects with sensible defaults and unique sequences."""
+
+from __future__ import annotations
+
+import itertools
+
+from lms.extensions import db
+from lms.orgs.models import MethodAssociation, Municipality, School
+from lms.users.services import ProfileData, create_user
+
+PASSWORD = "correct-horse-42"
+_seq = itertools.count(1)
+
+
+def make_municipality(name: str | None = None) -> Municipality:
+    municipality = Municipality(name=name or f"Муниципалитет {next(_seq)}")
+    db.session.add(municipality)
+    db.session.flush()
+    return municipality
+
+
+def make_school(municipality: Municipality | None = None, **overrides) -> School:
+    n = next(_seq)
+    municipality = municipality or make_municipality()
+    values = dict(name=f"Средняя общеобразовательная школа № {n}", short_name=f"СОШ № {n}", code=f"S{n:04d}")
+    values.update(overrides)
+    school = School(municipality_id=municipality.id, **values)
+    db.session.add(school)
+    db.session.flush()
+    return school
+
+
+def make_association(municipality: Municipality, name: str | None = None) -> MethodAssociation:
+    association = MethodAssociation(municipality_id=municipality.id, name=name or f"МО {next(_seq)}")
+    db.session.add(association)
+    db.session.flush()
+    return association
+
+
+def make_user(*roles: str, email: str | None = None, password: str | None = PASSWORD, school: School | None = None,
+              last_name: str = "Иванова", first_name: str = "Мария", middle_name: str | None = "Петровна", **profile):
+    n = next(_seq)
+    data = ProfileData(school_id=school.id if school else None, **profile) if (school or profile) else None
+    return create_user(email=email or f"user{n}@example.org", last_name=last_name, first_name=first_name,
+                       middle_name=middle_name, roles=set(roles or ("teacher",)), password=password, profile=data)

@@ -1,0 +1,115 @@
+"""Every URL, walked anonymously and by every role: anonymous → login, wrong role → 403, right role → 200."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.extensions import db
+from lms.orgs.models import MethodAssociation
+
+ROLES = ("teacher", "tutor", "staff", "admin")
+ALL = set(ROLES)
+
+#: endpoint → (URL, roles that get 200). Each GET page of the app must be listed here.
+PAGES = {
+    "main.dashboard": ("/", ALL),
+    "main.profile": ("/profile", ALL),
+    "auth.change_password": ("/auth/password", ALL),
+    "users.index": ("/admin/users/", {"tutor", "staff", "admin"}),
+    "users.detail": ("/admin/users/{teacher}", {"tutor", "staff", "admin"}),
+    "users.create": ("/admin/users/new", {"admin"}),
+    "users.edit": ("/admin/users/{teacher}/edit", {"admin"}),
+    "users.import_teachers": ("/admin/users/import", {"staff", "admin"}),
+    "users.import_template": ("/admin/users/import/template.csv", {"staff", "admin"}),
+    "users.roles": ("/admin/users/roles", {"admin"}),
+    "orgs.schools": ("/admin/orgs/schools", {"tutor", "staff", "admin"}),
+    "orgs.school_edit": ("/admin/orgs/schools/{school}/edit", {"staff", "admin"}),
+    "orgs.municipalities": ("/admin/orgs/municipalities", {"tutor", "staff", "admin"}),
+    "orgs.municipality_edit": ("/admin/orgs/municipalities/{municipality}/edit", {"staff", "admin"}),
+    "orgs.associations": ("/admin/orgs/associations", {"tutor", "staff", "admin"}),
+    "orgs.association_edit": ("/admin/orgs/associations/{association}/edit", {"staff", "admin"}),
+    "reports.index": ("/reports/", {"staff", "admin"}),
+    "courses.home": ("/courses/", ALL),
+    "assessments.home": ("/assessments/", ALL),
+}
+#: Extra URLs of endpoints with several rules (the "new" forms).
+EXTRA_PAGES = {
+    "/admin/orgs/schools/new": {"staff", "admin"},
+    "/admin/orgs/municipalities/new": {"staff", "admin"},
+    "/admin/orgs/associations/new": {"staff", "admin"},
+}
+#: POST-only actions: (URL, roles allowed to act).
+ACTIONS = {
+    "users.deactivate": ("/admin/users/{teacher}/deactivate", {"admin"}),
+    "users.activate": ("/admin/users/{teacher}/activate", {"admin"}),
+    "users.send_link": ("/admin/users/{teacher}/send-link", {"admin"}),
+}
+#: Reachable without signing in.
+PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
+          "main.set_language", "main.health", "reports.show"}
+
+
+@pytest.fixture
+def ids(people):
+    school = people["school"]
+    association = MethodAssociation(municipality_id=school.municipality_id, name="МО учителей информатики")
+    db.session.add(association)
+    db.session.commit()
+    return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
+            "association": association.id}
+
+
+def test_every_endpoint_is_classified(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    unclassified = endpoints - PAGES.keys() - ACTIONS.keys() - PUBLIC
+    assert not unclassified, f"add these endpoints to the access table: {sorted(unclassified)}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(PAGES))
+def test_anonymous_is_sent_to_login(client, ids, endpoint):
+    url = PAGES[endpoint][0].format(**ids)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_by_role(login_as, ids, role):
+    client = login_as(role)
+    pages = {url.format(**ids): allowed for url, allowed in PAGES.values()} | EXTRA_PAGES
+    wrong = {}
+    for url, allowed in pages.items():
+        status = client.get(url).status_code
+        expected = 200 if role in allowed else 403
+        if status != expected:
+            wrong[url] = (status, expected)
+    assert not wrong, f"{role}: URL → (got, expected) {wrong}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_actions_by_role(login_as, ids, role):
+    client = login_as(role)
+    for url, allowed in ACTIONS.values():
+        status = client.post(url.format(**ids)).status_code
+        assert status == (302 if role in allowed else 403), (role, url, status)
+
+
+def test_anonymous_actions_are_refused(client, ids):
+    for url, _allowed in ACTIONS.values():
+        response = client.post(url.format(**ids))
+        assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
+
+
+def test_unknown_object_is_404(login_as, ids):
+    client = login_as("admin")
+    assert client.get("/admin/users/999999").status_code == 404
+    assert client.get("/admin/orgs/schools/999999/edit").status_code == 404
+    assert client.post("/admin/users/999999/deactivate").status_code == 404
+
+
+def test_menu_shows_only_what_the_role_may_open(login_as, ids):
+    teacher_page = login_as("teacher").get("/").text
+    admin_page = login_as("admin").get("/").text
+    assert 'href="/admin/users/"' not in teacher_page
+    assert 'href="/admin/users/"' in admin_page
+    assert 'href="/courses/"' in teacher_page
