@@ -7,15 +7,16 @@ from datetime import date, datetime
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale, gettext, lazy_gettext, lazy_ngettext, ngettext
+from flask_babel import get_locale, gettext, lazy_gettext, lazy_ngettext, lazy_pgettext, ngettext
 from flask_login import current_user
 
 _ = gettext
 _l = lazy_gettext
 _n = ngettext
 _ln = lazy_ngettext
+_lp = lazy_pgettext  # (context, text): one English word, two Russian ones
 
-__all__ = ["_", "_l", "_n", "_ln", "select_locale", "format_date", "format_datetime",
+__all__ = ["_", "_l", "_n", "_ln", "_lp", "select_locale", "format_date", "format_datetime",
            "format_number", "get_locale"]
 
 

@@ -16,14 +16,16 @@ def send_mail(to: str, subject: str, body: str) -> None:
     :param body: plain-text body, already translated.
     """
     config = current_app.config
+    if config["MAIL_BACKEND"] == "log":
+        # Readable in the console (as_string() would show the Cyrillic body base64-encoded).
+        current_app.logger.warning("E-mail not sent (MAIL_BACKEND=log)\nTo: %s\nSubject: %s\n\n%s",
+                                   to, subject, body)
+        return
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
-    if config["MAIL_BACKEND"] == "log":
-        current_app.logger.warning("E-mail (MAIL_BACKEND=log, not sent)\n%s", message.as_string())
-        return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
         if config["MAIL_USE_TLS"]:

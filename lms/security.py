@@ -17,7 +17,7 @@ CONTENT_SECURITY_POLICY = (
 
 def session_id(user) -> str:
     """The id Flask-Login keeps in the session: changes with the password, ending old sessions."""
-    stamp = int(user.password_changed_at.timestamp()) if user.password_changed_at else 0
+    stamp = user.password_changed_at.strftime("%Y%m%d%H%M%S%f") if user.password_changed_at else "0"
     return f"{user.id}:{stamp}"
 
 

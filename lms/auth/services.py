@@ -6,6 +6,7 @@ from typing import Optional
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
 from werkzeug.security import check_password_hash
 
 from lms import signals
@@ -44,10 +45,16 @@ def authenticate(email: str, password: str) -> User:
         raise ServiceError(_("Wrong e-mail or password."))
     if not user.active:
         raise ServiceError(_("Your account has been deactivated. Please contact the methodological service."))
-    user.last_login_at = utcnow()
-    db.session.flush()
+    record_visit(user)
     signals.user_logged_in.send(current_app._get_current_object(), user=user)
     return user
+
+
+def record_visit(user: User) -> None:
+    """Stamp the sign-in time without bumping ``User.version``: signing in is not an edit, and an
+    admin's open edit form must not turn stale because the person logged in meanwhile."""
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow())
+                       .execution_options(synchronize_session="fetch"))
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.users.models import User
 from lms.main import queries
 from lms.web import safe_back
 
@@ -27,7 +28,8 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"] and ActionForm().validate_on_submit():
         session["locale"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
+            # A preference, not an edit: leave User.version alone so open edit forms stay valid.
+            db.session.execute(update(User).where(User.id == current_user.id).values(locale=code))
             db.session.commit()
     return redirect(safe_back(request.form.get("next")))
 

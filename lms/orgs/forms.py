@@ -19,7 +19,7 @@ class MunicipalityForm(FlaskForm):
 
 class SchoolForm(VersionedForm):
     municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[DataRequired()])
-    name = StringField(_l("Full name"), filters=[strip_filter],
+    name = StringField(_l("Full official name"), filters=[strip_filter],
                        validators=[DataRequired(), Length(max=300), no_control_characters])
     short_name = StringField(_l("Short name"), filters=[strip_filter],
                              validators=[DataRequired(), Length(max=120), no_control_characters])

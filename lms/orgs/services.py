@@ -33,8 +33,9 @@ def save_school(school: Optional[School], *, version: int | None, municipality_i
     :raises ServiceError: unknown municipality, duplicate name in it, or duplicate code.
     """
     if school is not None and version != school.version:
-        raise ConflictError(_("This school was changed by someone else while you were editing it. "
-                              "Your changes were not saved: review the current data and try again."))
+        raise ConflictError(_("This school was changed by someone else while you were editing it, so your "
+                              "changes were not saved. Check the current data in the list of schools; "
+                              "saving this form again will replace it with what you see here."))
     if db.session.get(Municipality, municipality_id) is None:
         raise ServiceError(_("Unknown municipality."), field="municipality_id")
     clash = db.session.scalar(select(School).where(School.municipality_id == municipality_id, School.name == name))

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from lms.errors import ServiceError
+from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import _
@@ -59,6 +59,10 @@ def school_edit(school_id: int | None = None):
                 school, version=form.version_value() if school else None,
                 municipality_id=form.municipality_id.data, name=form.name.data, short_name=form.short_name.data,
                 code=form.code.data, address=form.address.data, is_active=form.is_active.data)
+        except ConflictError as exc:
+            db.session.rollback()
+            form.version.data = school.version  # a deliberate second save may now replace the other edit
+            flash(exc.message, "error")
         except ServiceError as exc:
             db.session.rollback()
             _attach(form, exc)

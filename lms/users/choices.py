@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms.i18n import _l
+from lms.i18n import _l, _lp
 
 ROLES = {
     "teacher": _l("Teacher"),
@@ -14,7 +14,7 @@ ROLES = {
 #: Positions from the nomenclature of teaching posts (ПП РФ № 225, 21.02.2022), the ones a
 #: methodological service works with, plus school leaders.
 POSITIONS = {
-    "teacher": _l("Teacher"),
+    "teacher": _lp("position", "Teacher"),
     "primary_teacher": _l("Primary school teacher"),
     "additional_education_teacher": _l("Teacher of additional education"),
     "educational_psychologist": _l("Educational psychologist"),
@@ -23,7 +23,7 @@ POSITIONS = {
     "special_needs_teacher": _l("Special needs teacher"),
     "teacher_organiser": _l("Teacher-organiser"),
     "librarian_teacher": _l("Teacher-librarian"),
-    "tutor": _l("Tutor"),
+    "tutor": _lp("position", "Tutor"),
     "methodologist": _l("Methodologist"),
     "educator": _l("Educator"),
     "upbringing_adviser": _l("Director's adviser on upbringing"),

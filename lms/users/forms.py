@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (DateField, EmailField, IntegerField, PasswordField, RadioField, SelectField,
                      SelectMultipleField, StringField, widgets)
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from lms.forms import VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
@@ -19,6 +19,12 @@ NAME_VALIDATORS = [Length(max=100), no_control_characters,
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        # WTForms' own message for this case has no Russian translation.
+        known = {str(choice.value) for choice in self.choices}
+        if any(str(value) not in known for value in self.data or ()):
+            raise ValidationError(_l("Choose from the listed options."))
 
 
 class UserForm(VersionedForm):

@@ -163,8 +163,9 @@ def update_user(user: User, *, version: int, email: str, last_name: str, first_n
     :raises ServiceError: duplicate e-mail or a bad value.
     """
     if version != user.version:
-        raise ConflictError(_("This account was changed by someone else while you were editing it. "
-                              "Your changes were not saved: review the current data and try again."))
+        raise ConflictError(_("This account was changed by someone else while you were editing it, so your "
+                              "changes were not saved. Check the current data on the account's page; "
+                              "saving this form again will replace it with what you see here."))
     email = normalise_email(email)
     _check_email_free(email, user)
     user.email = email

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lms.errors import ServiceError
+from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import _
@@ -96,12 +96,13 @@ def edit(user_id: int):
                 user, version=form.version_value(), email=form.email.data, last_name=form.last_name.data,
                 first_name=form.first_name.data, middle_name=form.middle_name.data, phone=form.phone.data,
                 roles=None if roles_locked else set(form.roles.data), profile=_profile_data(form))
+        except ConflictError as exc:
+            db.session.rollback()
+            form.version.data = user.version  # a deliberate second save may now replace the other edit
+            flash(exc.message, "error")
         except ServiceError as exc:
             db.session.rollback()
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors.append(exc.message)
-            else:
-                flash(exc.message, "error")
+            getattr(form, exc.field or "email").errors.append(exc.message)
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")

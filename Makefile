@@ -1,0 +1,77 @@
+# Metodist: `make run` (set up and serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test install install-test translations i18n-update db-upgrade demo serve test-sqlite test-postgres clean
+
+# --- environment -----------------------------------------------------------------------------
+$(VENV)/.runtime-installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements-test.txt
+	@touch $@
+
+install: $(VENV)/.runtime-installed
+install-test: $(VENV)/.test-installed
+
+# Compiled catalogues are build products (not in git): rebuilt whenever a .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(VENV)/.runtime-installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+translations: $(MO_FILES)
+
+# After changing interface strings: extract them and merge into the catalogues, then translate.
+i18n-update: $(VENV)/.runtime-installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _n:1,2 -k _ln:1,2 -k _lp:1c,2 \
+		--no-location --sort-output -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+
+# --- run -------------------------------------------------------------------------------------
+db-upgrade: install translations
+	LMS_ENV=development $(BIN)/flask db upgrade
+
+demo: db-upgrade
+	LMS_ENV=development $(BIN)/flask demo load
+
+serve: install translations
+	LMS_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+run: demo serve
+
+# --- test ------------------------------------------------------------------------------------
+# The suite always runs on SQLite, then again on PostgreSQL when one is reachable
+# (LMS_TEST_DATABASE_URL, or the local server's socket); the last lines say which ran.
+test: install-test translations
+	@$(MAKE) --no-print-directory test-sqlite
+	@pg_url="$$($(BIN)/python tests/postgres.py)"; \
+	if [ -n "$$pg_url" ]; then \
+		LMS_TEST_DATABASE_URL="$$pg_url" $(MAKE) --no-print-directory test-postgres || exit 1; \
+		echo "== Databases tested: SQLite and PostgreSQL ($$pg_url) =="; \
+	else \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!!  PostgreSQL is NOT reachable: the suite ran on SQLite ONLY.                          !!"; \
+		echo "!!  Start a server and set LMS_TEST_DATABASE_URL (see README, 'Tests') to test both.      !!"; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	env -u LMS_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests exercise pages, not the database: they run in the SQLite pass only.
+test-postgres:
+	@echo "== Test suite on PostgreSQL ($(LMS_TEST_DATABASE_URL)) =="
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find lms/translations -name '*.mo' -delete
