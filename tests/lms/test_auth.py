@@ -173,3 +173,26 @@ def test_production_cookies_are_secure(app_factory):
     from lms.config import ProductionConfig
 
     assert ProductionConfig.SESSION_COOKIE_SECURE is True and ProductionConfig.REMEMBER_COOKIE_SECURE is True
+
+
+def test_rate_limit_is_shared_by_workers_through_redis(app_factory):
+    """Two app instances (two gunicorn workers) with one Redis: failures on either count together."""
+    import os
+
+    import pytest
+    import redis
+
+    url = os.environ.get("LMS_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("set LMS_TEST_REDIS_URL (.ci/run starts a Redis server) to test shared rate limits")
+    redis.Redis.from_url(url).flushdb()
+    first = app_factory(REDIS_URL=url, LOGIN_RATE_LIMIT="3 per minute")
+    second = app_factory(REDIS_URL=url, LOGIN_RATE_LIMIT="3 per minute")
+    assert first.config["RATELIMIT_STORAGE_URI"] == url
+    with first.app_context():
+        make_user("teacher", email="shared@example.org")
+        db.session.commit()
+    a, b = Client(first.test_client()), Client(second.test_client())
+    statuses = [c.login("shared@example.org", "wrong").status_code for c in (a, b, a, b)]
+    assert statuses == [200, 200, 200, 429]
+    redis.Redis.from_url(url).flushdb()
