@@ -11,14 +11,16 @@ from typing import BinaryIO, Iterator, Optional
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.extensions import db
 from lms.i18n import _
 from lms.orgs.models import MethodAssociation, School
 from lms.users.choices import CATEGORIES, POSITIONS
-from lms.users.models import User
-from lms.users.services import ProfileData, create_user, normalise_email, update_user
+from lms.users.models import User, UserRole
+from lms.errors import ServiceError
+from lms.users.services import ProfileData, apply_profile, build_user, get_or_create_subjects, normalise_email
 
 #: Column headers people use, lower-cased, mapped to our field names.
 HEADERS = {
@@ -289,20 +291,40 @@ def _match_existing(report: ImportReport, mode: str) -> None:
 
 
 def apply(report: ImportReport, actor: User | None = None) -> ImportReport:
-    """Save every checked row; call only when ``report.ok``. The caller commits once (or rolls back)."""
+    """Save every checked row; call only when ``report.ok``. The caller commits once (or rolls back).
+
+    :raises ServiceError: another request took one of the e-mails after the file was checked.
+    """
     if not report.ok:
         raise ValueError("apply() called on a report with errors")
+    subjects = {s.name: s for s in get_or_create_subjects([n for row in report.rows for n in row.profile.subjects])}
     created, updated = [], []
-    for row in report.rows:
-        if row.existing is None:
-            created.append(create_user(email=row.email, last_name=row.last_name, first_name=row.first_name,
-                                       middle_name=row.middle_name, phone=row.phone, roles={"teacher"},
-                                       profile=row.profile, actor=actor))
-        else:
-            user = row.existing
-            updated.append(update_user(user, version=user.version, email=row.email, last_name=row.last_name,
-                                       first_name=row.first_name, middle_name=row.middle_name, phone=row.phone,
-                                       roles=user.role_codes | {"teacher"}, profile=row.profile))
+    try:
+        with db.session.no_autoflush:  # one flush for the whole file, not one per row
+            for row in report.rows:
+                if row.existing is None:
+                    created.append(build_user(email=row.email, last_name=row.last_name, first_name=row.first_name,
+                                              middle_name=row.middle_name, phone=row.phone, roles={"teacher"},
+                                              profile=row.profile, subjects=subjects))
+                else:
+                    updated.append(_update(row, subjects))
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ServiceError(_("Someone added some of these teachers while the file was being imported. "
+                             "Nothing was imported; upload the file again.")) from exc
+    app = current_app._get_current_object()
+    for user in created:
+        signals.user_created.send(app, user=user, actor=actor)
     report.created, report.updated = len(created), len(updated)
-    signals.teachers_imported.send(current_app._get_current_object(), created=created, updated=updated, actor=actor)
+    signals.teachers_imported.send(app, created=created, updated=updated, actor=actor)
     return report
+
+
+def _update(row: ImportRow, subjects: dict) -> User:
+    user = row.existing
+    user.last_name, user.first_name, user.middle_name = row.last_name, row.first_name, row.middle_name
+    user.phone = row.phone or user.phone
+    if not user.has_role("teacher"):
+        user.roles.append(UserRole(role="teacher"))
+    apply_profile(user, row.profile, subjects)
+    return user

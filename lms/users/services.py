@@ -78,8 +78,8 @@ def _set_roles(user: User, roles: set[str]) -> None:
         user.roles.append(UserRole(role=code))
 
 
-def get_or_create_subjects(names: list[str]) -> list[Subject]:
-    """Subjects by name, creating the missing ones (names are trimmed, first letter capitalised)."""
+def _clean_subject_names(names: list[str]) -> list[str]:
+    """Trimmed, single-spaced, first letter capitalised, without repeats."""
     cleaned = []
     for name in names:
         name = " ".join(name.split())
@@ -87,6 +87,12 @@ def get_or_create_subjects(names: list[str]) -> list[Subject]:
             name = name[0].upper() + name[1:]
             if name not in cleaned:
                 cleaned.append(name)
+    return cleaned
+
+
+def get_or_create_subjects(names: list[str]) -> list[Subject]:
+    """Subjects by name, creating the missing ones."""
+    cleaned = _clean_subject_names(names)
     if not cleaned:
         return []
     existing = {s.name: s for s in db.session.scalars(select(Subject).where(Subject.name.in_(cleaned)))}
@@ -100,16 +106,22 @@ def get_or_create_subjects(names: list[str]) -> list[Subject]:
     return result
 
 
-def _apply_profile(user: User, data: ProfileData) -> None:
+def apply_profile(user: User, data: ProfileData, subjects: dict[str, Subject] | None = None) -> None:
+    """Validate and store the profile.
+
+    :param subjects: name → Subject for bulk work (the import), which has already matched the school
+        and association of every row against the database; the foreign keys still guard them.
+    """
     if data.position is not None and data.position not in POSITIONS:
         raise ServiceError(_("Unknown position."), field="position")
     if data.qualification_category not in CATEGORIES:
         raise ServiceError(_("Unknown qualification category."), field="qualification_category")
     if data.experience_years is not None and not 0 <= data.experience_years <= 70:
         raise ServiceError(_("Teaching experience must be between 0 and 70 years."), field="experience_years")
-    if data.school_id is not None and db.session.get(School, data.school_id) is None:
+    bulk = subjects is not None
+    if not bulk and data.school_id is not None and db.session.get(School, data.school_id) is None:
         raise ServiceError(_("Unknown school."), field="school_id")
-    if data.association_id is not None:
+    if not bulk and data.association_id is not None:
         association = db.session.get(MethodAssociation, data.association_id)
         if association is None:
             raise ServiceError(_("Unknown methodological association."), field="association_id")
@@ -123,7 +135,10 @@ def _apply_profile(user: User, data: ProfileData) -> None:
     profile.experience_years = data.experience_years
     profile.experience_as_of = data.experience_as_of or (date.today() if data.experience_years is not None else None)
     profile.association_id = data.association_id
-    profile.subjects = get_or_create_subjects(data.subjects)
+    if subjects is None:
+        profile.subjects = get_or_create_subjects(data.subjects)
+    else:
+        profile.subjects = [subjects[name] for name in _clean_subject_names(data.subjects)]
 
 
 def create_user(*, email: str, last_name: str, first_name: str, middle_name: str | None = None,
@@ -139,16 +154,29 @@ def create_user(*, email: str, last_name: str, first_name: str, middle_name: str
     """
     email = normalise_email(email)
     _check_email_free(email)
-    user = User(email=email, last_name=last_name.strip(), first_name=first_name.strip(),
+    user = build_user(email=email, last_name=last_name, first_name=first_name, middle_name=middle_name,
+                      roles=roles, password=password, phone=phone, profile=profile)
+    db.session.flush()
+    signals.user_created.send(current_app._get_current_object(), user=user, actor=actor)
+    return user
+
+
+def build_user(*, email: str, last_name: str, first_name: str, middle_name: str | None, roles: set[str],
+               password: str | None = None, phone: str | None = None, profile: ProfileData | None = None,
+               subjects: dict[str, Subject] | None = None) -> User:
+    """A new account added to the session, checked field by field but not against other rows.
+
+    Bulk callers (the import) check e-mails for the whole file first, flush once and then send
+    ``user_created`` for each user themselves; everyone else calls :func:`create_user`.
+    """
+    user = User(email=normalise_email(email), last_name=last_name.strip(), first_name=first_name.strip(),
                 middle_name=(middle_name or "").strip() or None, phone=phone or None)
     _set_roles(user, set(roles))
     if password:
         set_password(user, password)
     if profile is not None:
-        _apply_profile(user, profile)
+        apply_profile(user, profile, subjects)
     db.session.add(user)
-    db.session.flush()
-    signals.user_created.send(current_app._get_current_object(), user=user, actor=actor)
     return user
 
 
@@ -176,7 +204,7 @@ def update_user(user: User, *, version: int, email: str, last_name: str, first_n
     if roles is not None:
         _set_roles(user, set(roles))
     if profile is not None:
-        _apply_profile(user, profile)
+        apply_profile(user, profile)
     db.session.flush()
     return user
 

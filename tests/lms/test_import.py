@@ -159,3 +159,20 @@ def test_cli_import_reports_errors_and_imports_good_files(app, school, tmp_path)
     result = runner.invoke(args=["users", "import", str(good)])
     assert result.exit_code == 0 and "3 created" in result.output
     assert _count() == 3
+
+
+def test_an_email_taken_between_check_and_save_aborts_the_whole_file(app, school):
+    """Another request creates one of the teachers after the file was checked: nothing is kept."""
+    from lms.errors import ServiceError
+    from lms.users import importing
+
+    body = ("\n".join([HEADER, *GOOD_ROWS]) + "\n").encode()
+    with app.test_request_context():
+        report = importing.parse(io.BytesIO(body), "t.csv")
+        assert report.ok
+        make_user("teacher", email="ilina@example.org")  # the race: same e-mail, committed first
+        db.session.commit()
+        with pytest.raises(ServiceError, match="Ничего не импортировано"):
+            importing.apply(report)
+        db.session.rollback()
+    assert _count() == 1
