@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi.py
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test install install-test translations i18n-update db-upgrade demo serve test-sqlite test-postgres clean
+.PHONY: run test lint install install-test translations i18n-update db-upgrade demo serve test-sqlite test-postgres clean
 
 # --- environment -----------------------------------------------------------------------------
 $(VENV)/.runtime-installed: requirements.txt
@@ -49,7 +49,7 @@ run: demo serve
 # --- test ------------------------------------------------------------------------------------
 # The suite always runs on SQLite, then again on PostgreSQL when one is reachable
 # (LMS_TEST_DATABASE_URL, or the local server's socket); the last lines say which ran.
-test: install-test translations
+test: install-test translations lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@pg_url="$$($(BIN)/python tests/postgres.py)"; \
 	if [ -n "$$pg_url" ]; then \
@@ -61,6 +61,9 @@ test: install-test translations
 		echo "!!  Start a server and set LMS_TEST_DATABASE_URL (see README, 'Tests') to test both.      !!"; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
+
+lint: install-test
+	$(BIN)/ruff check lms courses assessments tests bench wsgi.py migrations/env.py
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="

@@ -90,13 +90,13 @@ def register_core(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
+    from datetime import date
+
     from lms import i18n
     from lms.main.nav import CORE_NAV
     from lms.plugins import nav_items
     from lms.users import choices
     from lms.users.permissions import TEMPLATE_RULES, has_permission
-
-    from datetime import date
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["today"] = date.today

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask
 
@@ -56,7 +57,7 @@ class Plugin:
     blueprint: Blueprint
     url_prefix: str
     requires: tuple[str, ...] = ()
-    permissions: tuple["Permission", ...] = ()
+    permissions: tuple[Permission, ...] = ()
     nav: tuple[NavItem, ...] = ()
     init_app: Callable[[Flask], None] | None = None
     demo_loader: Callable[[dict], None] | None = None

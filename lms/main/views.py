@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import text, update
 
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.users.models import User
 from lms.main import queries
+from lms.users.models import User
 from lms.web import safe_back
 
 bp = Blueprint("main", __name__)

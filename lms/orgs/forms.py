@@ -24,7 +24,8 @@ class SchoolForm(VersionedForm):
     short_name = StringField(_l("Short name"), filters=[strip_filter],
                              validators=[DataRequired(), Length(max=120), no_control_characters])
     code = StringField(_l("Code"), filters=[strip_filter],
-                       validators=[Optional(), Length(max=20), Regexp(r"^[\w\-]+$", message=_l("Letters, digits and - only."))],
+                       validators=[Optional(), Length(max=20),
+                                   Regexp(r"^[\w\-]+$", message=_l("Letters, digits and - only."))],
                        description=_l("The centre's own code or the school's INN; used to match imported rows."))
     address = StringField(_l("Address"), filters=[strip_filter],
                           validators=[Optional(), Length(max=300), no_control_characters])

@@ -19,7 +19,7 @@ class Municipality(TimestampMixin, db.Model):
     #: ОКТМО code, when the service reports to the region by it.
     oktmo: Mapped[Optional[str]] = mapped_column(String(11))
 
-    schools: Mapped[list["School"]] = relationship(back_populates="municipality", order_by="School.name")
+    schools: Mapped[list[School]] = relationship(back_populates="municipality", order_by="School.name")
 
     def __str__(self) -> str:
         return self.name

@@ -76,7 +76,8 @@ def school_edit(school_id: int | None = None):
 @bp.route("/municipalities")
 @permission_required("orgs.view")
 def municipalities():
-    counts = dict(db.session.execute(select(School.municipality_id, func.count()).group_by(School.municipality_id)).all())
+    counts = dict(db.session.execute(
+        select(School.municipality_id, func.count()).group_by(School.municipality_id)).all())
     items = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     return render_template("orgs/municipalities.html", items=items, counts=counts)
 

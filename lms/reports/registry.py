@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Flask, current_app
 
@@ -23,7 +23,7 @@ class Report:
     key: str
     title: object
     permission: str
-    build: Callable[[dict], "ReportTable"]
+    build: Callable[[dict], ReportTable]
     description: object = ""
 
 

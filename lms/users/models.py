@@ -43,11 +43,11 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     #: LIKE fold only ASCII, so Cyrillic search needs the folding done in Python.
     search_text: Mapped[str] = mapped_column(String(600), default="", index=True)
 
-    roles: Mapped[list["UserRole"]] = relationship(
+    roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
         # selectin: every request checks permissions, so roles are always needed with the user.
     )
-    profile: Mapped[Optional["TeacherProfile"]] = relationship(
+    profile: Mapped[Optional[TeacherProfile]] = relationship(
         back_populates="user", cascade="all, delete-orphan", uselist=False,
     )
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Callable, Iterable
 
 from flask import Flask, abort, current_app
 from flask_login import current_user

@@ -15,8 +15,13 @@ from lms.users import importing, queries, services
 from lms.users.choices import ROLES
 from lms.users.forms import ImportForm, UserFilterForm, UserForm
 from lms.users.models import User
-from lms.users.permissions import (all_permissions, can_deactivate_user, can_edit_roles, can_manage_user,
-                                   permission_required)
+from lms.users.permissions import (
+    all_permissions,
+    can_deactivate_user,
+    can_edit_roles,
+    can_manage_user,
+    permission_required,
+)
 from lms.web import get_or_404
 
 bp = Blueprint("users", __name__)

@@ -6,6 +6,7 @@ import pytest
 
 from lms.extensions import db
 from lms.orgs.models import MethodAssociation
+from lms.reports.registry import Report, ReportTable, register_report
 
 ROLES = ("teacher", "tutor", "staff", "admin")
 ALL = set(ROLES)
@@ -29,6 +30,7 @@ PAGES = {
     "orgs.associations": ("/admin/orgs/associations", {"tutor", "staff", "admin"}),
     "orgs.association_edit": ("/admin/orgs/associations/{association}/edit", {"staff", "admin"}),
     "reports.index": ("/reports/", {"staff", "admin"}),
+    "reports.show": ("/reports/test.table", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "assessments.home": ("/assessments/", ALL),
 }
@@ -46,11 +48,12 @@ ACTIONS = {
 }
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
-          "main.set_language", "main.health", "reports.show"}
+          "main.set_language", "main.health"}
 
 
 @pytest.fixture
-def ids(people):
+def ids(app, people):
+    register_report(app, Report("test.table", "Test", "reports.view", lambda filters: ReportTable(["a"], [(1,)])))
     school = people["school"]
     association = MethodAssociation(municipality_id=school.municipality_id, name="МО учителей информатики")
     db.session.add(association)

@@ -27,8 +27,8 @@ def test_core_boots_and_serves_without_plugins(app_factory, database_url):
     assert app.extensions["lms.plugins"] == []
     assert not any(rule.endpoint.startswith(("courses.", "assessments.")) for rule in app.url_map.iter_rules())
     with app.app_context():
-        from tests.factories import make_user
         from lms.extensions import db
+        from tests.factories import make_user
 
         make_user("teacher", email="solo@example.org")
         db.session.commit()

@@ -1,28 +1,24 @@
-"""Importing teachers from the ИМЦ's database (CSV or XLSX): all rows are checked, then all or none saved."""
+"""Checking every row of an import file against the vocabularies and the database; nothing is written."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator, Optional
+from typing import BinaryIO, Optional
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from lms import signals
 from lms.extensions import db
 from lms.i18n import _
 from lms.orgs.models import MethodAssociation, School
 from lms.users.choices import CATEGORIES, POSITIONS
-from lms.users.models import User, UserRole
-from lms.errors import ServiceError
-from lms.users.services import ProfileData, apply_profile, build_user, get_or_create_subjects, normalise_email
+from lms.users.importing.reading import ImportFileError, read_table
+from lms.users.importing.reading import fold_key as _key
+from lms.users.models import User
+from lms.users.services import ProfileData, normalise_email
 
-#: Column headers people use, lower-cased, mapped to our field names.
 HEADERS = {
     "фамилия": "last_name", "last name": "last_name", "last_name": "last_name",
     "имя": "first_name", "first name": "first_name", "first_name": "first_name",
@@ -49,9 +45,6 @@ CATEGORY_ALIASES = {
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, no header, too many rows)."""
 
 
 @dataclass
@@ -86,54 +79,6 @@ class ImportReport:
         return not self.errors
 
 
-def _key(text: str) -> str:
-    """Compare names regardless of case, quotes, ё/е and repeated spaces."""
-    text = text.lower().replace("ё", "е")
-    text = re.sub(r"[«»\"'“”„]", "", text)
-    return " ".join(text.split())
-
-
-def read_table(stream: BinaryIO, filename: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (spreadsheet row number, cells as text) from a CSV or XLSX upload."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ImportFileError(_("The XLSX file cannot be read: %(error)s", error=exc)) from exc
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, ["" if v is None else _cell_text(v) for v in values]
-        workbook.close()
-        return
-    if not name.endswith(".csv"):
-        raise ImportFileError(_("Only CSV and XLSX files can be imported."))
-    raw = stream.read()
-    for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russian saves CSV as cp1251
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor Windows-1251 text."))
-    if "\x00" in text:
-        raise ImportFileError(_("The file is not a text CSV file."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        yield number, [c.strip() for c in cells]
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
 
 class _Lookups:
     """Everything a row is matched against, loaded once per file rather than once per row."""
@@ -160,6 +105,7 @@ class _Lookups:
         return result
 
 
+
 def _map_header(cells: list[str]) -> dict[int, str]:
     mapping = {}
     for index, cell in enumerate(cells):
@@ -167,6 +113,7 @@ def _map_header(cells: list[str]) -> dict[int, str]:
         if name:
             mapping[index] = name
     return mapping
+
 
 
 def parse(stream: BinaryIO, filename: str, mode: str = "create") -> ImportReport:
@@ -290,41 +237,3 @@ def _match_existing(report: ImportReport, mode: str) -> None:
     report.rows = kept
 
 
-def apply(report: ImportReport, actor: User | None = None) -> ImportReport:
-    """Save every checked row; call only when ``report.ok``. The caller commits once (or rolls back).
-
-    :raises ServiceError: another request took one of the e-mails after the file was checked.
-    """
-    if not report.ok:
-        raise ValueError("apply() called on a report with errors")
-    subjects = {s.name: s for s in get_or_create_subjects([n for row in report.rows for n in row.profile.subjects])}
-    created, updated = [], []
-    try:
-        with db.session.no_autoflush:  # one flush for the whole file, not one per row
-            for row in report.rows:
-                if row.existing is None:
-                    created.append(build_user(email=row.email, last_name=row.last_name, first_name=row.first_name,
-                                              middle_name=row.middle_name, phone=row.phone, roles={"teacher"},
-                                              profile=row.profile, subjects=subjects))
-                else:
-                    updated.append(_update(row, subjects))
-            db.session.flush()
-    except IntegrityError as exc:
-        raise ServiceError(_("Someone added some of these teachers while the file was being imported. "
-                             "Nothing was imported; upload the file again.")) from exc
-    app = current_app._get_current_object()
-    for user in created:
-        signals.user_created.send(app, user=user, actor=actor)
-    report.created, report.updated = len(created), len(updated)
-    signals.teachers_imported.send(app, created=created, updated=updated, actor=actor)
-    return report
-
-
-def _update(row: ImportRow, subjects: dict) -> User:
-    user = row.existing
-    user.last_name, user.first_name, user.middle_name = row.last_name, row.first_name, row.middle_name
-    user.phone = row.phone or user.phone
-    if not user.has_role("teacher"):
-        user.roles.append(UserRole(role="teacher"))
-    apply_profile(user, row.profile, subjects)
-    return user

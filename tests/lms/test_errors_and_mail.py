@@ -1,0 +1,88 @@
+"""The 500 page loses nothing it should not, and the SMTP backend really sends (to a local server)."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.users.models import User
+from tests.conftest import Client
+from tests.factories import make_user
+
+
+def test_an_unexpected_error_shows_the_500_page_and_rolls_back(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/boom")
+    def boom():
+        make_user("teacher", email="half-done@example.org")  # flushed, never committed
+        raise RuntimeError("boom")
+
+    client = Client(app.test_client())
+    response = client.get("/boom")
+    assert response.status_code == 500 and "Что-то пошло не так" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "half-done@example.org")) is None
+
+
+def test_upload_over_the_size_limit_gets_the_413_page(app_factory):
+    app = app_factory(MAX_CONTENT_LENGTH=1024)
+    with app.app_context():
+        make_user("staff", email="s@example.org")
+        db.session.commit()
+    client = Client(app.test_client())
+    client.login("s@example.org")
+    import io
+
+    response = client.post("/admin/users/import", {"file": (io.BytesIO(b"x" * 4096), "big.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and "Слишком большой файл" in response.text
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, inbox
+    controller.stop()
+
+
+def test_smtp_backend_delivers_the_password_link(app_factory, smtp_server):
+    port, inbox = smtp_server
+    app = app_factory(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                      MAIL_DEFAULT_SENDER="Методист <noreply@metodist.test>")
+    with app.app_context():
+        make_user("teacher", email="mailme@example.org", first_name="Ольга", middle_name="Ивановна")
+        db.session.commit()
+    client = Client(app.test_client())
+    assert client.post("/auth/forgot", {"email": "mailme@example.org"}).status_code == 302
+    for _ in range(50):
+        if inbox.messages:
+            break
+        time.sleep(0.05)
+    (envelope,) = inbox.messages
+    assert envelope.rcpt_tos == ["mailme@example.org"]
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert "пароля" in message["Subject"]
+    body = message.get_content()
+    assert "Ольга Ивановна" in body and "http://localhost/auth/reset/" in body
