@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import DateField, HiddenField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 from wtforms.validators import ValidationError
 
 from lms.i18n import _l
@@ -24,6 +25,21 @@ class VersionedForm(FlaskForm):
             return int(self.version.data)
         except (TypeError, ValueError):
             return -1
+
+
+class RuDateField(DateField):
+    """A date typed as ДД.ММ.ГГГГ whatever the browser's language (ISO dates are accepted too)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": _l("DD.MM.YYYY"), "inputmode": "numeric", "autocomplete": "off",
+                     **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, format=["%d.%m.%Y", "%Y-%m-%d"], render_kw=render_kw, **kwargs)
+        self.widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d.%m.%Y") if self.data else ""
 
 
 def options(pairs, blank: str | None = None) -> list[SelectChoice]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
-from lms.forms import VersionedForm, no_control_characters, optional_int, options, strip_filter
+from lms.forms import RuDateField, VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
 from lms.users.choices import CATEGORIES, POSITIONS, ROLES
 
@@ -53,7 +52,7 @@ class UserForm(VersionedForm):
     position = SelectField(_l("Position"), choices=options(POSITIONS.items(), blank="—"))
     qualification_category = SelectField(_l("Qualification category"), choices=options(CATEGORIES.items()),
                                          default="none")
-    category_assigned_on = DateField(_l("Category assigned on"), validators=[Optional()])
+    category_assigned_on = RuDateField(_l("Category assigned on"), validators=[Optional()])
     experience_years = IntegerField(_l("Teaching experience, years"),
                                     validators=[Optional(), NumberRange(min=0, max=70)])
     association_id = SelectField(_l("Methodological association"), coerce=optional_int, validate_choice=True)

@@ -16,7 +16,7 @@ def _user_form(**overrides) -> dict:
     data = {"last_name": "Соколова", "first_name": "Татьяна", "middle_name": "Александровна",
             "email": "sokolova@example.org", "phone": "+7 900 123-45-67", "roles": ["teacher"],
             "password": "", "school_id": "", "position": "teacher", "qualification_category": "first",
-            "category_assigned_on": "2024-03-15", "experience_years": "7", "association_id": "",
+            "category_assigned_on": "15.03.2024", "experience_years": "7", "association_id": "",
             "subjects": "английский язык, Немецкий язык"}
     data.update(overrides)
     return data
@@ -39,6 +39,7 @@ def test_admin_creates_a_teacher_with_profile_and_a_password_link(login_as, peop
     assert any("/auth/reset/" in r.getMessage() for r in caplog.records)
     page = client.get(f"/admin/users/{user.id}")
     assert "15.03.2024" in page.text and "Первая категория" in page.text and "7 лет" in page.text
+    assert 'value="15.03.2024"' in client.get(f"/admin/users/{user.id}/edit").text
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -53,6 +54,7 @@ def test_admin_creates_a_teacher_with_profile_and_a_password_link(login_as, peop
     ({"experience_years": "99"}, "99"),
     ({"school_id": "999999"}, "Неверный вариант"),
     ({"password": "short"}, "8"),
+    ({"category_assigned_on": "31.02.2024"}, "Неверное значение даты"),
 ])
 def test_bad_input_gets_a_clear_error_and_changes_nothing(login_as, people, overrides, message):
     client = login_as("admin")
