@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import TextInput
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from lms.i18n import _l
 
