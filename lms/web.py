@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, url_for
+from flask import abort, flash, url_for
 from flask_login import current_user
 
+from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
+
+T = TypeVar("T")
 
 
 def safe_back(target: str | None, default: str = "main.dashboard") -> str:
@@ -25,3 +30,34 @@ def get_or_404(model, ident, rule=None):
     if rule is not None and not rule(current_user, obj):
         abort(403)
     return obj
+
+
+def save(form, action: Callable[[], T], *, versioned=None) -> T | None:
+    """Run a view's one service call and commit; when a rule refuses, roll back and say why.
+
+    The message goes under the form field the service named, or to a flash message. After a
+    :class:`ConflictError` the form's hidden version is moved to the current one, so saving again
+    is a deliberate choice to replace the other person's edit.
+
+    :param action: calls the service; it returns the object it created or changed (never None).
+    :param versioned: the object the form edits, for conflicts.
+    :returns: what ``action`` returned, or None when it was refused.
+    """
+    try:
+        result = action()
+    except ConflictError as exc:
+        db.session.rollback()
+        if versioned is not None:
+            form.version.data = versioned.version
+        flash(exc.message, "error")
+        return None
+    except ServiceError as exc:
+        db.session.rollback()
+        field = getattr(form, exc.field, None) if exc.field else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors.append(exc.message)
+        else:
+            flash(exc.message, "error")
+        return None
+    db.session.commit()
+    return result

@@ -57,12 +57,13 @@ def record_visit(user: User) -> None:
                        .execution_options(synchronize_session="fetch"))
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str) -> User:
     """Replace the password after checking the current one."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise ServiceError(_("The current password is wrong."), field="current_password")
     set_password(user, new)
     db.session.flush()
+    return user
 
 
 def _serializer() -> URLSafeTimedSerializer:

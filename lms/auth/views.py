@@ -11,7 +11,7 @@ from lms.errors import ServiceError
 from lms.extensions import db, limiter
 from lms.forms import ActionForm
 from lms.i18n import _
-from lms.web import safe_back
+from lms.web import safe_back, save
 
 bp = Blueprint("auth", __name__)
 
@@ -52,17 +52,11 @@ def logout():
 @login_required
 def change_password():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "password").errors.append(exc.message)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # the session id carries the password stamp; renew it
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("main.dashboard"))
+    if form.validate_on_submit() and save(
+            form, lambda: services.change_password(current_user, form.current_password.data, form.password.data)):
+        login_user(current_user._get_current_object())  # the session id carries the password stamp; renew it
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -84,15 +78,8 @@ def reset_password(token: str):
     if services.user_for_reset_token(token) is None:
         return render_template("auth/reset_invalid.html"), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.password.errors.append(exc.message)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your password has been set. Sign in with it now."), "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and save(form, lambda: services.reset_password(token, form.password.data)):
+        logout_user()
+        flash(_("Your password has been set. Sign in with it now."), "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import _
@@ -15,21 +14,13 @@ from lms.orgs.forms import AssociationForm, MunicipalityForm, SchoolForm
 from lms.orgs.models import MethodAssociation, Municipality, School
 from lms.users.models import TeacherProfile, User
 from lms.users.permissions import permission_required
-from lms.web import get_or_404
+from lms.web import get_or_404, save
 
 bp = Blueprint("orgs", __name__)
 
 
 def _municipality_choices():
     return options((m.id, m.name) for m in db.session.scalars(select(Municipality).order_by(Municipality.name)))
-
-
-def _attach(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors.append(exc.message)
-    else:
-        flash(exc.message, "error")
 
 
 @bp.route("/schools")
@@ -53,23 +44,12 @@ def school_edit(school_id: int | None = None):
     school = get_or_404(School, school_id) if school_id else None
     form = SchoolForm(obj=school if request.method == "GET" else None)
     form.municipality_id.choices = _municipality_choices()
-    if form.validate_on_submit():
-        try:
-            services.save_school(
-                school, version=form.version_value() if school else None,
-                municipality_id=form.municipality_id.data, name=form.name.data, short_name=form.short_name.data,
-                code=form.code.data, address=form.address.data, is_active=form.is_active.data)
-        except ConflictError as exc:
-            db.session.rollback()
-            form.version.data = school.version  # a deliberate second save may now replace the other edit
-            flash(exc.message, "error")
-        except ServiceError as exc:
-            db.session.rollback()
-            _attach(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The school has been saved."), "success")
-            return redirect(url_for("orgs.schools"))
+    if form.validate_on_submit() and save(form, lambda: services.save_school(
+            school, version=form.version_value() if school else None,
+            municipality_id=form.municipality_id.data, name=form.name.data, short_name=form.short_name.data,
+            code=form.code.data, address=form.address.data, is_active=form.is_active.data), versioned=school):
+        flash(_("The school has been saved."), "success")
+        return redirect(url_for("orgs.schools"))
     return render_template("orgs/school_edit.html", form=form, school=school)
 
 
@@ -88,16 +68,10 @@ def municipalities():
 def municipality_edit(municipality_id: int | None = None):
     municipality = get_or_404(Municipality, municipality_id) if municipality_id else None
     form = MunicipalityForm(obj=municipality if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.save_municipality(municipality, name=form.name.data, oktmo=form.oktmo.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            _attach(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The municipality has been saved."), "success")
-            return redirect(url_for("orgs.municipalities"))
+    if form.validate_on_submit() and save(
+            form, lambda: services.save_municipality(municipality, name=form.name.data, oktmo=form.oktmo.data)):
+        flash(_("The municipality has been saved."), "success")
+        return redirect(url_for("orgs.municipalities"))
     return render_template("orgs/municipality_edit.html", form=form, municipality=municipality)
 
 
@@ -119,16 +93,9 @@ def association_edit(association_id: int | None = None):
     form.municipality_id.choices = _municipality_choices()
     form.school_id.choices = options(
         ((s.id, s.short_name) for s in db.session.scalars(select(School).order_by(School.short_name))), blank="—")
-    if form.validate_on_submit():
-        try:
-            services.save_association(association, municipality_id=form.municipality_id.data,
-                                      school_id=form.school_id.data, name=form.name.data,
-                                      is_active=form.is_active.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            _attach(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The association has been saved."), "success")
-            return redirect(url_for("orgs.associations"))
+    if form.validate_on_submit() and save(form, lambda: services.save_association(
+            association, municipality_id=form.municipality_id.data, school_id=form.school_id.data,
+            name=form.name.data, is_active=form.is_active.data)):
+        flash(_("The association has been saved."), "success")
+        return redirect(url_for("orgs.associations"))
     return render_template("orgs/association_edit.html", form=form, association=association)

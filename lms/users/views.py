@@ -7,7 +7,8 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lms.errors import ConflictError, ServiceError
+from lms.auth.services import send_password_link
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import _
@@ -22,7 +23,7 @@ from lms.users.permissions import (
     can_manage_user,
     permission_required,
 )
-from lms.web import get_or_404
+from lms.web import get_or_404, save
 
 bp = Blueprint("users", __name__)
 
@@ -66,20 +67,13 @@ def create():
     form = UserForm()
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                email=form.email.data, last_name=form.last_name.data, first_name=form.first_name.data,
-                middle_name=form.middle_name.data, phone=form.phone.data, roles=set(form.roles.data),
-                password=form.password.data or None, profile=_profile_data(form), actor=current_user)
+        user = save(form, lambda: services.create_user(
+            email=form.email.data, last_name=form.last_name.data, first_name=form.first_name.data,
+            middle_name=form.middle_name.data, phone=form.phone.data, roles=set(form.roles.data),
+            password=form.password.data or None, profile=_profile_data(form), actor=current_user))
+        if user is not None:
             if not form.password.data:
-                from lms.auth.services import send_password_link
-
-                send_password_link(user)
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "email").errors.append(exc.message)
-        else:
-            db.session.commit()
+                send_password_link(user)  # only once the account is committed
             flash(_("The account of %(name)s has been created.", name=user.full_name), "success")
             return redirect(url_for("users.detail", user_id=user.id))
     return render_template("users/edit.html", form=form, user=None)
@@ -95,23 +89,12 @@ def edit(user_id: int):
     roles_locked = not can_edit_roles(current_user, user)
     if roles_locked:
         form.roles.data = sorted(user.role_codes)
-    if form.validate_on_submit():
-        try:
-            services.update_user(
-                user, version=form.version_value(), email=form.email.data, last_name=form.last_name.data,
-                first_name=form.first_name.data, middle_name=form.middle_name.data, phone=form.phone.data,
-                roles=None if roles_locked else set(form.roles.data), profile=_profile_data(form))
-        except ConflictError as exc:
-            db.session.rollback()
-            form.version.data = user.version  # a deliberate second save may now replace the other edit
-            flash(exc.message, "error")
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "email").errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("users.detail", user_id=user.id))
+    if form.validate_on_submit() and save(form, lambda: services.update_user(
+            user, version=form.version_value(), email=form.email.data, last_name=form.last_name.data,
+            first_name=form.first_name.data, middle_name=form.middle_name.data, phone=form.phone.data,
+            roles=None if roles_locked else set(form.roles.data), profile=_profile_data(form)), versioned=user):
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("users.detail", user_id=user.id))
     return render_template("users/edit.html", form=form, user=user, roles_locked=roles_locked)
 
 
@@ -162,8 +145,6 @@ def send_link(user_id: int):
     if not user.active:
         abort(409)
     if ActionForm().validate_on_submit():
-        from lms.auth.services import send_password_link
-
         send_password_link(user)
         flash(_("A link to set a password has been sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("users.detail", user_id=user.id))
