@@ -73,8 +73,13 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_core(app: Flask) -> None:
-    from lms import auth, main, models, orgs, reports, users
+    from lms import models
+    from lms.auth import views as auth
     from lms.demo.cli import demo_cli
+    from lms.main import views as main
+    from lms.orgs import views as orgs
+    from lms.reports import views as reports
+    from lms.users import views as users
     from lms.users.cli import users_cli
     from lms.users.permissions import CORE_PERMISSIONS, register_permissions
 
