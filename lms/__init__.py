@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms.config import CONFIGS, development_secret_key, normalise_database_url
+from lms.config import CONFIGS, BaseConfig, development_secret_key, normalise_database_url
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -49,9 +49,15 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
 
-    if not app.config.get("SECRET_KEY"):
-        if env == "production" and test_config is None:
+    if env == "production" and test_config is None:
+        if not app.config.get("SECRET_KEY"):
             raise RuntimeError("Set LMS_SECRET_KEY (or SECRET_KEY in instance/config.py) in production")
+        if app.config["BASE_URL"] == BaseConfig.BASE_URL:
+            raise RuntimeError("Set LMS_BASE_URL to the address people reach the service at "
+                               "(https://metodist.example.ru): links in e-mails are built on it")
+        if not app.config.get("REDIS_URL"):
+            app.logger.warning("LMS_REDIS_URL is not set: each worker keeps its own login rate limits")
+    if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
 
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"

@@ -59,7 +59,8 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     IMPORT_MAX_ROWS = 5000
 
-    #: Address the service is reached at; links in e-mails sent from the CLI start with it.
+    #: Scheme, host and port people reach the service at; every link in an e-mail starts with it
+    #: (never with the Host header of the request). Required in production.
     BASE_URL = "http://127.0.0.1:5000"
 
     #: Trust X-Forwarded-For / -Proto from this many proxies (0 = no reverse proxy).

@@ -42,7 +42,8 @@ def init_app(app: Flask) -> None:
 
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # X-Forwarded-Host is not trusted: links in e-mails are built on BASE_URL, never on a header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     @app.after_request
     def security_headers(response):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flask import current_app, url_for
+import hashlib
+
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 from werkzeug.security import check_password_hash
@@ -13,7 +15,7 @@ from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.mail import send_mail
+from lms.mail import MailError, absolute_url, send_mail
 from lms.models.mixins import utcnow
 from lms.users.models import User
 from lms.users.services import find_user_by_email, set_password
@@ -71,9 +73,11 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    # Changes whenever the password does, which makes every earlier link unusable: one-time links.
+    """Changes when the password, the e-mail or the active flag does, so a link works once, only for
+    the address it was sent to, and never for a deactivated account; reveals nothing of the hash."""
     stamp = user.password_changed_at.isoformat() if user.password_changed_at else "never"
-    return f"{stamp}|{(user.password_hash or '')[-12:]}"
+    material = "|".join((user.email, user.password_hash or "", stamp, str(user.active)))
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
 def make_reset_token(user: User) -> str:
@@ -93,16 +97,26 @@ def user_for_reset_token(token: str) -> Optional[User]:
 
 
 def send_reset_link(email: str) -> None:
-    """E-mail a one-time link to an active account; silently does nothing for unknown addresses."""
+    """E-mail a one-time link to an active account.
+
+    Unknown addresses and a failing mail server look the same to the requester (the failure is
+    logged), so the form cannot be used to find out who has an account.
+    """
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    send_password_link(user)
+    try:
+        send_password_link(user)
+    except MailError:
+        current_app.logger.exception("Password link for user %s could not be sent", user.id)
 
 
 def send_password_link(user: User) -> str:
-    """E-mail ``user`` a link to set a new password; returns the link (the CLI prints it)."""
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    """E-mail ``user`` a link to set a new password; returns the link (the CLI prints it).
+
+    :raises MailError: the mail server refused or could not be reached.
+    """
+    link = absolute_url("auth.reset_password", token=make_reset_token(user))
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
     body = _("Hello, %(name)s!\n\nTo set a password for Metodist, open this link within %(hours)d hours:\n"
              "%(link)s\n\nThe link works once. If you did not ask for it, ignore this letter.",

@@ -11,6 +11,7 @@ from lms.auth.services import send_password_link
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
+from lms.mail import MailError
 from lms.i18n import _
 from lms.users import importing, queries, services
 from lms.users.choices import ROLES
@@ -72,9 +73,9 @@ def create():
             middle_name=form.middle_name.data, phone=form.phone.data, roles=set(form.roles.data),
             password=form.password.data or None, profile=_profile_data(form), actor=current_user))
         if user is not None:
-            if not form.password.data:
-                send_password_link(user)  # only once the account is committed
             flash(_("The account of %(name)s has been created.", name=user.full_name), "success")
+            if not form.password.data:
+                _send_link(user)  # only once the account is committed
             return redirect(url_for("users.detail", user_id=user.id))
     return render_template("users/edit.html", form=form, user=None)
 
@@ -145,9 +146,17 @@ def send_link(user_id: int):
     if not user.active:
         abort(409)
     if ActionForm().validate_on_submit():
-        send_password_link(user)
-        flash(_("A link to set a password has been sent to %(email)s.", email=user.email), "success")
+        _send_link(user)
     return redirect(url_for("users.detail", user_id=user.id))
+
+
+def _send_link(user: User) -> None:
+    try:
+        send_password_link(user)
+    except MailError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("A link to set a password has been sent to %(email)s.", email=user.email), "success")
 
 
 @bp.route("/import", methods=["GET", "POST"])

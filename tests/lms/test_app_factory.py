@@ -103,6 +103,9 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch):
     with pytest.raises(RuntimeError, match="LMS_SECRET_KEY"):
         create_app()
     monkeypatch.setenv("LMS_SECRET_KEY", "s3cret")
+    with pytest.raises(RuntimeError, match="LMS_BASE_URL"):
+        create_app()
+    monkeypatch.setenv("LMS_BASE_URL", "https://metodist.example.ru")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["PROXY_COUNT"] == 1
 

@@ -7,7 +7,7 @@ import re
 
 from lms.extensions import db
 from lms.users.models import User
-from lms.users.services import deactivate_user
+from lms.users.services import deactivate_user, find_user_by_email
 from tests.conftest import Client
 from tests.factories import PASSWORD, make_user
 
@@ -111,9 +111,9 @@ def test_short_password_is_refused(login_as):
 
 def _reset_link(caplog) -> str:
     messages = "\n".join(r.getMessage() for r in caplog.records)
-    links = re.findall(r"http://localhost/auth/reset/[\w.\-]+", messages)
+    links = re.findall(r"http://127\.0\.0\.1:5000/auth/reset/[\w.\-]+", messages)
     assert links, messages
-    return links[-1].replace("http://localhost", "")
+    return links[-1].replace("http://127.0.0.1:5000", "")
 
 
 def test_reset_link_is_logged_in_development_and_works_once(client, people, caplog):
@@ -196,3 +196,53 @@ def test_rate_limit_is_shared_by_workers_through_redis(app_factory):
     statuses = [c.login("shared@example.org", "wrong").status_code for c in (a, b, a, b)]
     assert statuses == [200, 200, 200, 429]
     redis.Redis.from_url(url).flushdb()
+
+
+def test_reset_link_ignores_a_forged_host_header(app_factory, caplog):
+    app = app_factory(PROXY_COUNT=1)  # behind a proxy, as in production
+    with app.app_context():
+        make_user("teacher", email="victim@example.org")
+        db.session.commit()
+    caplog.set_level(logging.WARNING)
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https",
+              "Referer": "https://evil.example/auth/forgot"}
+    raw = app.test_client()
+    page = raw.get("/auth/forgot", headers=forged)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    response = raw.post("/auth/forgot", data={"email": "victim@example.org", "csrf_token": token}, headers=forged)
+    assert response.status_code == 302
+    messages = "\n".join(r.getMessage() for r in caplog.records)
+    assert "evil.example" not in messages and "http://127.0.0.1:5000/auth/reset/" in messages
+
+
+def test_reset_link_dies_when_the_email_changes(client, people, caplog):
+    caplog.set_level(logging.WARNING)
+    client.post("/auth/forgot", {"email": "teacher@example.org"})
+    link = _reset_link(caplog)
+    teacher = db.session.get(User, people["teacher"].id)
+    teacher.email = "corrected@example.org"
+    db.session.commit()
+    assert client.get(link).status_code == 400
+
+
+def test_a_dead_mail_server_does_not_reveal_accounts(app_factory):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = app_factory(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    with app.app_context():
+        make_user("teacher", email="known@example.org")
+        make_user("admin", email="boss@example.org")
+        db.session.commit()
+        known_id = find_user_by_email("known@example.org").id
+    client = Client(app.test_client())
+    known = client.post("/auth/forgot", {"email": "known@example.org"})
+    unknown = client.post("/auth/forgot", {"email": "unknown@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.headers["Location"] == unknown.headers["Location"]
+    admin = Client(app.test_client())
+    admin.login("boss@example.org")
+    page = admin.post(f"/admin/users/{known_id}/send-link", follow_redirects=True)
+    assert "Не удалось отправить письмо" in page.text

@@ -85,4 +85,4 @@ def test_smtp_backend_delivers_the_password_link(app_factory, smtp_server):
     message = message_from_bytes(envelope.content, policy=policy.default)
     assert "пароля" in message["Subject"]
     body = message.get_content()
-    assert "Ольга Ивановна" in body and "http://localhost/auth/reset/" in body
+    assert "Ольга Ивановна" in body and "http://127.0.0.1:5000/auth/reset/" in body
