@@ -11,8 +11,8 @@ from lms.auth.services import send_password_link
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
-from lms.mail import MailError
 from lms.i18n import _
+from lms.mail import MailError
 from lms.users import importing, queries, services
 from lms.users.choices import ROLES
 from lms.users.forms import ImportForm, UserFilterForm, UserForm
