@@ -8,9 +8,11 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
+from lms.i18n import _
 
 T = TypeVar("T")
 
@@ -45,6 +47,15 @@ def save(form, action: Callable[[], T], *, versioned=None) -> T | None:
     """
     try:
         result = action()
+        db.session.commit()
+    except StaleDataError:
+        # The version matched when checked, but another save won the race to the database.
+        db.session.rollback()
+        if versioned is not None:
+            form.version.data = versioned.version
+        flash(_("Someone else saved the same data a moment ago, so your changes were not saved. "
+                "Check the current data; saving this form again will replace it."), "error")
+        return None
     except ConflictError as exc:
         db.session.rollback()
         if versioned is not None:
@@ -59,5 +70,4 @@ def save(form, action: Callable[[], T], *, versioned=None) -> T | None:
         else:
             flash(exc.message, "error")
         return None
-    db.session.commit()
     return result

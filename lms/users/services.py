@@ -205,8 +205,15 @@ def update_user(user: User, *, version: int, email: str, last_name: str, first_n
         _set_roles(user, set(roles))
     if profile is not None:
         apply_profile(user, profile)
+    touch(user)
     db.session.flush()
     return user
+
+
+def touch(user: User) -> None:
+    """Mark the account itself as changed: its roles and profile live in other tables, and an edit of
+    only those must still bump ``User.version`` (and meet its check) like any other edit."""
+    user.updated_at = utcnow()
 
 
 def deactivate_user(user: User, actor: User | None = None) -> None:

@@ -161,3 +161,49 @@ def test_profile_experience_counts_on_from_the_recorded_date():
     assert profile.experience_on(date(2025, 8, 31)) == 10
     assert profile.experience_on(date(2025, 9, 1)) == 11
     assert profile.experience_on(date(2026, 11, 23)) == 12
+
+
+@pytest.mark.parametrize("change", [{"roles": ["teacher", "tutor"]}, {"subjects": "Физика"}])
+def test_an_edit_of_only_roles_or_profile_still_detects_the_second_tab(login_as, people, change):
+    teacher = people["teacher"]
+    first, second = login_as("admin"), login_as("admin")
+    form = _user_form(email=teacher.email, version=str(teacher.version), last_name=teacher.last_name,
+                      first_name=teacher.first_name, middle_name=teacher.middle_name, phone="",
+                      school_id=str(people["school"].id), roles=["teacher"], subjects="Информатика")
+    assert first.post(f"/admin/users/{teacher.id}/edit", dict(form, **change)).status_code == 302
+    stale = second.post(f"/admin/users/{teacher.id}/edit", form)
+    assert stale.status_code == 200 and "изменил другой пользователь" in stale.text
+    db.session.expire_all()
+    user = db.session.get(User, teacher.id)
+    if "roles" in change:
+        assert user.role_codes == {"teacher", "tutor"}
+    else:
+        assert [s.name for s in user.profile.subjects] == ["Физика"]
+
+
+def test_a_save_that_loses_the_race_to_the_database_is_a_conflict_not_a_500(app, people):
+    """Both requests passed the version check; the second UPDATE finds the version already moved."""
+    from lms.users.forms import UserForm
+    from lms.web import save
+
+    teacher = db.session.get(User, people["teacher"].id)
+    version = teacher.version
+
+    def racing_edit():
+        # Another worker commits its edit between this request's check and its flush.
+        with app.app_context():
+            other = db.session.get(User, teacher.id)
+            other.first_name = "Другая"
+            db.session.commit()
+        teacher.last_name = "Моя"
+        db.session.flush()
+        return teacher
+
+    with app.test_request_context(method="POST"):
+        form = UserForm(meta={"csrf": False})
+        form.version.data = version
+        assert save(form, racing_edit, versioned=teacher) is None
+        assert int(form.version.data) == version + 1
+    db.session.expire_all()
+    saved = db.session.get(User, teacher.id)
+    assert (saved.first_name, saved.last_name) == ("Другая", people["teacher"].last_name)

@@ -11,7 +11,7 @@ from lms.extensions import db
 from lms.i18n import _
 from lms.users.importing.checking import ImportReport, ImportRow
 from lms.users.models import User, UserRole
-from lms.users.services import apply_profile, build_user, get_or_create_subjects
+from lms.users.services import apply_profile, build_user, get_or_create_subjects, touch
 
 
 def apply(report: ImportReport, actor: User | None = None) -> ImportReport:
@@ -51,4 +51,5 @@ def _update(row: ImportRow, subjects: dict) -> User:
     if not user.has_role("teacher"):
         user.roles.append(UserRole(role="teacher"))
     apply_profile(user, row.profile, subjects)
+    touch(user)
     return user
