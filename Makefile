@@ -32,7 +32,7 @@ translations: $(MO_FILES)
 i18n-update: $(VENV)/.runtime-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k _n:1,2 -k _ln:1,2 -k _lp:1c,2 \
 		--no-location --sort-output -o lms/translations/messages.pot .
-	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
 
 # --- run -------------------------------------------------------------------------------------
 db-upgrade: install translations

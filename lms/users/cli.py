@@ -62,7 +62,7 @@ def import_command(path: Path, update: bool, dry_run: bool):
     """Import teachers from a CSV or XLSX file: all rows or none."""
     with path.open("rb") as stream:
         try:
-            report = importing.parse(stream, path.name, mode="upsert" if update else "create")
+            report = importing.parse(stream, path.name, mode="upsert" if update else "create", may_update_staff=True)
         except importing.ImportFileError as exc:
             _fail(str(exc))
     if not report.ok:

@@ -14,14 +14,33 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from lms.forms import RuDateField, VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
 from lms.users.choices import CATEGORIES, POSITIONS, ROLES
+from lms.users.rules import name_problem, phone_problem, subject_problem
 
-NAME_VALIDATORS = [Length(max=100), no_control_characters,
-                   Regexp(r"^[^\d<>@;]*$", message=_l("A name cannot contain digits or the signs < > @ ;"))]
+
+def _rule(check):
+    """A WTForms validator from a rule in lms.users.rules (the import applies the same rules)."""
+
+    def validate(form, field):
+        problem = check(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+    return validate
+
+
+def _subjects_rule(form, field):
+    for name in (field.data or "").split(","):
+        problem = subject_problem(name.strip())
+        if problem:
+            raise ValidationError(problem)
+
+
+NAME_VALIDATORS = [_rule(name_problem)]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -41,9 +60,7 @@ class UserForm(VersionedForm):
     middle_name = StringField(_l("Patronymic"), filters=[strip_filter], validators=[Optional(), *NAME_VALIDATORS])
     email = EmailField(_l("E-mail"), filters=[strip_filter],
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    phone = StringField(_l("Phone"), filters=[strip_filter],
-                        validators=[Optional(), Length(max=30),
-                                    Regexp(r"^[0-9+()\- ]+$", message=_l("Digits, spaces, + ( ) - only."))])
+    phone = StringField(_l("Phone"), filters=[strip_filter], validators=[Optional(), _rule(phone_problem)])
     roles = MultiCheckboxField(_l("Roles"), choices=options(ROLES.items()),
                                validators=[DataRequired(message=_l("Choose at least one role."))])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
@@ -57,7 +74,7 @@ class UserForm(VersionedForm):
                                     validators=[Optional(), NumberRange(min=0, max=70)])
     association_id = SelectField(_l("Methodological association"), coerce=optional_int, validate_choice=True)
     subjects = StringField(_l("Subjects"), filters=[strip_filter],
-                           validators=[Length(max=500), no_control_characters],
+                           validators=[Length(max=500), no_control_characters, _subjects_rule],
                            description=_l("Separate subjects with commas: Математика, Информатика"))
 
 

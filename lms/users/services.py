@@ -18,6 +18,7 @@ from lms.models.mixins import utcnow
 from lms.orgs.models import MethodAssociation, School
 from lms.users.choices import CATEGORIES, POSITIONS, ROLES
 from lms.users.models import Subject, TeacherProfile, User, UserRole
+from lms.users.rules import subject_problem
 
 
 @dataclass
@@ -91,8 +92,15 @@ def _clean_subject_names(names: list[str]) -> list[str]:
 
 
 def get_or_create_subjects(names: list[str]) -> list[Subject]:
-    """Subjects by name, creating the missing ones."""
+    """Subjects by name, creating the missing ones.
+
+    :raises ServiceError: a name breaks the rules of ``lms.users.rules.subject_problem``.
+    """
     cleaned = _clean_subject_names(names)
+    for name in cleaned:
+        problem = subject_problem(name)
+        if problem:
+            raise ServiceError(problem, field="subjects")
     if not cleaned:
         return []
     existing = {s.name: s for s in db.session.scalars(select(Subject).where(Subject.name.in_(cleaned)))}

@@ -22,6 +22,7 @@ from lms.users.permissions import (
     can_deactivate_user,
     can_edit_roles,
     can_manage_user,
+    has_permission,
     permission_required,
 )
 from lms.web import get_or_404, save
@@ -167,7 +168,8 @@ def import_teachers():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = importing.parse(upload.stream, upload.filename or "", mode=form.mode.data)
+            report = importing.parse(upload.stream, upload.filename or "", mode=form.mode.data,
+                                     may_update_staff=has_permission(current_user, "users.manage"))
         except importing.ImportFileError as exc:
             file_error = str(exc)
         else:
@@ -192,7 +194,7 @@ def import_teachers():
 def import_template():
     """A CSV with the expected header and one example row (UTF-8 with BOM, ';' as Excel in Russia expects)."""
     body = ("Фамилия;Имя;Отчество;E-mail;Телефон;ОО;Должность;Предметы;Категория;Стаж;МО\r\n"
-            "Иванова;Мария;Петровна;ivanova@example.org;+7 900 000-00-00;МБОУ СОШ № 1;учитель;"
+            "Иванова;Мария;Петровна;ivanova@example.org;8 (900) 000-00-00;МБОУ СОШ № 1;учитель;"
             "Математика, Информатика;первая;12;\r\n")
     return Response("\ufeff" + body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=teachers-template.csv"})

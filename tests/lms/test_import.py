@@ -176,3 +176,78 @@ def test_an_email_taken_between_check_and_save_aborts_the_whole_file(app, school
             importing.apply(report)
         db.session.rollback()
     assert _count() == 1
+
+
+def _xlsx_with_far_cell(row: int, column: str = "A") -> bytes:
+    """A tiny workbook whose only data cell sits at ``row`` (and which declares a huge dimension)."""
+    import zipfile
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Фамилия", "Имя", "E-mail", "ОО"])
+    sheet[f"{column}{row}"] = "x"
+    stream = io.BytesIO()
+    workbook.save(stream)
+    out = io.BytesIO()
+    with zipfile.ZipFile(stream) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:D2"/>', b'<dimension ref="A1:XFD1048576"/>')
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_tiny_xlsx_declaring_a_million_rows_is_refused_quickly(login_as, people, school):
+    import time
+
+    body = _xlsx_with_far_cell(200_000, "XFD")
+    assert len(body) < 10_000
+    started = time.perf_counter()
+    response = _upload(login_as("staff"), body, "huge.xlsx")
+    assert response.status_code == 400 and "больше 5000 строк" in response.text
+    assert time.perf_counter() - started < 30  # bounded by IMPORT_MAX_ROWS, not by the declared size
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_unpacking(login_as, people, school):
+    import zipfile
+
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (70 * 2**20) + b">")
+    assert len(stream.getvalue()) < 200_000
+    response = _upload(login_as("staff"), stream.getvalue(), "bomb.xlsx")
+    assert response.status_code == 400 and "64 МБ" in response.text
+
+
+@pytest.mark.parametrize("body, message", [
+    (HEADER + "\n" + GOOD_ROWS[0] + "\n" + '"' + "я" * 200_000 + '";x;;a@example.org;S-7;;;;;\n',
+     "Не удалось прочитать строку 3"),
+    (HEADER + "\nОрлова;Ксения;;o@example.org;S-7;учитель;;первая;inf;\n", "от 0 до 70"),
+    (HEADER + "\n=HYPERLINK(1);Ксения;;o@example.org;S-7;;;;;\n", "@ ; ="),
+    (HEADER + "\nОрлова;Ксения;;o@example.org;S-7;;" + "Предмет" * 20 + ";;;\n", "длиннее 100 символов"),
+    (HEADER + "\nОрлова;Ксения;;o@example.org;S-7;;=cmd|' /C calc'!A0;;;\n", "начинается со специального знака"),
+])
+def test_crafted_cells_get_row_errors_not_a_crash(login_as, people, school, body, message):
+    response = _upload(login_as("staff"), body.encode(), "t.csv")
+    assert response.status_code == 400 and message in response.text
+    assert _count() == 4  # the people fixture's accounts only
+
+
+def test_an_ambiguous_school_name_must_be_written_as_a_code(login_as, people, school):
+    make_school(short_name="МБОУ СОШ № 7", code="OTHER-7")
+    db.session.commit()
+    body = "\n".join([HEADER, "Орлова;Ксения;;o@example.org;МБОУ СОШ № 7;;;;;"]).encode()
+    response = _upload(login_as("staff"), body, "t.csv")
+    assert response.status_code == 400 and "укажите вместо него код" in response.text
+    by_code = "\n".join([HEADER, "Орлова;Ксения;;o@example.org;OTHER-7;;;;;"]).encode()
+    assert _upload(login_as("staff"), by_code, "t.csv").status_code == 200
+
+
+def test_staff_upsert_cannot_rewrite_an_admin_account(login_as, people, school):
+    body = "\n".join([HEADER, "Захваченный;Админ;;admin@example.org;S-7;;;;;"]).encode()
+    response = _upload(login_as("staff"), body, "t.csv", mode="upsert")
+    assert response.status_code == 400 and "может только руководитель" in response.text
+    db.session.expire_all()
+    assert db.session.get(User, people["admin"].id).last_name == "Иванова"
+    assert _upload(login_as("admin"), body, "t.csv", mode="upsert").status_code == 200

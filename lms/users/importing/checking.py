@@ -17,6 +17,7 @@ from lms.users.choices import CATEGORIES, POSITIONS
 from lms.users.importing.reading import ImportFileError, read_table
 from lms.users.importing.reading import fold_key as _key
 from lms.users.models import User
+from lms.users.rules import name_problem, phone_problem, subject_problem
 from lms.users.services import ProfileData, normalise_email
 
 HEADERS = {
@@ -84,11 +85,11 @@ class _Lookups:
     """Everything a row is matched against, loaded once per file rather than once per row."""
 
     def __init__(self):
-        self.schools: dict[str, School] = {}
+        #: Every way a row may name a school → the schools so named (more than one: ambiguous).
+        self.schools: dict[str, list[School]] = {}
         for school in db.session.scalars(select(School).where(School.is_active.is_(True))):
-            for text in (school.code, school.short_name, school.name):
-                if text:
-                    self.schools.setdefault(_key(text), school)
+            for text in {_key(t) for t in (school.code, school.short_name, school.name) if t}:
+                self.schools.setdefault(text, []).append(school)
         self.associations: dict[tuple[int, str], MethodAssociation] = {
             (a.municipality_id, _key(a.name)): a
             for a in db.session.scalars(select(MethodAssociation).where(MethodAssociation.is_active.is_(True)))
@@ -116,14 +117,17 @@ def _map_header(cells: list[str]) -> dict[int, str]:
 
 
 
-def parse(stream: BinaryIO, filename: str, mode: str = "create") -> ImportReport:
+def parse(stream: BinaryIO, filename: str, mode: str = "create", may_update_staff: bool = False) -> ImportReport:
     """Read and check every row; nothing is written.
 
     :param mode: ``create`` treats a known e-mail as an error; ``upsert`` updates that teacher.
+    :param may_update_staff: whether an upsert may change accounts of tutors, staff and admins
+        (only people who manage accounts may; staff importing teachers may not).
     :raises ImportFileError: the file cannot be read at all.
     """
     report = ImportReport()
-    rows = read_table(stream, filename)
+    limit = current_app.config["IMPORT_MAX_ROWS"]
+    rows = read_table(stream, filename, max_rows=limit)
     header_row = next(((n, cells) for n, cells in rows if any(cells)), None)
     if header_row is None:
         raise ImportFileError(_("The file is empty."))
@@ -138,7 +142,6 @@ def parse(stream: BinaryIO, filename: str, mode: str = "create") -> ImportReport
                                 columns=", ".join(missing)))
     lookups = _Lookups()
     seen: dict[str, int] = {}
-    limit = current_app.config["IMPORT_MAX_ROWS"]
     data_rows = 0
     for number, cells in rows:
         if not any(cells):
@@ -156,7 +159,7 @@ def parse(stream: BinaryIO, filename: str, mode: str = "create") -> ImportReport
             continue
         seen[row.email] = number
         report.rows.append(row)
-    _match_existing(report, mode)
+    _match_existing(report, mode, may_update_staff)
     return report
 
 
@@ -174,16 +177,19 @@ def _check_row(number: int, values: dict[str, str], lookups: _Lookups, errors: l
         if not value:
             error(title, _("Required."))
     for title, value in ((_("Last name"), last), (_("First name"), first), (_("Patronymic"), middle)):
-        if len(value) > 100:
-            error(title, _("Longer than %(n)d characters.", n=100))
-        elif re.search(r"[\d<>@;]", value):
-            error(title, _("A name cannot contain digits or the signs < > @ ;"))
+        problem = name_problem(value)
+        if problem:
+            error(title, problem)
     email = normalise_email(values.get("email", ""))
     if not EMAIL_RE.match(email) or len(email) > 254:
         error(_("E-mail"), _("Not a valid e-mail address: «%(value)s».", value=values.get("email", "")))
-    school = lookups.schools.get(_key(values.get("school", "")))
-    if school is None:
+    matches = lookups.schools.get(_key(values.get("school", "")), [])
+    school = matches[0] if len(matches) == 1 else None
+    if not matches:
         error(_("School"), _("Unknown school «%(value)s»: add it on the Schools page or correct the name.",
+                             value=values.get("school", "")))
+    elif len(matches) > 1:
+        error(_("School"), _("Several schools are called «%(value)s»: write the school's code instead.",
                              value=values.get("school", "")))
     position = None
     if values.get("position"):
@@ -197,7 +203,7 @@ def _check_row(number: int, values: dict[str, str], lookups: _Lookups, errors: l
     if values.get("experience"):
         try:
             experience = int(float(values["experience"].replace(",", ".")))
-        except ValueError:
+        except (ValueError, OverflowError):  # "много", "inf"
             experience = -1
         if not 0 <= experience <= 70:
             error(_("Teaching experience"), _("Must be a whole number of years from 0 to 70."))
@@ -208,18 +214,21 @@ def _check_row(number: int, values: dict[str, str], lookups: _Lookups, errors: l
             error(_("Methodological association"),
                   _("Unknown association «%(value)s» in the school's municipality.", value=values["association"]))
     phone = values.get("phone", "")
-    if phone and not re.fullmatch(r"[0-9+()\- ]{5,30}", phone):
-        error(_("Phone"), _("Digits, spaces, + ( ) - only."))
+    if phone_problem(phone):
+        error(_("Phone"), phone_problem(phone))
+    subjects = [s.strip() for s in re.split(r"[,;]", values.get("subjects", "")) if s.strip()]
+    for subject in subjects:
+        if subject_problem(subject):
+            error(_("Subjects"), subject_problem(subject))
     if len(errors) > before:
         return None
-    subjects = [s for s in re.split(r"[,;]", values.get("subjects", "")) if s.strip()]
     profile = ProfileData(school_id=school.id, position=position, qualification_category=category,
                           experience_years=experience, association_id=association.id if association else None,
                           subjects=subjects)
     return ImportRow(number, email, last, first, middle or None, phone or None, profile)
 
 
-def _match_existing(report: ImportReport, mode: str) -> None:
+def _match_existing(report: ImportReport, mode: str, may_update_staff: bool) -> None:
     emails = [row.email for row in report.rows]
     existing: dict[str, User] = {}
     for start in range(0, len(emails), 500):
@@ -231,6 +240,11 @@ def _match_existing(report: ImportReport, mode: str) -> None:
         if user is not None and mode != "upsert":
             report.errors.append(RowError(row.row, _("E-mail"),
                                           _("A user with the e-mail %(email)s already exists.", email=row.email)))
+            continue
+        if user is not None and not may_update_staff and user.role_codes - {"teacher"}:
+            report.errors.append(RowError(row.row, _("E-mail"), _(
+                "%(email)s belongs to an account with other roles than teacher; only the head of service "
+                "can change it.", email=row.email)))
             continue
         row.existing = user
         kept.append(row)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
+
+from flask import current_app
 
 from lms.i18n import _
 
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (format, encoding, no header, too many rows)."""
-
 
 
 def fold_key(text: str) -> str:
@@ -24,23 +26,64 @@ def fold_key(text: str) -> str:
 
 
 
-def read_table(stream: BinaryIO, filename: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (spreadsheet row number, cells as text) from a CSV or XLSX upload."""
+#: Columns read from a sheet; a declared width of thousands of empty columns is not walked.
+MAX_COLUMNS = 40
+#: Largest unpacked XLSX accepted: a few MB of text compress into a small file, a zip bomb does not.
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024
+
+
+#: Blank lines tolerated on top of the allowed rows before a file counts as too long.
+BLANK_SLACK = 100
+
+
+def read_table(stream: BinaryIO, filename: str, max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield (spreadsheet row number, cells as text) from a CSV or XLSX upload.
+
+    :param max_rows: data rows allowed; reading stops (with an error) a little past that many lines,
+        blank ones included, so a file declaring a million rows is not walked.
+    :raises ImportFileError: the file cannot be read, or is too long.
+    """
+    last_line = max_rows + 1 + BLANK_SLACK
     name = filename.lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+        rows = _xlsx_rows(stream)
+    elif name.endswith(".csv"):
+        rows = _csv_rows(stream)
+    else:
+        raise ImportFileError(_("Only CSV and XLSX files can be imported."))
+    for number, cells in rows:
+        if number > last_line:
+            raise ImportFileError(_("The file has more than %(n)d rows; split it into parts.", n=max_rows))
+        yield number, cells
 
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ImportFileError(_("The XLSX file cannot be read: %(error)s", error=exc)) from exc
+
+def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    unreadable = _("The XLSX file cannot be read. Save it again in Excel or LibreOffice, or export it as CSV.")
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(unreadable) from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ImportFileError(_("The XLSX file unpacks to more than %(mb)d MB; export the list as CSV.",
+                                mb=MAX_XLSX_UNPACKED // 2**20))
+    stream.seek(0)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
             yield number, ["" if v is None else _cell_text(v) for v in values]
         workbook.close()
-        return
-    if not name.endswith(".csv"):
-        raise ImportFileError(_("Only CSV and XLSX files can be imported."))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds for a broken file
+        current_app.logger.warning("Unreadable XLSX import: %r", exc)
+        raise ImportFileError(unreadable) from exc
+
+
+def _csv_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     raw = stream.read()
     for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russian saves CSV as cp1251
         try:
@@ -52,12 +95,17 @@ def read_table(stream: BinaryIO, filename: str) -> Iterator[tuple[int, list[str]
         raise ImportFileError(_("The CSV file is neither UTF-8 nor Windows-1251 text."))
     if "\x00" in text:
         raise ImportFileError(_("The file is not a text CSV file."))
+    # The header line decides the separator: Excel in Russia writes ';', others ',' or tabs.
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(";,\t", key=header.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    number = 0
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        yield number, [c.strip() for c in cells]
+        for number, cells in enumerate(reader, start=1):
+            yield number, [c.strip() for c in cells[:MAX_COLUMNS]]
+    except csv.Error as exc:
+        raise ImportFileError(_("Row %(row)d of the CSV file cannot be read: %(error)s",
+                                row=number + 1, error=exc)) from exc
 
 
 def _cell_text(value) -> str:
