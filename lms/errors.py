@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
+from lms.i18n import _
 
 
 class ServiceError(Exception):
@@ -45,3 +48,23 @@ def init_app(app: Flask) -> None:
     def server_error(error):
         db.session.rollback()
         return render_template("errors/500.html"), 500
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        message = _("The form has expired or was opened in another session, so nothing was saved. "
+                    "Go back, reload the page and submit it again.")
+        return render_template("errors/generic.html", code=400, title=_("The form has expired"),
+                               message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error):
+        # Any other status (400, 405, 409 …) gets our page in the user's language, not Werkzeug's.
+        if error.code is None or error.code < 400:
+            return error
+        messages = {
+            400: _("The request could not be understood. Nothing was changed."),
+            405: _("This address does not accept this kind of request."),
+            409: _("This action does not fit the current state of the object. Reload the page."),
+        }
+        return render_template("errors/generic.html", code=error.code, title=_("Request refused"),
+                               message=messages.get(error.code, _("The request could not be completed."))), error.code

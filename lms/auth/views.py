@@ -20,9 +20,23 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _submitted_email() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+def _too_many() -> str:
+    return _("Too many failed sign-in attempts. Please wait a minute and try again.")
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302,
-               error_message=lambda: _("Too many failed sign-in attempts. Please wait a minute and try again."))
+# Per address, and per account: guessing one teacher's password from many addresses is limited too.
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, error_message=_too_many)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, error_message=_too_many,
+               key_func=_submitted_email)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -61,7 +75,8 @@ def change_password():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"],
+               error_message=lambda: _("Too many requests. Please wait a minute and try again."))
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.extensions import db
@@ -32,15 +32,19 @@ def user_directory(*, q: str | None, role: str | None, school_id: int | None, st
     return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
 
 
-def school_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(School.id, School.short_name).where(School.is_active.is_(True))
+def school_choices(keep: int | None = None) -> list[tuple[int, str]]:
+    """Active schools, plus ``keep`` (the one a profile already names) even if it has closed."""
+    rows = db.session.execute(select(School.id, School.short_name)
+                              .where(or_(School.is_active.is_(True), School.id == keep))
                               .order_by(School.short_name))
     return [(row.id, row.short_name) for row in rows]
 
 
-def association_choices() -> list[tuple[int, str]]:
+def association_choices(keep: int | None = None) -> list[tuple[int, str]]:
+    """Active associations, plus ``keep`` even if it has closed."""
     rows = db.session.execute(select(MethodAssociation.id, MethodAssociation.name)
-                              .where(MethodAssociation.is_active.is_(True)).order_by(MethodAssociation.name))
+                              .where(or_(MethodAssociation.is_active.is_(True), MethodAssociation.id == keep))
+                              .order_by(MethodAssociation.name))
     return [(row.id, row.name) for row in rows]
 
 

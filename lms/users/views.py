@@ -40,10 +40,12 @@ def _profile_data(form: UserForm) -> services.ProfileData:
     )
 
 
-def _fill_choices(form) -> None:
-    form.school_id.choices = options(queries.school_choices(), blank="—")
+def _fill_choices(form, user: User | None = None) -> None:
+    profile = user.profile if user is not None else None
+    form.school_id.choices = options(queries.school_choices(keep=profile and profile.school_id), blank="—")
     if hasattr(form, "association_id"):
-        form.association_id.choices = options(queries.association_choices(), blank="—")
+        form.association_id.choices = options(
+            queries.association_choices(keep=profile and profile.association_id), blank="—")
 
 
 @bp.route("/")
@@ -86,7 +88,7 @@ def create():
 def edit(user_id: int):
     user = get_or_404(User, user_id, can_manage_user)
     form = UserForm(data=None if request.method == "POST" else _form_data(user))
-    _fill_choices(form)
+    _fill_choices(form, user)
     del form.password
     roles_locked = not can_edit_roles(current_user, user)
     if roles_locked:

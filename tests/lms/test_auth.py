@@ -8,7 +8,7 @@ import re
 from lms.extensions import db
 from lms.users.models import User
 from lms.users.services import deactivate_user, find_user_by_email
-from tests.conftest import Client
+from tests.conftest import Client, isolated
 from tests.factories import PASSWORD, make_user
 
 
@@ -246,3 +246,29 @@ def test_a_dead_mail_server_does_not_reveal_accounts(app_factory):
     admin.login("boss@example.org")
     page = admin.post(f"/admin/users/{known_id}/send-link", follow_redirects=True)
     assert "Не удалось отправить письмо" in page.text
+
+
+def test_one_account_is_protected_from_guesses_coming_from_many_addresses(app_factory):
+    app = app_factory(LOGIN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        make_user("teacher", email="target@example.org")
+        db.session.commit()
+    statuses = []
+    for n in range(4):
+        client = Client(app.test_client())
+        token = client.csrf_token()
+        response = isolated(client.raw.post, "/auth/login",
+                            data={"email": "target@example.org", "password": "guess", "csrf_token": token},
+                            environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"})
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_csrf_failure_page_is_translated(client):
+    response = client.post("/auth/login", {"email": "x@example.org", "password": "y"}, csrf=False)
+    assert response.status_code == 400 and "Форма устарела" in response.text
+
+
+def test_wrong_method_page_is_translated(client):
+    response = client.get("/auth/logout")
+    assert response.status_code == 405 and "Код ошибки: 405" in response.text

@@ -207,3 +207,17 @@ def test_a_save_that_loses_the_race_to_the_database_is_a_conflict_not_a_500(app,
     db.session.expire_all()
     saved = db.session.get(User, teacher.id)
     assert (saved.first_name, saved.last_name) == ("Другая", people["teacher"].last_name)
+
+
+def test_a_teacher_of_a_closed_school_can_still_be_edited(login_as, people):
+    teacher, school = people["teacher"], people["school"]
+    school.is_active = False
+    db.session.commit()
+    form = _user_form(email=teacher.email, version=str(teacher.version), school_id=str(school.id),
+                      last_name="Исправленная")
+    response = login_as("admin").post(f"/admin/users/{teacher.id}/edit", form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, teacher.id).last_name == "Исправленная"
+    other = login_as("admin").get("/admin/users/new").text
+    assert school.short_name not in other  # a new account cannot be placed in a closed school
