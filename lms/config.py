@@ -30,7 +30,11 @@ class BaseConfig:
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
+    #: A signed-in session ends after this many seconds (a working day), or with the browser.
     PERMANENT_SESSION_LIFETIME = 8 * 3600
+    #: "Remember me on this device" keeps a person signed in this long.
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    REMEMBER_COOKIE_NAME = "remember_token"
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 

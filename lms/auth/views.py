@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import services
@@ -49,6 +49,7 @@ def login():
             form.password.errors.append(exc.message)
         else:
             db.session.commit()
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
             login_user(user, remember=form.remember.data)
             return redirect(safe_back(request.args.get("next")))
     return render_template("auth/login.html", form=form), 200
@@ -68,7 +69,9 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit() and save(
             form, lambda: services.change_password(current_user, form.current_password.data, form.password.data)):
-        login_user(current_user._get_current_object())  # the session id carries the password stamp; renew it
+        # The session id carries the password stamp: renew it here (and the remember-me cookie, if any).
+        remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+        login_user(current_user._get_current_object(), remember=remembered)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)

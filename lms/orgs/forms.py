@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -10,7 +9,7 @@ from lms.forms import VersionedForm, no_control_characters, optional_int, strip_
 from lms.i18n import _l
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(VersionedForm):
     name = StringField(_l("Name"), filters=[strip_filter],
                        validators=[DataRequired(), Length(max=200), no_control_characters])
     oktmo = StringField(_l("OKTMO code"), filters=[strip_filter],
@@ -32,7 +31,7 @@ class SchoolForm(VersionedForm):
     is_active = BooleanField(_l("Active"), default=True)
 
 
-class AssociationForm(FlaskForm):
+class AssociationForm(VersionedForm):
     municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[DataRequired()])
     school_id = SelectField(_l("School"), coerce=optional_int,
                             description=_l("Leave empty for a municipal association."))

@@ -11,7 +11,7 @@ from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin
 
 
-class Municipality(TimestampMixin, db.Model):
+class Municipality(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "lms_municipality"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +46,7 @@ class School(TimestampMixin, VersionedMixin, db.Model):
         return self.short_name
 
 
-class MethodAssociation(TimestampMixin, db.Model):
+class MethodAssociation(TimestampMixin, VersionedMixin, db.Model):
     """A methodological association (МО): municipal when ``school_id`` is empty, else a school's own."""
 
     __tablename__ = "lms_method_association"

@@ -12,8 +12,17 @@ from lms.i18n import _
 from lms.orgs.models import MethodAssociation, Municipality, School
 
 
-def save_municipality(municipality: Optional[Municipality], *, name: str, oktmo: str | None) -> Municipality:
-    """Create (``municipality`` None) or update a municipality; names are unique."""
+def _check_version(obj, version: int | None) -> None:
+    if obj is not None and version != obj.version:
+        raise ConflictError(_("This record was changed by someone else while you were editing it, so your "
+                              "changes were not saved. Check the current data in the list; saving this form "
+                              "again will replace it with what you see here."))
+
+
+def save_municipality(municipality: Optional[Municipality], *, version: int | None, name: str,
+                      oktmo: str | None) -> Municipality:
+    """Create (``municipality`` None) or update a municipality opened at ``version``; names are unique."""
+    _check_version(municipality, version)
     clash = db.session.scalar(select(Municipality).where(Municipality.name == name))
     if clash is not None and clash is not municipality:
         raise ServiceError(_("A municipality with this name already exists."), field="name")
@@ -32,10 +41,7 @@ def save_school(school: Optional[School], *, version: int | None, municipality_i
     :raises ConflictError: the school changed since the form was opened.
     :raises ServiceError: unknown municipality, duplicate name in it, or duplicate code.
     """
-    if school is not None and version != school.version:
-        raise ConflictError(_("This school was changed by someone else while you were editing it, so your "
-                              "changes were not saved. Check the current data in the list of schools; "
-                              "saving this form again will replace it with what you see here."))
+    _check_version(school, version)
     if db.session.get(Municipality, municipality_id) is None:
         raise ServiceError(_("Unknown municipality."), field="municipality_id")
     clash = db.session.scalar(select(School).where(School.municipality_id == municipality_id, School.name == name))
@@ -54,9 +60,10 @@ def save_school(school: Optional[School], *, version: int | None, municipality_i
     return school
 
 
-def save_association(association: Optional[MethodAssociation], *, municipality_id: int,
+def save_association(association: Optional[MethodAssociation], *, version: int | None, municipality_id: int,
                      school_id: int | None, name: str, is_active: bool) -> MethodAssociation:
-    """Create or update a methodological association; a school's МО must be in its municipality."""
+    """Create or update an association opened at ``version``; a school's МО must be in its municipality."""
+    _check_version(association, version)
     if db.session.get(Municipality, municipality_id) is None:
         raise ServiceError(_("Unknown municipality."), field="municipality_id")
     if school_id is not None:

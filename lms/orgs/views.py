@@ -45,7 +45,7 @@ def school_edit(school_id: int | None = None):
     form = SchoolForm(obj=school if request.method == "GET" else None)
     form.municipality_id.choices = _municipality_choices()
     if form.validate_on_submit() and save(form, lambda: services.save_school(
-            school, version=form.version_value() if school else None,
+            school, version=form.version_value(),
             municipality_id=form.municipality_id.data, name=form.name.data, short_name=form.short_name.data,
             code=form.code.data, address=form.address.data, is_active=form.is_active.data), versioned=school):
         flash(_("The school has been saved."), "success")
@@ -69,7 +69,9 @@ def municipality_edit(municipality_id: int | None = None):
     municipality = get_or_404(Municipality, municipality_id) if municipality_id else None
     form = MunicipalityForm(obj=municipality if request.method == "GET" else None)
     if form.validate_on_submit() and save(
-            form, lambda: services.save_municipality(municipality, name=form.name.data, oktmo=form.oktmo.data)):
+            form, lambda: services.save_municipality(municipality, version=form.version_value(),
+                                                     name=form.name.data, oktmo=form.oktmo.data),
+            versioned=municipality):
         flash(_("The municipality has been saved."), "success")
         return redirect(url_for("orgs.municipalities"))
     return render_template("orgs/municipality_edit.html", form=form, municipality=municipality)
@@ -94,8 +96,9 @@ def association_edit(association_id: int | None = None):
     form.school_id.choices = options(
         ((s.id, s.short_name) for s in db.session.scalars(select(School).order_by(School.short_name))), blank="—")
     if form.validate_on_submit() and save(form, lambda: services.save_association(
-            association, municipality_id=form.municipality_id.data, school_id=form.school_id.data,
-            name=form.name.data, is_active=form.is_active.data)):
+            association, version=form.version_value(), municipality_id=form.municipality_id.data,
+            school_id=form.school_id.data, name=form.name.data, is_active=form.is_active.data),
+            versioned=association):
         flash(_("The association has been saved."), "success")
         return redirect(url_for("orgs.associations"))
     return render_template("orgs/association_edit.html", form=form, association=association)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC
 
 from lms.extensions import db
 from lms.users.models import User
@@ -272,3 +273,17 @@ def test_csrf_failure_page_is_translated(client):
 def test_wrong_method_page_is_translated(client):
     response = client.get("/auth/logout")
     assert response.status_code == 405 and "Код ошибки: 405" in response.text
+
+
+def test_sessions_expire_and_remember_me_lasts_two_weeks(client, people):
+    response = client.post("/auth/login", {"email": "teacher@example.org", "password": PASSWORD, "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    remember_cookie = next(c for c in cookies if c.startswith("remember_token="))
+    assert "Expires=" in session_cookie  # bounded by PERMANENT_SESSION_LIFETIME, not open-ended
+    from datetime import datetime
+    from email.utils import parsedate_to_datetime
+
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", remember_cookie).group(1))
+    days = (expires - datetime.now(UTC)).days
+    assert 13 <= days <= 14

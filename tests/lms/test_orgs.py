@@ -57,6 +57,25 @@ def test_school_edit_conflict_keeps_the_first_save(login_as, people):
     assert db.session.get(School, school.id).short_name == "Первая"
 
 
+def test_municipality_and_association_edits_are_version_checked(login_as, people):
+    municipality = people["school"].municipality
+    association = MethodAssociation(municipality_id=municipality.id, name="МО физиков")
+    db.session.add(association)
+    db.session.commit()
+    first, second = login_as("admin"), login_as("staff")
+    m_url = f"/admin/orgs/municipalities/{municipality.id}/edit"
+    m_form = {"name": municipality.name, "oktmo": "", "version": str(municipality.version)}
+    assert first.post(m_url, dict(m_form, name="Переименованный")).status_code == 302
+    assert "изменил другой пользователь" in second.post(m_url, dict(m_form, name="Другое")).text
+    a_url = f"/admin/orgs/associations/{association.id}/edit"
+    a_form = {"municipality_id": str(municipality.id), "school_id": "", "name": "МО физиков",
+              "is_active": "y", "version": str(association.version)}
+    assert first.post(a_url, dict(a_form, name="МО физики и астрономии")).status_code == 302
+    assert "изменил другой пользователь" in second.post(a_url, dict(a_form, name="МО старое")).text
+    db.session.expire_all()
+    assert db.session.get(MethodAssociation, association.id).name == "МО физики и астрономии"
+
+
 def test_school_association_must_be_in_its_municipality(login_as, people):
     elsewhere = make_municipality()
     db.session.commit()
