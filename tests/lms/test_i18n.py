@@ -80,3 +80,9 @@ def test_plural_forms_follow_russian_grammar(login_as, people):
     client = login_as("admin")
     page = client.get("/admin/users/")
     assert "Найдено 4 человека" in page.text
+
+
+def test_dashboard_figures_agree_with_their_numbers(login_as, people):
+    page = login_as("admin").get("/").text
+    assert '<span class="figure">1</span> педагог<' in page  # one teacher in the fixture
+    assert '<span class="figure">1</span> образовательная организация<' in page
