@@ -35,6 +35,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if env not in CONFIGS:
         raise RuntimeError(f"LMS_ENV must be one of {', '.join(CONFIGS)}, not {env!r}")
     app.config.from_object(CONFIGS["testing" if test_config is not None else env])
+    app.config["ENV_NAME"] = "testing" if test_config is not None else env
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -13,8 +13,13 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 
 @demo_cli.command("load")
-def load_command():
+@click.option("--in-production", is_flag=True,
+              help="Load even with LMS_ENV=production (creates accounts with a published password).")
+def load_command(in_production: bool):
     """Create the demo municipality, schools, people (and plugins' data); safe to run again."""
+    if current_app.config["ENV_NAME"] == "production" and not in_production:
+        raise click.ClickException("Refusing to load demo accounts (password published in the README) into a "
+                                   "production database; pass --in-production to do it anyway.")
     objects = data.load()
     for plugin in current_app.extensions.get("lms.plugins", []):
         if plugin.demo_loader is not None:

@@ -91,7 +91,7 @@ def permission_required(name: str) -> Callable:
 # functions (registered as globals in create_app) to hide what the server would refuse.
 
 def can_manage_user(actor, target) -> bool:
-    """Admins manage every account; nobody may deactivate or demote themselves here."""
+    """Admins manage every account (what they may do to their own is narrowed by the rules below)."""
     return has_permission(actor, "users.manage")
 
 

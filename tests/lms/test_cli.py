@@ -77,3 +77,18 @@ def test_demo_accounts_can_sign_in(app, client):
     for email in ("admin@demo.metodist", "staff@demo.metodist", "tutor@demo.metodist", "teacher@demo.metodist"):
         assert client.login(email, "metodist-demo").status_code == 302, email
         client.logout()
+
+
+def test_demo_load_refuses_a_production_database(monkeypatch, database_url):
+    from lms import create_app
+
+    monkeypatch.setenv("LMS_ENV", "production")
+    monkeypatch.setenv("LMS_SECRET_KEY", "s3cret")
+    monkeypatch.setenv("LMS_BASE_URL", "https://metodist.example.ru")
+    monkeypatch.setenv("LMS_DATABASE_URL", database_url)
+    app = create_app()
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 1 and "Refusing" in result.output
+    with app.app_context():
+        assert _count(User) == 0
+        db.engine.dispose()
