@@ -1,11 +1,20 @@
 """Courses plugin: IT-школа and Smart-школа programmes, groups, schedule, attendance, consultations."""
 
+from flask import Flask
+
+from courses import demo
 from courses.blueprint import bp
-from courses.permissions import PERMISSIONS
+from courses.permissions import PERMISSIONS, TEMPLATE_RULES
 from lms.i18n import _l
 from lms.plugins import NavItem, Plugin
 
 from courses import views  # noqa: E402,F401  (attaches the routes to bp)
+
+def init_app(app: Flask) -> None:
+    from courses import choices
+
+    app.jinja_env.globals.update(TEMPLATE_RULES, courses_choices=choices)
+
 
 plugin = Plugin(
     name="courses",
@@ -14,4 +23,6 @@ plugin = Plugin(
     permissions=PERMISSIONS,
     nav=(NavItem(_l("Programmes"), "courses.home", "courses.view", order=100,
                  description=_l("IT-школа, Smart-школа and other programmes, your groups and schedule")),),
+    init_app=init_app,
+    demo_loader=demo.load,
 )

@@ -7,10 +7,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.extensions import db, login_manager
 from lms.i18n import _l
+from lms.richtext import VIDEO_FRAME_HOSTS
 
-#: No inline scripts or styles and nothing from other hosts: every asset is served by us.
+#: No inline scripts or styles and nothing from other hosts: every asset is served by us; only the
+#: video players of lms.richtext may be framed.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    f"frame-src {' '.join(VIDEO_FRAME_HOSTS)}; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 

@@ -43,3 +43,21 @@ def make_user(*roles: str, email: str | None = None, password: str | None = PASS
     data = ProfileData(school_id=school.id if school else None, **profile) if (school or profile) else None
     return create_user(email=email or f"user{n}@example.org", last_name=last_name, first_name=first_name,
                        middle_name=middle_name, roles=set(roles or ("teacher",)), password=password, profile=data)
+
+
+def make_programme(status: str = "published", modules: int = 2, lessons: int = 2, code: str | None = None):
+    """A programme of ``modules`` modules with ``lessons`` required lessons each, through the services."""
+    from courses.services import catalogue
+
+    n = next(_seq)
+    programme = catalogue.save_programme(None, version=None, code=code or f"P-{n}", title=f"Программа {n}",
+                                         summary="Кратко", description="Описание")
+    for m in range(modules):
+        module = catalogue.save_module(programme, None, version=None, data=catalogue.ModuleData(
+            title=f"Модуль {m + 1}", description="", hours=4, form="seminar", delivery="onsite", prerequisite_ids=[]))
+        for k in range(lessons):
+            catalogue.save_lesson(module, None, version=None, title=f"Урок {m + 1}.{k + 1}", body="Текст",
+                                  video_url=None, required=True, minutes=10)
+    if status != "draft":
+        catalogue.set_programme_status(programme, status)
+    return programme

@@ -7,6 +7,7 @@ import pytest
 from lms.extensions import db
 from lms.orgs.models import MethodAssociation
 from lms.reports.registry import Report, ReportTable, register_report
+from tests.factories import make_programme
 
 ROLES = ("teacher", "tutor", "staff", "admin")
 ALL = set(ROLES)
@@ -32,6 +33,11 @@ PAGES = {
     "reports.index": ("/reports/", {"staff", "admin"}),
     "reports.show": ("/reports/test.table", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
+    "courses.programme": ("/courses/programmes/{programme}", ALL),
+    "courses.lesson": ("/courses/lessons/{lesson}", ALL),
+    "courses.programme_edit": ("/courses/programmes/{programme}/edit", {"staff", "admin"}),
+    "courses.module_edit": ("/courses/modules/{module}/edit", {"staff", "admin"}),
+    "courses.lesson_edit": ("/courses/lessons/{lesson}/edit", {"staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
@@ -39,12 +45,18 @@ EXTRA_PAGES = {
     "/admin/orgs/schools/new": {"staff", "admin"},
     "/admin/orgs/municipalities/new": {"staff", "admin"},
     "/admin/orgs/associations/new": {"staff", "admin"},
+    "/courses/programmes/new": {"staff", "admin"},
+    "/courses/programmes/{programme}/modules/new": {"staff", "admin"},
+    "/courses/modules/{module}/lessons/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
     "users.deactivate": ("/admin/users/{teacher}/deactivate", {"admin"}),
     "users.activate": ("/admin/users/{teacher}/activate", {"admin"}),
     "users.send_link": ("/admin/users/{teacher}/send-link", {"admin"}),
+    "courses.lesson_studied": ("/courses/lessons/{lesson}/studied", ALL),
+    "courses.programme_status": ("/courses/programmes/{programme}/status/published", {"staff", "admin"}),
+    "courses.module_move": ("/courses/modules/{module}/move/down", {"staff", "admin"}),
 }
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
@@ -57,9 +69,12 @@ def ids(app, people):
     school = people["school"]
     association = MethodAssociation(municipality_id=school.municipality_id, name="МО учителей информатики")
     db.session.add(association)
+    programme = make_programme()
     db.session.commit()
+    module = programme.modules[0]
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
-            "association": association.id}
+            "association": association.id, "programme": programme.id, "module": module.id,
+            "lesson": module.lessons[0].id}
 
 
 def test_every_endpoint_is_classified(app):
@@ -79,7 +94,7 @@ def test_anonymous_is_sent_to_login(client, ids, endpoint):
 @pytest.mark.parametrize("role", ROLES)
 def test_pages_by_role(login_as, ids, role):
     client = login_as(role)
-    pages = {url.format(**ids): allowed for url, allowed in PAGES.values()} | EXTRA_PAGES
+    pages = {url.format(**ids): allowed for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items())}
     wrong = {}
     for url, allowed in pages.items():
         status = client.get(url).status_code

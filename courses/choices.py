@@ -1,0 +1,33 @@
+"""Closed vocabularies of the courses plugin: programme statuses, module forms and delivery modes."""
+
+from __future__ import annotations
+
+from lms.i18n import _l
+
+PROGRAMME_STATUSES = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "archived": _l("Archived"),
+}
+
+#: Forms of work named by the seed regulations and the ИОМ table.
+MODULE_FORMS = {
+    "seminar": _l("Seminar"),
+    "practicum": _l("Practicum"),
+    "master_class": _l("Master class"),
+    "lecture": _l("Lecture"),
+    "webinar": _l("Webinar"),
+    "self_study": _l("Self-study"),
+    "internship": _l("Internship"),
+}
+
+DELIVERY_MODES = {
+    "onsite": _l("On site"),
+    "online": _l("Online"),
+    "blended": _l("Blended"),
+}
+
+
+def check_constraint(column: str, vocabulary: dict) -> str:
+    """SQL for a CHECK constraint keeping ``column`` inside ``vocabulary``."""
+    return f"{column} IN (" + ", ".join(f"'{code}'" for code in vocabulary) + ")"

@@ -1,0 +1,1 @@
+"""Services of the courses plugin; callers import the sub-module they need."""

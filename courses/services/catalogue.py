@@ -1,0 +1,145 @@
+"""Editing the catalogue (programmes, modules, lessons) and recording what a teacher has studied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from courses.choices import DELIVERY_MODES, MODULE_FORMS
+from courses.models import Lesson, LessonProgress, Module, Programme
+from lms.errors import ConflictError, ServiceError
+from lms.extensions import db
+from lms.i18n import _
+from lms.richtext import clean_html, video_embed_url
+
+
+def _check_version(obj, version: int | None) -> None:
+    if obj is not None and version != obj.version:
+        raise ConflictError(_("Someone else changed this while you were editing it, so your changes were not "
+                              "saved. Check the current text; saving this form again will replace it."))
+
+
+def save_programme(programme: Optional[Programme], *, version: int | None, code: str, title: str,
+                   summary: str, description: str) -> Programme:
+    """Create (``programme`` None) or update a programme; codes are unique, descriptions sanitised."""
+    _check_version(programme, version)
+    code = code.strip().upper()
+    clash = db.session.scalar(select(Programme).where(Programme.code == code))
+    if clash is not None and clash is not programme:
+        raise ServiceError(_("Another programme already has the code %(code)s.", code=code), field="code")
+    if programme is None:
+        programme = Programme(status="draft")
+        db.session.add(programme)
+    programme.code, programme.title, programme.summary = code, title.strip(), summary.strip()
+    programme.description = clean_html(description)
+    db.session.flush()
+    return programme
+
+
+def set_programme_status(programme: Programme, status: str) -> Programme:
+    """Publish (teachers see it), archive (hidden, history kept) or return to draft.
+
+    :raises ServiceError: publishing a programme without modules.
+    """
+    if status == "published" and not programme.modules:
+        raise ServiceError(_("A programme without modules cannot be published."))
+    programme.status = status
+    db.session.flush()
+    return programme
+
+
+@dataclass
+class ModuleData:
+    title: str
+    description: str
+    hours: int
+    form: str
+    delivery: str
+    prerequisite_ids: list[int]
+
+
+def save_module(programme: Programme, module: Optional[Module], *, version: int | None, data: ModuleData) -> Module:
+    """Create a module at the end of ``programme`` or update one; prerequisites come from the same
+    programme and may not form a cycle."""
+    _check_version(module, version)
+    if data.form not in MODULE_FORMS or data.delivery not in DELIVERY_MODES:
+        raise ServiceError(_("Unknown form or delivery mode."))
+    if not 0 < data.hours <= 500:
+        raise ServiceError(_("Hours must be between 1 and 500."), field="hours")
+    if module is None:
+        last = db.session.scalar(select(func.max(Module.position)).where(Module.programme_id == programme.id))
+        module = Module(programme=programme, position=(last or 0) + 1)
+        db.session.add(module)
+    module.title, module.description = data.title.strip(), clean_html(data.description)
+    module.hours, module.form, module.delivery = data.hours, data.form, data.delivery
+    module.prerequisites = _prerequisites(programme, module, data.prerequisite_ids)
+    db.session.flush()
+    return module
+
+
+def _prerequisites(programme: Programme, module: Module, ids: list[int]) -> list[Module]:
+    chosen = [m for m in programme.modules if m.id in set(ids)]
+    if len(chosen) != len(set(ids)):
+        raise ServiceError(_("A prerequisite must be a module of the same programme."), field="prerequisite_ids")
+    if any(m is module for m in chosen) or (module.id is not None and _reaches(chosen, module)):
+        raise ServiceError(_("These prerequisites would make a circle: a module cannot require itself, "
+                             "directly or through others."), field="prerequisite_ids")
+    return chosen
+
+
+def _reaches(start: list[Module], target: Module) -> bool:
+    seen, stack = set(), list(start)
+    while stack:
+        current = stack.pop()
+        if current is target:
+            return True
+        if current.id not in seen:
+            seen.add(current.id)
+            stack.extend(current.prerequisites)
+    return False
+
+
+def move_module(module: Module, direction: int) -> Module:
+    """Swap ``module`` with its neighbour above (-1) or below (+1); positions are renumbered 1…n."""
+    modules = list(module.programme.modules)
+    index = modules.index(module)
+    other = index + direction
+    if 0 <= other < len(modules):
+        modules[index], modules[other] = modules[other], modules[index]
+    for position, item in enumerate(modules, start=1):
+        item.position = position
+    db.session.flush()
+    return module
+
+
+def save_lesson(module: Module, lesson: Optional[Lesson], *, version: int | None, title: str, body: str,
+                video_url: str | None, required: bool, minutes: int | None) -> Lesson:
+    """Create a lesson at the end of ``module`` or update one; the body is sanitised."""
+    _check_version(lesson, version)
+    if video_url and video_embed_url(video_url) is None:
+        raise ServiceError(_("Only YouTube, Rutube and VK Video links can be embedded."), field="video_url")
+    if lesson is None:
+        last = db.session.scalar(select(func.max(Lesson.position)).where(Lesson.module_id == module.id))
+        lesson = Lesson(module=module, position=(last or 0) + 1)
+        db.session.add(lesson)
+    lesson.title, lesson.body = title.strip(), clean_html(body)
+    lesson.video_url, lesson.required, lesson.minutes = (video_url or None), required, minutes
+    db.session.flush()
+    return lesson
+
+
+def mark_studied(user, lesson: Lesson) -> LessonProgress:
+    """Record that ``user`` studied ``lesson``; a second mark (double click, second tab) returns the first."""
+    query = select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+    progress = db.session.scalar(query)
+    if progress is None:
+        try:
+            with db.session.begin_nested():  # a parallel request may insert the same row first
+                progress = LessonProgress(user_id=user.id, lesson_id=lesson.id)
+                db.session.add(progress)
+        except IntegrityError:
+            progress = db.session.scalar(query)
+    return progress
