@@ -13,6 +13,8 @@ from courses import views  # noqa: E402,F401  (attaches the routes to bp)
 def init_app(app: Flask) -> None:
     from courses import choices
 
+    app.config.setdefault("COURSES_CANCEL_HOURS", 2)  # a teacher may cancel until this long before
+    app.config.setdefault("COURSES_SLOT_WEEKS", 8)  # how far ahead office hours are cut into slots
     app.jinja_env.globals.update(TEMPLATE_RULES, courses_choices=choices)
 
 
@@ -22,7 +24,10 @@ plugin = Plugin(
     url_prefix="/courses",
     permissions=PERMISSIONS,
     nav=(NavItem(_l("Programmes"), "courses.home", "courses.view", order=100,
-                 description=_l("IT-школа, Smart-школа and other programmes, your groups and schedule")),),
+                 description=_l("IT-школа, Smart-школа and other programmes, your groups and schedule")),
+         NavItem(_l("Consultations"), "courses.consultations",
+                 ("courses.book_consultation", "courses.hold_consultations", "courses.view_consultations"),
+                 order=110, description=_l("Individual consultations with tutors at their office hours"))),
     init_app=init_app,
     demo_loader=demo.load,
 )

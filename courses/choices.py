@@ -31,3 +31,13 @@ DELIVERY_MODES = {
 def check_constraint(column: str, vocabulary: dict) -> str:
     """SQL for a CHECK constraint keeping ``column`` inside ``vocabulary``."""
     return f"{column} IN (" + ", ".join(f"'{code}'" for code in vocabulary) + ")"
+
+BOOKING_STATUSES = {
+    "booked": _l("Booked"),
+    "cancelled": _l("Cancelled"),
+    "held": _l("Held"),
+    "no_show": _l("Did not take place"),
+}
+
+WEEKDAYS = {0: _l("Monday"), 1: _l("Tuesday"), 2: _l("Wednesday"), 3: _l("Thursday"), 4: _l("Friday"),
+            5: _l("Saturday"), 6: _l("Sunday")}

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from courses.choices import DELIVERY_MODES, MODULE_FORMS
-from lms.forms import VersionedForm, no_control_characters, options, strip_filter
+from courses.choices import DELIVERY_MODES, MODULE_FORMS, WEEKDAYS
+from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
 from lms.i18n import _l
 
 RICH_TEXT_HELP = _l("Plain text is fine: an empty line starts a new paragraph. Simple HTML (bold, lists, "
@@ -45,3 +54,30 @@ class LessonForm(VersionedForm):
                             description=_l("A YouTube, Rutube or VK Video page; it is shown embedded."))
     minutes = IntegerField(_l("Minutes to study"), validators=[Optional(), NumberRange(min=1, max=600)])
     required = BooleanField(_l("Required for completing the module"), default=True)
+
+
+class OfficeHoursForm(VersionedForm):
+    weekday = SelectField(_l("Day of the week"), coerce=int, choices=options(WEEKDAYS.items()))
+    starts = TimeField(_l("From"), validators=[InputRequired()])
+    ends = TimeField(_l("To"), validators=[InputRequired()])
+    slot_minutes = IntegerField(_l("Minutes per consultation"), default=30,
+                                validators=[InputRequired(), NumberRange(min=10, max=240)])
+    place = StringField(_l("Place"), filters=[strip_filter], validators=[Length(max=200), no_control_characters],
+                        description=_l("A room, e.g. «кабинет ИКТ, 214», or «онлайн»."))
+    online_url = StringField(_l("Link for online consultations"), filters=[strip_filter],
+                             validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
+    valid_from = RuDateField(_l("From date"), validators=[InputRequired()])
+    valid_until = RuDateField(_l("Until date"), validators=[InputRequired()])
+
+
+class BookingForm(FlaskForm):
+    topic = TextAreaField(_l("Your question"), filters=[strip_filter],
+                          validators=[DataRequired(), Length(max=2000), no_control_characters],
+                          description=_l("What you would like to discuss, so the tutor can prepare."))
+
+
+class OutcomeForm(FlaskForm):
+    held = SelectField(_l("Did the consultation take place?"), coerce=int,
+                       choices=options([(1, _l("Yes, it was held")), (0, _l("No, the teacher did not come"))]))
+    notes = TextAreaField(_l("Notes (seen by tutors and staff only)"), filters=[strip_filter],
+                          validators=[Length(max=5000)])

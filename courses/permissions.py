@@ -6,6 +6,9 @@ from lms.users.permissions import has_permission, perm
 PERMISSIONS = (
     perm("courses.view", {"teacher", "tutor", "staff", "admin"}, _l("See the programmes catalogue")),
     perm("courses.manage_catalogue", {"staff", "admin"}, _l("Edit programmes, modules and lessons")),
+    perm("courses.book_consultation", {"teacher"}, _l("Book individual consultations")),
+    perm("courses.hold_consultations", {"tutor"}, _l("Publish office hours and record consultations")),
+    perm("courses.view_consultations", {"staff", "admin"}, _l("See all consultations and tutors' notes")),
 )
 
 
@@ -18,4 +21,18 @@ def can_edit_catalogue(user, _obj=None) -> bool:
     return has_permission(user, "courses.manage_catalogue")
 
 
-TEMPLATE_RULES = {"can_view_programme": can_view_programme, "can_edit_catalogue": can_edit_catalogue}
+def is_booking_tutor(user, booking) -> bool:
+    """The tutor whose slot was booked: records the outcome and may cancel at any time."""
+    return booking.slot.tutor_id == user.id and has_permission(user, "courses.hold_consultations")
+
+
+def can_cancel_booking(user, booking) -> bool:
+    return booking.teacher_id == user.id or is_booking_tutor(user, booking)
+
+
+def can_edit_office_hours(user, hours) -> bool:
+    return hours.tutor_id == user.id and has_permission(user, "courses.hold_consultations")
+
+
+TEMPLATE_RULES = {"can_view_programme": can_view_programme, "can_edit_catalogue": can_edit_catalogue,
+                  "can_cancel_booking": can_cancel_booking, "is_booking_tutor": is_booking_tutor}

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from courses.models import Lesson, LessonProgress, Module, Programme
+from courses.models import (
+    ConsultationBooking,
+    ConsultationSlot,
+    Lesson,
+    LessonProgress,
+    Module,
+    OfficeHours,
+    Programme,
+)
 from lms.extensions import db
 
 
@@ -62,3 +71,47 @@ def studied_lesson_ids(user, programme: Programme) -> set[int]:
         .join(Module, Module.id == Lesson.module_id)
         .where(Module.programme_id == programme.id, LessonProgress.user_id == user.id))
     return set(rows)
+
+
+def free_slots(now: datetime, until: datetime) -> list[ConsultationSlot]:
+    """Slots nobody holds between ``now`` and ``until``, with their tutors, soonest first (one query)."""
+    taken = select(ConsultationBooking.active_slot_id).where(ConsultationBooking.active_slot_id.is_not(None))
+    return list(db.session.scalars(
+        select(ConsultationSlot).options(joinedload(ConsultationSlot.tutor))
+        .where(ConsultationSlot.cancelled.is_(False), ConsultationSlot.starts_at > now,
+               ConsultationSlot.starts_at < until, ConsultationSlot.id.not_in(taken))
+        .order_by(ConsultationSlot.starts_at, ConsultationSlot.tutor_id)))
+
+
+def teacher_bookings(teacher) -> list[ConsultationBooking]:
+    """A teacher's bookings, newest first, with slot and tutor."""
+    return list(db.session.scalars(
+        select(ConsultationBooking).join(ConsultationSlot, ConsultationSlot.id == ConsultationBooking.slot_id)
+        .options(contains_eager(ConsultationBooking.slot).joinedload(ConsultationSlot.tutor))
+        .where(ConsultationBooking.teacher_id == teacher.id)
+        .order_by(ConsultationSlot.starts_at.desc(), ConsultationBooking.id.desc())))
+
+
+def tutor_slots(tutor, since: datetime, until: datetime) -> list[ConsultationSlot]:
+    """A tutor's slots in a period with every booking and its teacher (two queries)."""
+    return list(db.session.scalars(
+        select(ConsultationSlot).options(selectinload(ConsultationSlot.bookings).joinedload(ConsultationBooking.teacher))
+        .where(ConsultationSlot.tutor_id == tutor.id, ConsultationSlot.starts_at >= since,
+               ConsultationSlot.starts_at < until)
+        .order_by(ConsultationSlot.starts_at)))
+
+
+def office_hours_of(tutor) -> list[OfficeHours]:
+    return list(db.session.scalars(select(OfficeHours).where(OfficeHours.tutor_id == tutor.id)
+                                   .order_by(OfficeHours.active.desc(), OfficeHours.weekday, OfficeHours.starts)))
+
+
+def all_bookings(page: int, status: str | None = None):
+    """Every booking for staff, newest slot first, with slot, tutor and teacher in the same query."""
+    stmt = (select(ConsultationBooking).join(ConsultationSlot, ConsultationSlot.id == ConsultationBooking.slot_id)
+            .options(contains_eager(ConsultationBooking.slot).joinedload(ConsultationSlot.tutor),
+                     joinedload(ConsultationBooking.teacher))
+            .order_by(ConsultationSlot.starts_at.desc(), ConsultationBooking.id.desc()))
+    if status:
+        stmt = stmt.where(ConsultationBooking.status == status)
+    return db.paginate(stmt, page=max(page, 1), per_page=50, error_out=False)

@@ -114,6 +114,7 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.globals["today"] = date.today
     app.jinja_env.filters.update(
         date=i18n.format_date, datetime=i18n.format_datetime, number=i18n.format_number,
+        time=i18n.format_time, day=i18n.format_weekday_date,
     )
     app.jinja_env.globals.update(TEMPLATE_RULES)
     app.jinja_env.globals.update(label=choices.label, choices=choices)
@@ -126,6 +127,9 @@ def configure_templates(app: Flask) -> None:
         def can(name: str) -> bool:
             return has_permission(current_user, name)
 
-        visible = [item for item in menu if item.permission is None or can(item.permission)] \
-            if current_user.is_authenticated else []
+        def shown(item) -> bool:
+            wanted = item.permission
+            return wanted is None or any(can(name) for name in ((wanted,) if isinstance(wanted, str) else wanted))
+
+        visible = [item for item in menu if shown(item)] if current_user.is_authenticated else []
         return {"can": can, "nav": visible, "locale": str(i18n.get_locale())}

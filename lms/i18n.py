@@ -41,6 +41,28 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def to_local(value: datetime) -> datetime:
+    """A stored (naive UTC) timestamp as an aware datetime in the service's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+def format_time(value: datetime | None) -> str:
+    """ЧЧ:ММ of a stored timestamp in the service's time zone."""
+    return to_local(value).strftime("%H:%M") if value else ""
+
+
+def format_weekday_date(value: datetime | None) -> str:
+    """«среда, 25.11.2026» of a stored timestamp in the service's time zone and the user's language."""
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_date
+
+    local = to_local(value)
+    return f"{babel_date(local, 'EEEE', locale=str(get_locale()))}, {local.strftime('%d.%m.%Y')}"
+
+
 def format_datetime(value: datetime | None) -> str:
     """ДД.ММ.ГГГГ ЧЧ:ММ in the service's time zone."""
     if value is None:

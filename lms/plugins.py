@@ -23,14 +23,15 @@ class NavItem:
 
     :param label: lazy-translated text shown in the menu.
     :param endpoint: Flask endpoint the entry links to.
-    :param permission: permission name the user needs to see the entry (None: any signed-in user).
+    :param permission: permission name the user needs to see the entry, or a tuple of names of which
+        any one will do (None: any signed-in user).
     :param order: position in the menu; lower comes first.
     :param description: optional lazy-translated line shown on the dashboard card.
     """
 
     label: object
     endpoint: str
-    permission: str | None = None
+    permission: str | tuple[str, ...] | None = None
     order: int = 100
     description: object = None
 

@@ -61,3 +61,26 @@ def make_programme(status: str = "published", modules: int = 2, lessons: int = 2
     if status != "draft":
         catalogue.set_programme_status(programme, status)
     return programme
+
+
+def make_office_hours(tutor, weekday: int | None = None, starts: str = "14:00", ends: str = "16:00",
+                      minutes: int = 30, today=None):
+    """Weekly office hours of ``tutor`` starting tomorrow's weekday, and the slots they were cut into."""
+    from datetime import date, time, timedelta
+
+    from courses.services import consultations
+
+    today = today or date.today()
+    tomorrow = today + timedelta(days=1)
+    data = consultations.OfficeHoursData(
+        weekday=tomorrow.weekday() if weekday is None else weekday, starts=time.fromisoformat(starts),
+        ends=time.fromisoformat(ends), slot_minutes=minutes, place="Кабинет ИКТ", online_url=None,
+        valid_from=today, valid_until=today + timedelta(weeks=4))
+    hours = consultations.save_office_hours(tutor, None, version=None, data=data, today=today)
+    from sqlalchemy import select
+
+    from courses.models import ConsultationSlot
+
+    slots = list(db.session.scalars(select(ConsultationSlot).where(ConsultationSlot.office_hours_id == hours.id)
+                                    .order_by(ConsultationSlot.starts_at)))
+    return hours, slots

@@ -1,3 +1,4 @@
 """Imports every model module of the courses plugin so the metadata (and Alembic) sees its tables."""
 
+from courses.models.consultations import ConsultationBooking, ConsultationSlot, OfficeHours  # noqa: F401
 from courses.models.programs import Lesson, LessonProgress, Module, Programme, module_prerequisite  # noqa: F401

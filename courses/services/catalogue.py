@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Optional
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from courses.choices import DELIVERY_MODES, MODULE_FORMS
 from courses.models import Lesson, LessonProgress, Module, Programme
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.mixins import utcnow
+from lms.models.sql import insert_or_ignore
 from lms.richtext import clean_html, video_embed_url
 
 
@@ -133,13 +134,6 @@ def save_lesson(module: Module, lesson: Optional[Lesson], *, version: int | None
 
 def mark_studied(user, lesson: Lesson) -> LessonProgress:
     """Record that ``user`` studied ``lesson``; a second mark (double click, second tab) returns the first."""
-    query = select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
-    progress = db.session.scalar(query)
-    if progress is None:
-        try:
-            with db.session.begin_nested():  # a parallel request may insert the same row first
-                progress = LessonProgress(user_id=user.id, lesson_id=lesson.id)
-                db.session.add(progress)
-        except IntegrityError:
-            progress = db.session.scalar(query)
-    return progress
+    insert_or_ignore(LessonProgress, user_id=user.id, lesson_id=lesson.id, studied_at=utcnow())
+    return db.session.scalar(select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))

@@ -10,7 +10,9 @@ def test_plugin_description():
     plugin = courses.plugin
     assert isinstance(plugin, Plugin) and plugin.name == plugin.blueprint.name == "courses"
     assert plugin.requires == ()
-    assert {p.name for p in plugin.permissions} == {"courses.view", "courses.manage_catalogue"}
+    assert {p.name for p in plugin.permissions} == {
+        "courses.view", "courses.manage_catalogue", "courses.book_consultation", "courses.hold_consultations",
+        "courses.view_consultations"}
 
 
 def test_home_page_in_russian_for_a_teacher(login_as):

@@ -1,8 +1,8 @@
-"""lms: users, roles, profiles, schools
+"""lms: users, roles, teacher profiles, municipalities, schools, associations
 
-Revision ID: 96a3bfbbd908
+Revision ID: 67bdc8798b51
 Revises: 
-Create Date: 2026-11-23 02:21:33.733710
+Create Date: 2026-11-23 03:08:06.034591
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '96a3bfbbd908'
+revision = '67bdc8798b51'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('oktmo', sa.String(length=11), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lms_municipality')),
     sa.UniqueConstraint('name', name=op.f('uq_lms_municipality_name'))
     )
@@ -54,6 +55,7 @@ def upgrade():
     )
     with op.batch_alter_table('lms_user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lms_user_search_text'), ['search_text'], unique=False)
+        batch_op.create_index('ix_lms_user_sort_name', ['last_name', 'first_name', 'id'], unique=False)
 
     op.create_table('lms_school',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -66,7 +68,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['municipality_id'], ['lms_municipality.id'], name=op.f('fk_lms_school_municipality_id_lms_municipality')),
+    sa.ForeignKeyConstraint(['municipality_id'], ['lms_municipality.id'], name=op.f('fk_lms_school_municipality_id')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lms_school')),
     sa.UniqueConstraint('code', name=op.f('uq_lms_school_code')),
     sa.UniqueConstraint('municipality_id', 'name', name=op.f('uq_lms_school_municipality_id_name'))
@@ -78,7 +80,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.CheckConstraint("role IN ('teacher', 'tutor', 'staff', 'admin')", name=op.f('ck_lms_user_role_known_role')),
-    sa.ForeignKeyConstraint(['user_id'], ['lms_user.id'], name=op.f('fk_lms_user_role_user_id_lms_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['lms_user.id'], name=op.f('fk_lms_user_role_user_id'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_lms_user_role'))
     )
     op.create_table('lms_method_association',
@@ -89,8 +91,9 @@ def upgrade():
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['municipality_id'], ['lms_municipality.id'], name=op.f('fk_lms_method_association_municipality_id_lms_municipality')),
-    sa.ForeignKeyConstraint(['school_id'], ['lms_school.id'], name=op.f('fk_lms_method_association_school_id_lms_school')),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['municipality_id'], ['lms_municipality.id'], name=op.f('fk_lms_method_association_municipality_id')),
+    sa.ForeignKeyConstraint(['school_id'], ['lms_school.id'], name=op.f('fk_lms_method_association_school_id')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lms_method_association')),
     sa.UniqueConstraint('municipality_id', 'name', name=op.f('uq_lms_method_association_municipality_id_name'))
     )
@@ -109,9 +112,9 @@ def upgrade():
     sa.Column('association_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['association_id'], ['lms_method_association.id'], name=op.f('fk_lms_teacher_profile_association_id_lms_method_association')),
-    sa.ForeignKeyConstraint(['school_id'], ['lms_school.id'], name=op.f('fk_lms_teacher_profile_school_id_lms_school')),
-    sa.ForeignKeyConstraint(['user_id'], ['lms_user.id'], name=op.f('fk_lms_teacher_profile_user_id_lms_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['association_id'], ['lms_method_association.id'], name=op.f('fk_lms_teacher_profile_association_id')),
+    sa.ForeignKeyConstraint(['school_id'], ['lms_school.id'], name=op.f('fk_lms_teacher_profile_school_id')),
+    sa.ForeignKeyConstraint(['user_id'], ['lms_user.id'], name=op.f('fk_lms_teacher_profile_user_id'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_lms_teacher_profile'))
     )
     with op.batch_alter_table('lms_teacher_profile', schema=None) as batch_op:
@@ -121,8 +124,8 @@ def upgrade():
     op.create_table('lms_teacher_subject',
     sa.Column('profile_id', sa.Integer(), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['profile_id'], ['lms_teacher_profile.user_id'], name=op.f('fk_lms_teacher_subject_profile_id_lms_teacher_profile'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['subject_id'], ['lms_subject.id'], name=op.f('fk_lms_teacher_subject_subject_id_lms_subject'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['profile_id'], ['lms_teacher_profile.user_id'], name=op.f('fk_lms_teacher_subject_profile_id'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subject_id'], ['lms_subject.id'], name=op.f('fk_lms_teacher_subject_subject_id'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('profile_id', 'subject_id', name=op.f('pk_lms_teacher_subject'))
     )
     # ### end Alembic commands ###
@@ -147,6 +150,7 @@ def downgrade():
 
     op.drop_table('lms_school')
     with op.batch_alter_table('lms_user', schema=None) as batch_op:
+        batch_op.drop_index('ix_lms_user_sort_name')
         batch_op.drop_index(batch_op.f('ix_lms_user_search_text'))
 
     op.drop_table('lms_user')
