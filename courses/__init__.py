@@ -16,6 +16,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COURSES_CANCEL_HOURS", 2)  # a teacher may cancel until this long before
     app.config.setdefault("COURSES_SLOT_WEEKS", 8)  # how far ahead office hours are cut into slots
     app.jinja_env.globals.update(TEMPLATE_RULES, courses_choices=choices)
+    from courses.cli import courses_cli
+
+    app.cli.add_command(courses_cli)
 
 
 plugin = Plugin(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+
 from sqlalchemy import select
 
-from courses.models import Programme
-from courses.services import catalogue
+from courses.models import ConsultationSlot, OfficeHours, Programme
+from courses.services import catalogue, consultations
 from lms.extensions import db
+from lms.i18n import to_local
+from lms.models.mixins import utcnow
 
 # (title, hours, form, delivery, indexes of required earlier modules, description, [(lesson, text)])
 IT_SCHOOL = [
@@ -82,13 +86,34 @@ PROGRAMMES = [
 
 
 def load(objects: dict) -> None:
-    """Create the two programmes (published) if missing and record some progress of the first teacher."""
+    """Create the two programmes (published) if missing, record some progress of the first teacher,
+    publish the seed's office hours (Wednesday afternoon, Thursday morning) and book a few of them."""
     programmes = [_programme(*spec) for spec in PROGRAMMES]
     objects["programmes"] = programmes
     teacher = objects["teachers"][0]
     first_module = programmes[0].modules[0]
     for lesson in first_module.lessons:
         catalogue.mark_studied(teacher, lesson)
+    _consultations(objects)
+
+
+def _consultations(objects: dict) -> None:
+    tutor = objects["tutors"][0]
+    if db.session.scalar(select(OfficeHours).where(OfficeHours.tutor_id == tutor.id)) is not None:
+        return
+    today = to_local(utcnow()).date()
+    until = date(today.year + (1 if today.month > 5 else 0), 5, 31)
+    for weekday, starts, ends in ((2, time(14), time(17)), (3, time(9), time(12))):
+        consultations.save_office_hours(tutor, None, version=None, today=today, data=consultations.OfficeHoursData(
+            weekday=weekday, starts=starts, ends=ends, slot_minutes=30, place="Кабинет ИКТ (каб. 214)",
+            online_url=None, valid_from=today, valid_until=until))
+    slots = db.session.scalars(select(ConsultationSlot).where(ConsultationSlot.tutor_id == tutor.id)
+                               .order_by(ConsultationSlot.starts_at).limit(6)).all()
+    questions = ["Как выставить итоговые отметки в электронном журнале?",
+                 "Помогите подготовить интерактивное задание к открытому уроку",
+                 "Как записать короткий видеоурок на телефон?"]
+    for slot, teacher, question in zip(slots[::2], objects["teachers"][:3], questions, strict=False):
+        consultations.book(slot, teacher, question)
 
 
 def _programme(code, title, summary, description, modules) -> Programme:

@@ -132,4 +132,16 @@ def configure_templates(app: Flask) -> None:
             return wanted is None or any(can(name) for name in ((wanted,) if isinstance(wanted, str) else wanted))
 
         visible = [item for item in menu if shown(item)] if current_user.is_authenticated else []
-        return {"can": can, "nav": visible, "locale": str(i18n.get_locale())}
+        return {"can": can, "nav": visible, "nav_current": _current_entry(visible), "locale": str(i18n.get_locale())}
+
+    def _current_entry(items) -> str | None:
+        """The menu entry the page belongs to: the longest entry address the page's path starts with."""
+        from flask import request, url_for
+
+        best = None
+        for item in items:
+            href = url_for(item.endpoint)
+            if (request.path == href or (href != "/" and request.path.startswith(href))) and \
+                    (best is None or len(href) > len(url_for(best))):
+                best = item.endpoint
+        return best

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event, text
 from lms import create_app
 from lms.config import normalise_database_url
 from lms.extensions import db, limiter
+from tests.browser import browser, live_server  # noqa: F401  (fixtures for the browser tests)
 from tests.factories import PASSWORD, make_school, make_user
 
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")

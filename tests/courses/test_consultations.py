@@ -173,3 +173,14 @@ def test_tutor_notes_are_hidden_from_the_teacher(login_as, people):
     db.session.commit()
     assert "Секретная заметка" not in login_as("teacher").get("/courses/consultations/").text
     assert "Секретная заметка" in login_as("staff").get("/courses/consultations/").text
+
+
+def test_the_daily_job_opens_slots_that_came_into_the_horizon(app, people):
+    hours, slots = make_office_hours(people["tutor"])  # from today, four weeks, four slots a day
+    opened = len(slots)
+    for slot in slots[4:]:  # as if only the first day had been opened so far
+        db.session.delete(slot)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["courses", "generate-slots"])
+    assert result.exit_code == 0 and f"{opened - 4} new consultation slot" in result.output
+    assert len(_slots(hours.id)) == opened

@@ -26,3 +26,9 @@ def test_catalogue_editing_is_staff_only(app, people):
 
     assert has_permission(people["staff"], "courses.manage_catalogue")
     assert not has_permission(people["teacher"], "courses.manage_catalogue")
+
+
+def test_the_menu_marks_exactly_one_current_section(login_as):
+    page = login_as("teacher").get("/courses/consultations/").text
+    assert page.count('aria-current="page"') == 1
+    assert 'aria-current="page">Консультации' in page

@@ -2,67 +2,30 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
 from lms.extensions import db
-from tests.factories import PASSWORD, make_school, make_user
+from tests.browser import ARTIFACTS, BROWSER_MARKS, sign_in
+from tests.factories import make_school, make_user
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def live_server(app_factory):
-    app = app_factory()
-    with app.app_context():
+def teacher_site(live_server):
+    with live_server.app.app_context():
         school = make_school(short_name="МБОУ СОШ № 1")
         make_user("teacher", email="browser@example.org", last_name="Смирнова", first_name="Анна",
                   middle_name="Викторовна", school=school, position="teacher", qualification_category="first",
                   subjects=["Информатика"])
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    return live_server.url
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-def _sign_in(page, base: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Эл. почта").fill("browser@example.org")
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url(f"{base}/")
-
-
-def test_teacher_signs_in_sees_russian_dashboard_and_switches_to_english(live_server, browser):
+def test_teacher_signs_in_sees_russian_dashboard_and_switches_to_english(teacher_site, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(locale="ru-RU")
-    _sign_in(page, live_server)
+    sign_in(page, teacher_site, "browser@example.org")
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.get_by_role("heading", level=1).inner_text() == "Добрый день, Анна Викторовна!"
     assert page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Программы").is_visible()
@@ -80,13 +43,13 @@ def test_teacher_signs_in_sees_russian_dashboard_and_switches_to_english(live_se
     assert page.get_by_role("heading", level=1).inner_text().startswith("Good day")
 
 
-def test_phone_layout_and_keyboard(live_server, browser):
+def test_phone_layout_and_keyboard(teacher_site, browser):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="ru-RU")
     page = context.new_page()
-    page.goto(f"{live_server}/auth/login")
+    page.goto(f"{teacher_site}/auth/login")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    _sign_in(page, live_server)
+    sign_in(page, teacher_site, "browser@example.org")
     menu_link = page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Программы")
     toggle = page.get_by_role("button", name="Меню")
     assert toggle.is_visible() and not menu_link.is_visible()
