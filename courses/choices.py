@@ -41,3 +41,25 @@ BOOKING_STATUSES = {
 
 WEEKDAYS = {0: _l("Monday"), 1: _l("Tuesday"), 2: _l("Wednesday"), 3: _l("Thursday"), 4: _l("Friday"),
             5: _l("Saturday"), 6: _l("Sunday")}
+
+#: How a group came to be (seed 000): a teacher's own application, a methodological association's
+#: decision, or the administration's decision.
+GROUP_SOURCES = {
+    "application": _l("Teachers' applications"),
+    "association": _l("Decision of a methodological association"),
+    "administration": _l("Decision of the administration"),
+}
+
+GROUP_STATUSES = {
+    "forming": _l("Being formed"),
+    "approved": _l("Approved by order"),
+    "finished": _l("Finished"),
+}
+
+ENROLMENT_STATUSES = {
+    "applied": _l("Application"),
+    "enrolled": _l("In the group"),
+    "waiting": _l("Waiting list"),
+    "rejected": _l("Application declined"),
+    "withdrawn": _l("Left the group"),
+}

@@ -14,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from courses.choices import DELIVERY_MODES, MODULE_FORMS, WEEKDAYS
-from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
+from courses.choices import DELIVERY_MODES, GROUP_SOURCES, MODULE_FORMS, WEEKDAYS
+from lms.forms import RuDateField, VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
 
 RICH_TEXT_HELP = _l("Plain text is fine: an empty line starts a new paragraph. Simple HTML (bold, lists, "
@@ -81,3 +81,35 @@ class OutcomeForm(FlaskForm):
                        choices=options([(1, _l("Yes, it was held")), (0, _l("No, the teacher did not come"))]))
     notes = TextAreaField(_l("Notes (seen by tutors and staff only)"), filters=[strip_filter],
                           validators=[Length(max=5000)])
+
+
+class GroupForm(VersionedForm):
+    programme_id = SelectField(_l("Programme"), coerce=int)
+    name = StringField(_l("Group name"), filters=[strip_filter],
+                       validators=[DataRequired(), Length(max=120), no_control_characters],
+                       description=_l("For example «IT-школа, группа 1 (осень 2026)»."))
+    source = SelectField(_l("Formed by"), choices=options(GROUP_SOURCES.items()))
+    association_id = SelectField(_l("Methodological association"), coerce=optional_int)
+    tutor_id = SelectField(_l("Tutor"), coerce=optional_int)
+    capacity = IntegerField(_l("Places"), default=20, validators=[InputRequired(), NumberRange(min=1, max=500)])
+    starts_on = RuDateField(_l("Starts on"), validators=[Optional()])
+    ends_on = RuDateField(_l("Ends on"), validators=[Optional()])
+
+
+class AddMembersForm(FlaskForm):
+    user_ids = SelectMultipleField(_l("Teachers"), coerce=int,
+                                   validators=[DataRequired(message=_l("Choose at least one teacher."))])
+
+
+class ApproveForm(FlaskForm):
+    order_number = StringField(_l("Order number"), filters=[strip_filter],
+                               validators=[DataRequired(), Length(max=40), no_control_characters])
+    order_date = RuDateField(_l("Order date"), validators=[InputRequired()])
+
+
+class AssignModuleForm(FlaskForm):
+    target = SelectField(_l("Assign to"), choices=options([("group", _l("A whole group")),
+                                                           ("user", _l("One teacher"))]))
+    group_id = SelectField(_l("Group"), coerce=optional_int, validate_choice=True)
+    user_id = SelectField(_l("Teacher"), coerce=optional_int, validate_choice=True)
+    due_on = RuDateField(_l("Due date"), validators=[InputRequired()])

@@ -9,6 +9,10 @@ PERMISSIONS = (
     perm("courses.book_consultation", {"teacher"}, _l("Book individual consultations")),
     perm("courses.hold_consultations", {"tutor"}, _l("Publish office hours and record consultations")),
     perm("courses.view_consultations", {"staff", "admin"}, _l("See all consultations and tutors' notes")),
+    perm("courses.apply_to_groups", {"teacher"}, _l("Apply to join a study group")),
+    perm("courses.view_groups", {"tutor", "staff", "admin"}, _l("See study groups and their lists")),
+    perm("courses.manage_groups", {"staff", "admin"}, _l("Form groups, decide applications, assign modules")),
+    perm("courses.approve_groups", {"admin"}, _l("Approve group lists by order")),
 )
 
 
@@ -34,5 +38,17 @@ def can_edit_office_hours(user, hours) -> bool:
     return hours.tutor_id == user.id and has_permission(user, "courses.hold_consultations")
 
 
+def can_view_group(user, group) -> bool:
+    """Staff and the head see every group; a tutor sees the groups they lead."""
+    return has_permission(user, "courses.manage_groups") or (
+        group.tutor_id == user.id and has_permission(user, "courses.view_groups"))
+
+
+def can_withdraw(user, enrolment) -> bool:
+    """Staff take anyone out; a teacher may withdraw their own application or place."""
+    return has_permission(user, "courses.manage_groups") or enrolment.user_id == user.id
+
+
 TEMPLATE_RULES = {"can_view_programme": can_view_programme, "can_edit_catalogue": can_edit_catalogue,
-                  "can_cancel_booking": can_cancel_booking, "is_booking_tutor": is_booking_tutor}
+                  "can_cancel_booking": can_cancel_booking, "is_booking_tutor": is_booking_tutor,
+                  "can_view_group": can_view_group, "can_withdraw": can_withdraw}

@@ -11,6 +11,8 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from courses.models import (
     ConsultationBooking,
     ConsultationSlot,
+    Enrolment,
+    Group,
     Lesson,
     LessonProgress,
     Module,
@@ -18,6 +20,7 @@ from courses.models import (
     Programme,
 )
 from lms.extensions import db
+from lms.users.models import TeacherProfile, User
 
 
 @dataclass
@@ -115,3 +118,49 @@ def all_bookings(page: int, status: str | None = None):
     if status:
         stmt = stmt.where(ConsultationBooking.status == status)
     return db.paginate(stmt, page=max(page, 1), per_page=50, error_out=False)
+
+
+@dataclass
+class GroupRow:
+    group: Group
+    enrolled: int
+    waiting: int
+    applied: int
+
+
+def groups_overview(tutor_id: int | None = None) -> list[GroupRow]:
+    """Groups (all, or a tutor's) with programme, tutor and member counts, in two queries."""
+    stmt = (select(Group).options(joinedload(Group.programme), joinedload(Group.tutor))
+            .order_by(Group.status, Group.starts_on.desc().nulls_last(), Group.name))
+    if tutor_id is not None:
+        stmt = stmt.where(Group.tutor_id == tutor_id)
+    groups = db.session.scalars(stmt).all()
+    counts: dict[tuple[int, str], int] = {}
+    if groups:
+        rows = db.session.execute(select(Enrolment.group_id, Enrolment.status, func.count())
+                                  .where(Enrolment.group_id.in_([g.id for g in groups]))
+                                  .group_by(Enrolment.group_id, Enrolment.status))
+        counts = {(group_id, status): n for group_id, status, n in rows}
+    return [GroupRow(g, counts.get((g.id, "enrolled"), 0), counts.get((g.id, "waiting"), 0),
+                     counts.get((g.id, "applied"), 0)) for g in groups]
+
+
+def group_with_members(group_id: int) -> Group | None:
+    """A group with every enrolment, its teacher, profile and school (four queries whatever the size)."""
+    return db.session.scalar(select(Group).where(Group.id == group_id).options(
+        joinedload(Group.programme), joinedload(Group.tutor),
+        selectinload(Group.enrolments).joinedload(Enrolment.user)
+        .selectinload(User.profile).joinedload(TeacherProfile.school)))
+
+
+def open_groups(programme_id: int) -> list[Group]:
+    return list(db.session.scalars(select(Group).where(
+        Group.programme_id == programme_id, Group.status == "forming", Group.source == "application")
+        .order_by(Group.starts_on, Group.name)))
+
+
+def enrolments_of(user) -> list[Enrolment]:
+    """A teacher's groups (and applications), with group and programme."""
+    return list(db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id)
+                                   .options(joinedload(Enrolment.group).joinedload(Group.programme))
+                                   .order_by(Enrolment.since.desc())))

@@ -22,7 +22,8 @@ from lms.web import get_or_404
 @permission_required("courses.view")
 def home():
     statuses = ("published", "draft", "archived") if can_edit_catalogue(current_user) else ("published",)
-    return render_template("courses/catalogue/index.html", cards=queries.catalogue(current_user, statuses))
+    return render_template("courses/catalogue/index.html", cards=queries.catalogue(current_user, statuses),
+                           enrolments=queries.enrolments_of(current_user))
 
 
 @bp.route("/programmes/<int:programme_id>")
@@ -34,8 +35,9 @@ def programme(programme_id: int):
     if not can_view_programme(current_user, item):
         abort(403)
     studied = queries.studied_lesson_ids(current_user, item)
+    mine = {e.group_id: e for e in queries.enrolments_of(current_user) if e.group.programme_id == item.id}
     return render_template("courses/catalogue/programme.html", programme=item, studied=studied,
-                           action_form=ActionForm())
+                           open_groups=queries.open_groups(item.id), my_enrolments=mine, action_form=ActionForm())
 
 
 @bp.route("/lessons/<int:lesson_id>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from courses.services.consultations import book
+from courses.services.groups import GroupData, apply, save_group
 from lms.extensions import db
 from lms.orgs.models import MethodAssociation
 from lms.reports.registry import Report, ReportTable, register_report
@@ -44,6 +45,11 @@ PAGES = {
     "courses.office_hours_edit": ("/courses/consultations/office-hours/{office_hours}/edit", {"tutor"}),
     "courses.booking_outcome": ("/courses/consultations/bookings/{booking}/outcome", {"tutor"}),
     "courses.all_consultations": ("/courses/consultations/all", {"staff", "admin"}),
+    "courses.groups": ("/courses/groups/", {"tutor", "staff", "admin"}),
+    "courses.group": ("/courses/groups/{group}", {"tutor", "staff", "admin"}),
+    "courses.group_edit": ("/courses/groups/{group}/edit", {"staff", "admin"}),
+    "courses.group_export": ("/courses/groups/{group}/list.xlsx", {"tutor", "staff", "admin"}),
+    "courses.module_assign": ("/courses/modules/{module}/assign", {"staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
@@ -55,6 +61,7 @@ EXTRA_PAGES = {
     "/courses/programmes/{programme}/modules/new": {"staff", "admin"},
     "/courses/modules/{module}/lessons/new": {"staff", "admin"},
     "/courses/consultations/office-hours/new": {"tutor"},
+    "/courses/groups/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -66,6 +73,11 @@ ACTIONS = {
     "courses.module_move": ("/courses/modules/{module}/move/down", {"staff", "admin"}),
     "courses.book_slot": ("/courses/consultations/slots/{free_slot}/book", {"teacher"}),
     "courses.cancel_booking": ("/courses/consultations/bookings/{booking}/cancel", {"teacher", "tutor"}),
+    "courses.group_apply": ("/courses/groups/{group}/apply", {"teacher"}),
+    "courses.group_add_members": ("/courses/groups/{group}/members", {"staff", "admin"}),
+    "courses.enrolment_decide": ("/courses/enrolments/{enrolment}/accept", {"staff", "admin"}),
+    "courses.enrolment_withdraw": ("/courses/enrolments/{enrolment}/withdraw", {"teacher", "staff", "admin"}),
+    "courses.group_approve": ("/courses/groups/{group}/approve", {"admin"}),
 }
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
@@ -81,12 +93,16 @@ def ids(app, people):
     programme = make_programme()
     hours, slots = make_office_hours(people["tutor"])
     booking = book(slots[0], people["teacher"], "Вопрос")
+    group = save_group(None, version=None, data=GroupData(
+        programme_id=programme.id, name="Группа 1", source="application", association_id=None,
+        tutor_id=people["tutor"].id, capacity=10, starts_on=None, ends_on=None))
+    enrolment = apply(group, people["teacher"])
     db.session.commit()
     module = programme.modules[0]
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
             "lesson": module.lessons[0].id, "office_hours": hours.id, "booking": booking.id,
-            "free_slot": slots[1].id}
+            "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id}
 
 
 def test_every_endpoint_is_classified(app):

@@ -1,0 +1,190 @@
+"""Forming study groups: applications, decisions, capacity and waiting list, approval by order, assignments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import func, select, update
+
+from courses.models import Enrolment, Group, Module, ModuleAssignment, Programme
+from lms.errors import ConflictError, ServiceError
+from lms.extensions import db
+from lms.i18n import _
+from lms.models.mixins import utcnow
+from lms.models.sql import insert_or_ignore
+from lms.users.models import User
+
+#: Statuses that hold a place in the group or in the queue for it.
+STANDING = ("applied", "enrolled", "waiting")
+
+
+@dataclass
+class GroupData:
+    programme_id: int
+    name: str
+    source: str
+    association_id: Optional[int]
+    tutor_id: Optional[int]
+    capacity: int
+    starts_on: Optional[date]
+    ends_on: Optional[date]
+    note: str = ""
+
+
+def save_group(group: Optional[Group], *, version: int | None, data: GroupData) -> Group:
+    """Create or change a group; the capacity may not drop below the members it already has."""
+    if group is not None and version != group.version:
+        raise ConflictError(_("This group was changed by someone else while you were editing it, so your changes "
+                              "were not saved. Saving this form again will replace them."))
+    programme = db.session.get(Programme, data.programme_id)
+    if programme is None or programme.status == "archived":
+        raise ServiceError(_("Choose a programme that is not archived."), field="programme_id")
+    if data.starts_on and data.ends_on and data.starts_on > data.ends_on:
+        raise ServiceError(_("The group ends before it starts."), field="ends_on")
+    if data.source == "association" and data.association_id is None:
+        raise ServiceError(_("Name the methodological association that decided to form the group."),
+                           field="association_id")
+    if data.tutor_id is not None:
+        tutor = db.session.get(User, data.tutor_id)
+        if tutor is None or not tutor.has_role("tutor"):
+            raise ServiceError(_("The group's tutor must have the tutor role."), field="tutor_id")
+    clash = db.session.scalar(select(Group).where(Group.programme_id == data.programme_id, Group.name == data.name))
+    if clash is not None and clash is not group:
+        raise ServiceError(_("This programme already has a group with this name."), field="name")
+    if group is not None and data.capacity < enrolled_count(group):
+        raise ServiceError(_("The group already has more members than that."), field="capacity")
+    if group is None:
+        group = Group(status="forming")
+        db.session.add(group)
+    for name, value in vars(data).items():
+        setattr(group, name, value)
+    db.session.flush()
+    return group
+
+
+def enrolled_count(group: Group) -> int:
+    return db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.group_id == group.id, Enrolment.status == "enrolled"))
+
+
+def _lock(group: Group) -> None:
+    """Take the group's row lock before counting places, so two decisions never overfill it.
+
+    An UPDATE (rather than SELECT … FOR UPDATE) also takes SQLite's write lock at this point.
+    """
+    db.session.execute(update(Group).where(Group.id == group.id).values(updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
+
+
+def _enrolment(group: Group, user: User) -> Optional[Enrolment]:
+    return db.session.scalar(select(Enrolment).where(Enrolment.group_id == group.id, Enrolment.user_id == user.id))
+
+
+def _place(group: Group, enrolment: Enrolment, actor: Optional[User]) -> Enrolment:
+    """Put a decided member into the group, or on its waiting list when the group is full."""
+    _lock(group)
+    enrolment.status = "enrolled" if enrolled_count(group) < group.capacity else "waiting"
+    enrolment.since, enrolment.decided_by_id = utcnow(), actor.id if actor else None
+    db.session.flush()
+    return enrolment
+
+
+def apply(group: Group, teacher: User) -> Enrolment:
+    """A teacher's own application; repeating it changes nothing.
+
+    :raises ServiceError: the group is not taking applications, or the teacher left or was declined.
+    """
+    if group.status != "forming" or group.source != "application" or group.programme.status != "published":
+        raise ServiceError(_("This group does not take applications."))
+    # Atomic: a double click or a second tab leaves one application and no error.
+    insert_or_ignore(Enrolment, group_id=group.id, user_id=teacher.id, status="applied", since=utcnow())
+    enrolment = _enrolment(group, teacher)
+    if enrolment.status not in STANDING:
+        raise ServiceError(_("You have already left this group or your application was declined; "
+                             "please contact the distance-learning centre."))
+    return enrolment
+
+
+def decide(enrolment: Enrolment, accept: bool, actor: User) -> Enrolment:
+    """Accept an application (into the group, or onto the waiting list when full) or decline it."""
+    if enrolment.status != "applied":
+        raise ServiceError(_("This application has already been decided."))
+    if not accept:
+        enrolment.status, enrolment.since, enrolment.decided_by_id = "rejected", utcnow(), actor.id
+        db.session.flush()
+        return enrolment
+    return _place(enrolment.group, enrolment, actor)
+
+
+def add_members(group: Group, teachers: list[User], actor: User) -> list[Enrolment]:
+    """Enrol teachers by a decision of an association or the administration (no application needed);
+    those beyond the capacity go to the waiting list, in the order given."""
+    if group.status == "finished":
+        raise ServiceError(_("The group has finished."))
+    result = []
+    for teacher in teachers:
+        if not teacher.has_role("teacher") or not teacher.active:
+            raise ServiceError(_("%(name)s is not an active teacher.", name=teacher.full_name))
+        enrolment = _enrolment(group, teacher)
+        if enrolment is None:
+            enrolment = Enrolment(group_id=group.id, user_id=teacher.id, status="applied")
+            db.session.add(enrolment)
+            db.session.flush()
+        if enrolment.status != "enrolled":
+            _place(group, enrolment, actor)
+        result.append(enrolment)
+    return result
+
+
+def withdraw(enrolment: Enrolment, actor: User) -> Enrolment:
+    """Take a teacher out of the group (or the queue); the first on the waiting list takes the place."""
+    if enrolment.status not in STANDING:
+        raise ServiceError(_("The teacher is not in this group."))
+    was_member = enrolment.status == "enrolled"
+    enrolment.status, enrolment.since, enrolment.decided_by_id = "withdrawn", utcnow(), actor.id
+    db.session.flush()
+    if was_member:
+        first = db.session.scalar(select(Enrolment).where(
+            Enrolment.group_id == enrolment.group_id, Enrolment.status == "waiting")
+            .order_by(Enrolment.since, Enrolment.id).limit(1))
+        if first is not None:
+            _place(enrolment.group, first, actor)
+    return enrolment
+
+
+def approve(group: Group, *, order_number: str, order_date: date, actor: User) -> Group:
+    """The head of service approves the group list by an order (приказ), recorded with number and date."""
+    if group.status != "forming":
+        raise ServiceError(_("Only a group being formed can be approved."))
+    if enrolled_count(group) == 0:
+        raise ServiceError(_("A group without members cannot be approved."))
+    pending = db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.group_id == group.id, Enrolment.status == "applied"))
+    if pending:
+        raise ServiceError(_("Decide the %(n)d pending application(s) first.", n=pending))
+    group.status, group.order_number, group.order_date = "approved", order_number.strip(), order_date
+    group.approved_by_id, group.approved_at = actor.id, utcnow()
+    db.session.flush()
+    return group
+
+
+def assign_module(module: Module, *, due_on: date, actor: User, user: Optional[User] = None,
+                  group: Optional[Group] = None) -> ModuleAssignment:
+    """Assign a module to one teacher or a whole group with a due date; assigning again moves the date."""
+    if (user is None) == (group is None):
+        raise ServiceError(_("Choose either a teacher or a group."))
+    if due_on < date.today():
+        raise ServiceError(_("The due date has already passed."), field="due_on")
+    if group is not None and group.programme_id != module.programme_id:
+        raise ServiceError(_("The group studies another programme."), field="group_id")
+    existing = db.session.scalar(select(ModuleAssignment).where(
+        ModuleAssignment.module_id == module.id,
+        ModuleAssignment.user_id == user.id if user is not None else ModuleAssignment.group_id == group.id))
+    assignment = existing or ModuleAssignment(module_id=module.id, user_id=user.id if user else None,
+                                              group_id=group.id if group else None)
+    assignment.due_on, assignment.assigned_by_id = due_on, actor.id
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment

@@ -1,0 +1,198 @@
+"""Study groups: applications, decisions, capacity and waiting list, approval by order, export, assignment."""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from courses.models import Enrolment, Group, ModuleAssignment
+from courses.services import groups as service
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.users.models import User
+from tests.factories import make_programme, make_user
+
+
+def _group(programme, capacity=2, source="application", tutor=None, name="Группа 1"):
+    return service.save_group(None, version=None, data=service.GroupData(
+        programme_id=programme.id, name=name, source=source, association_id=None,
+        tutor_id=tutor.id if tutor else None, capacity=capacity, starts_on=date(2026, 12, 1),
+        ends_on=date(2027, 5, 31)))
+
+
+def _statuses(group) -> dict[str, str]:
+    db.session.expire_all()
+    rows = db.session.execute(select(User.email, Enrolment.status).join(Enrolment, Enrolment.user_id == User.id)
+                              .where(Enrolment.group_id == group.id))
+    return dict(rows.all())
+
+
+def test_applications_places_and_the_waiting_list(app, people):
+    programme = make_programme()
+    group = _group(programme, capacity=1)
+    staff = people["staff"]
+    first, second = people["teacher"], make_user("teacher", email="second@example.org")
+    application = service.apply(group, first)
+    assert service.apply(group, first) is application  # a double click
+    service.decide(application, True, staff)
+    service.decide(service.apply(group, second), True, staff)
+    assert _statuses(group) == {"teacher@example.org": "enrolled", "second@example.org": "waiting"}
+    service.withdraw(db.session.get(Enrolment, application.id), staff)
+    assert _statuses(group) == {"teacher@example.org": "withdrawn", "second@example.org": "enrolled"}
+    with pytest.raises(ServiceError, match="уже выбыли"):
+        service.apply(group, first)
+
+
+def test_decisions_of_an_association_fill_places_then_the_queue(app, people):
+    group = _group(make_programme(), capacity=2, source="administration")
+    teachers = [make_user("teacher", email=f"t{i}@example.org") for i in range(3)]
+    service.add_members(group, teachers, people["staff"])
+    assert sorted(_statuses(group).values()) == ["enrolled", "enrolled", "waiting"]
+    with pytest.raises(ServiceError, match="не является действующим педагогом"):
+        service.add_members(group, [people["tutor"]], people["staff"])
+    with pytest.raises(ServiceError, match="больше участников"):
+        service.save_group(group, version=group.version, data=service.GroupData(
+            programme_id=group.programme_id, name=group.name, source=group.source, association_id=None,
+            tutor_id=None, capacity=1, starts_on=None, ends_on=None))
+
+
+def test_approval_needs_members_and_decided_applications(app, people):
+    group = _group(make_programme())
+    admin = people["admin"]
+    with pytest.raises(ServiceError, match="без участников"):
+        service.approve(group, order_number="12-о", order_date=date(2026, 11, 20), actor=admin)
+    service.add_members(group, [make_user("teacher", email="member@example.org")], people["staff"])
+    service.apply(group, people["teacher"])
+    with pytest.raises(ServiceError, match="нерассмотренные заявки"):
+        service.approve(group, order_number="12-о", order_date=date(2026, 11, 20), actor=admin)
+    service.decide(db.session.scalar(select(Enrolment).where(Enrolment.status == "applied")), False, admin)
+    service.approve(group, order_number="12-о", order_date=date(2026, 11, 20), actor=admin)
+    assert (group.status, group.order_number, group.approved_by_id) == ("approved", "12-о", admin.id)
+    with pytest.raises(ServiceError, match="не принимает заявки"):
+        service.apply(group, make_user("teacher", email="late@example.org"))
+
+
+def test_the_head_approves_through_the_page_and_the_list_exports(login_as, people):
+    group = _group(make_programme(), tutor=people["tutor"])
+    service.add_members(group, [make_user("teacher", email="x@example.org", last_name="=Формула")], people["staff"])
+    db.session.commit()
+    admin = login_as("admin")
+    missing = admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "", "order_date": ""},
+                         follow_redirects=True)
+    assert "номер и дату приказа" in missing.text
+    admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "45-од", "order_date": "20.11.2026"})
+    page = login_as("tutor").get(f"/courses/groups/{group.id}")
+    assert "приказ № 45-од от 20.11.2026" in page.text
+    export = login_as("tutor").get(f"/courses/groups/{group.id}/list.xlsx")
+    sheet = load_workbook(io.BytesIO(export.data)).active
+    assert "приказ № 45-од от 20.11.2026".lower() in str(sheet["A2"].value).lower()
+    assert sheet["B5"].value == "'=Формула Мария Петровна"  # no formula runs when the list is opened
+    assert sheet["G5"].value == "В группе"
+
+
+def test_a_tutor_sees_only_the_groups_they_lead(login_as, people):
+    programme = make_programme()
+    own = _group(programme, tutor=people["tutor"], name="Своя")
+    other = _group(programme, tutor=make_user("tutor", email="t2@example.org"), name="Чужая")
+    db.session.commit()
+    tutor = login_as("tutor")
+    listing = tutor.get("/courses/groups/").text
+    assert "Своя" in listing and "Чужая" not in listing
+    assert tutor.get(f"/courses/groups/{own.id}").status_code == 200
+    assert tutor.get(f"/courses/groups/{other.id}").status_code == 403
+    assert tutor.get(f"/courses/groups/{other.id}/list.xlsx").status_code == 403
+
+
+def test_module_assignment_to_a_group_or_a_teacher(app, people):
+    programme, other = make_programme(), make_programme()
+    group = _group(programme)
+    module = programme.modules[0]
+    due = date.today() + timedelta(days=30)
+    first = service.assign_module(module, due_on=due, actor=people["staff"], group=group)
+    again = service.assign_module(module, due_on=due + timedelta(days=7), actor=people["staff"], group=group)
+    assert first is again and again.due_on == due + timedelta(days=7)
+    service.assign_module(module, due_on=due, actor=people["staff"], user=people["teacher"])
+    assert db.session.scalar(select(func.count()).select_from(ModuleAssignment)) == 2
+    with pytest.raises(ServiceError, match="уже прошёл"):
+        service.assign_module(module, due_on=date.today() - timedelta(days=1), actor=people["staff"], group=group)
+    with pytest.raises(ServiceError, match="другой программе"):
+        service.assign_module(other.modules[0], due_on=due, actor=people["staff"], group=group)
+
+
+def test_two_simultaneous_acceptances_never_overfill_a_group(app_factory, people):
+    """Two staff members accept different applications for the last place at the same moment."""
+    app = app_factory()
+    with app.app_context():
+        group = _group(make_programme(), capacity=1)
+        applications = [service.apply(group, make_user("teacher", email=f"c{i}@example.org")).id for i in range(2)]
+        staff_id = db.session.scalar(select(User.id).where(User.email == "staff@example.org"))
+        group_id = group.id
+        db.session.commit()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def accept(enrolment_id):
+        with app.app_context():
+            enrolment = db.session.get(Enrolment, enrolment_id)
+            actor = db.session.get(User, staff_id)
+            barrier.wait()
+            try:
+                service.decide(enrolment, True, actor)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 — reported below
+                errors.append(exc)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=accept, args=(e,)) for e in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    with app.app_context():
+        statuses = sorted(db.session.scalars(select(Enrolment.status).where(Enrolment.group_id == group_id)))
+    assert statuses == ["enrolled", "waiting"]
+
+
+def test_teacher_applies_from_the_programme_page(login_as, people):
+    programme = make_programme()
+    group = _group(programme)
+    db.session.commit()
+    teacher = login_as("teacher")
+    page = teacher.get(f"/courses/programmes/{programme.id}")
+    assert "Подать заявку" in page.text
+    for _ in range(2):
+        teacher.post(f"/courses/groups/{group.id}/apply")
+    assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
+    page = teacher.get(f"/courses/programmes/{programme.id}")
+    assert "Заявка" in page.text and "Подать заявку" not in page.text
+    assert "Группа 1" in teacher.get("/courses/").text
+
+
+def test_groups_overview_query_count_is_flat(login_as, people, count_queries):
+    programme = make_programme()
+    _group(programme, name="Первая")
+    db.session.commit()
+    staff = login_as("staff")
+    staff.get("/courses/groups/")
+
+    def cost():
+        with count_queries() as n:
+            assert staff.get("/courses/groups/").status_code == 200
+        return n()
+
+    few = cost()
+    for i in range(8):
+        group = _group(programme, name=f"Группа {i + 2}", capacity=5)
+        service.add_members(group, [make_user("teacher", email=f"g{i}m{k}@example.org") for k in range(3)],
+                            people["staff"])
+    db.session.commit()
+    assert cost() == few
+    assert db.session.scalar(select(func.count()).select_from(Group)) == 9
