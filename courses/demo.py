@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from courses.models import ConsultationSlot, OfficeHours, Programme
-from courses.services import catalogue, consultations
+from courses.models import ConsultationSlot, Group, OfficeHours, Programme
+from courses.services import catalogue, consultations, groups
 from lms.extensions import db
 from lms.i18n import to_local
 from lms.models.mixins import utcnow
@@ -95,6 +95,36 @@ def load(objects: dict) -> None:
     for lesson in first_module.lessons:
         catalogue.mark_studied(teacher, lesson)
     _consultations(objects)
+    _groups(objects)
+
+
+def _groups(objects: dict) -> None:
+    it_school, smart_school = objects["programmes"]
+    if db.session.scalar(select(Group).where(Group.programme_id == it_school.id)) is not None:
+        return
+    teachers, tutors, staff, admin = objects["teachers"], objects["tutors"], objects["staff"], objects["admin"]
+    today = to_local(utcnow()).date()
+    year_end = date(today.year + (1 if today.month > 5 else 0), 5, 31)
+
+    def new_group(programme, name, source, tutor, capacity, association=None):
+        return groups.save_group(None, version=None, data=groups.GroupData(
+            programme_id=programme.id, name=name, source=source, tutor_id=tutor.id, capacity=capacity,
+            association_id=association.id if association else None, starts_on=today, ends_on=year_end))
+
+    first = new_group(it_school, "IT-школа, группа 1", "application", tutors[0], 12)
+    for teacher in teachers[:14]:
+        groups.decide(groups.apply(first, teacher), True, staff)  # the last two wait for a place
+    groups.approve(first, order_number="112-од", order_date=today, actor=admin)
+    second = new_group(it_school, "IT-школа, группа 2", "application", tutors[1], 12)
+    for teacher in teachers[14:17]:
+        groups.apply(second, teacher)  # applications the centre has yet to decide
+    informatics = objects["associations"][0]
+    by_association = new_group(smart_school, "Smart-школа: МО учителей информатики", "association", tutors[2], 10,
+                               association=informatics)
+    members = [t for t in teachers if t.profile and t.profile.association_id == informatics.id]
+    groups.add_members(by_association, members, staff)
+    groups.assign_module(smart_school.modules[0], due_on=today + timedelta(weeks=6), actor=staff,
+                         group=by_association)
 
 
 def _consultations(objects: dict) -> None:

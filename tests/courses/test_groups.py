@@ -196,3 +196,16 @@ def test_groups_overview_query_count_is_flat(login_as, people, count_queries):
     db.session.commit()
     assert cost() == few
     assert db.session.scalar(select(func.count()).select_from(Group)) == 9
+
+
+def test_demo_groups_cover_every_way_a_group_forms(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0  # nothing doubles
+    rows = db.session.execute(select(Group.source, Group.status, func.count(Enrolment.id))
+                              .join(Enrolment, Enrolment.group_id == Group.id)
+                              .group_by(Group.id).order_by(Group.name)).all()
+    assert [(source, status) for source, status, _n in rows] == [
+        ("application", "approved"), ("application", "forming"), ("association", "forming")]
+    waiting = db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.status == "waiting"))
+    assert waiting == 2
