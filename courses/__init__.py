@@ -28,6 +28,8 @@ plugin = Plugin(
     permissions=PERMISSIONS,
     nav=(NavItem(_l("Programmes"), "courses.home", "courses.view", order=100,
                  description=_l("IT-школа, Smart-школа and other programmes, your groups and schedule")),
+         NavItem(_l("Schedule"), "courses.my_schedule", "courses.view", order=102,
+                 description=_l("Your sessions and consultations week by week, also in your phone's calendar")),
          NavItem(_l("Groups"), "courses.groups", "courses.view_groups", order=105,
                  description=_l("Study groups, their lists, applications and approval by order")),
          NavItem(_l("Consultations"), "courses.consultations",

@@ -113,3 +113,36 @@ class AssignModuleForm(FlaskForm):
     group_id = SelectField(_l("Group"), coerce=optional_int, validate_choice=True)
     user_id = SelectField(_l("Teacher"), coerce=optional_int, validate_choice=True)
     due_on = RuDateField(_l("Due date"), validators=[InputRequired()])
+
+
+class SessionPlanForm(FlaskForm):
+    module_id = SelectField(_l("Module"), coerce=int)
+    topic = StringField(_l("Topic"), filters=[strip_filter], validators=[Length(max=300), no_control_characters])
+    first_day = RuDateField(_l("First date"), validators=[InputRequired()])
+    starts = TimeField(_l("Starts at"), validators=[InputRequired()])
+    minutes = IntegerField(_l("Duration, minutes"), default=90, validators=[InputRequired(), NumberRange(15, 480)])
+    weeks = IntegerField(_l("Weeks in a row"), default=1, validators=[InputRequired(), NumberRange(1, 52)],
+                         description=_l("1 for a single session; more for the same time every week."))
+    room_id = SelectField(_l("Room"), coerce=optional_int)
+    online_url = StringField(_l("Link for an online session"), filters=[strip_filter],
+                             validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
+    tutor_id = SelectField(_l("Tutor"), coerce=optional_int)
+
+
+class SessionMoveForm(VersionedForm):
+    day = RuDateField(_l("Date"), validators=[InputRequired()])
+    starts = TimeField(_l("Starts at"), validators=[InputRequired()])
+    minutes = IntegerField(_l("Duration, minutes"), validators=[InputRequired(), NumberRange(15, 480)])
+    room_id = SelectField(_l("Room"), coerce=optional_int)
+    online_url = StringField(_l("Link for an online session"), filters=[strip_filter],
+                             validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip_filter],
+                       validators=[DataRequired(), Length(max=120), no_control_characters])
+    capacity = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(1, 1000)])
+    opens = TimeField(_l("Opens at"), validators=[InputRequired()])
+    closes = TimeField(_l("Closes at"), validators=[InputRequired()])
+    weekdays = SelectMultipleField(_l("Working days"), coerce=int, choices=options(WEEKDAYS.items()),
+                                   validators=[DataRequired(message=_l("Choose at least one day."))])

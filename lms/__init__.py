@@ -84,6 +84,7 @@ def register_core(app: Flask) -> None:
     from lms.auth import views as auth
     from lms.demo.cli import demo_cli
     from lms.main import views as main
+    from lms.notifications import views as notifications
     from lms.orgs import views as orgs
     from lms.reports import views as reports
     from lms.users import views as users
@@ -97,6 +98,7 @@ def register_core(app: Flask) -> None:
     app.register_blueprint(users.bp, url_prefix="/admin/users")
     app.register_blueprint(orgs.bp, url_prefix="/admin/orgs")
     app.register_blueprint(reports.bp, url_prefix="/reports")
+    app.register_blueprint(notifications.bp, url_prefix="/notifications")
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
 
@@ -132,7 +134,10 @@ def configure_templates(app: Flask) -> None:
             return wanted is None or any(can(name) for name in ((wanted,) if isinstance(wanted, str) else wanted))
 
         visible = [item for item in menu if shown(item)] if current_user.is_authenticated else []
-        return {"can": can, "nav": visible, "nav_current": _current_entry(visible), "locale": str(i18n.get_locale())}
+        from lms.notifications.services import unread_count
+
+        return {"can": can, "nav": visible, "nav_current": _current_entry(visible), "locale": str(i18n.get_locale()),
+                "unread": unread_count(current_user) if current_user.is_authenticated else 0}
 
     def _current_entry(items) -> str | None:
         """The menu entry the page belongs to: the longest entry address the page's path starts with."""

@@ -3,3 +3,4 @@
 from courses.models.cohorts import Enrolment, Group, ModuleAssignment  # noqa: F401
 from courses.models.consultations import ConsultationBooking, ConsultationSlot, OfficeHours  # noqa: F401
 from courses.models.programs import Lesson, LessonProgress, Module, Programme, module_prerequisite  # noqa: F401
+from courses.models.schedule import CalendarFeed, Room, ScheduledSession  # noqa: F401

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
+
 import pytest
 
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
+from courses.services.schedule import SessionPlan, plan_series, save_room
 from lms.extensions import db
 from lms.orgs.models import MethodAssociation
 from lms.reports.registry import Report, ReportTable, register_report
@@ -50,6 +53,12 @@ PAGES = {
     "courses.group_edit": ("/courses/groups/{group}/edit", {"staff", "admin"}),
     "courses.group_export": ("/courses/groups/{group}/list.xlsx", {"tutor", "staff", "admin"}),
     "courses.module_assign": ("/courses/modules/{module}/assign", {"staff", "admin"}),
+    "courses.my_schedule": ("/courses/schedule/", ALL),
+    "courses.group_schedule": ("/courses/groups/{group}/schedule", {"tutor", "staff", "admin"}),
+    "courses.session_move": ("/courses/sessions/{session}/move", {"staff", "admin"}),
+    "courses.rooms": ("/courses/rooms/", {"tutor", "staff", "admin"}),
+    "courses.room_edit": ("/courses/rooms/{room}/edit", {"staff", "admin"}),
+    "notifications.index": ("/notifications/", ALL),
     "assessments.home": ("/assessments/", ALL),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
@@ -62,6 +71,7 @@ EXTRA_PAGES = {
     "/courses/modules/{module}/lessons/new": {"staff", "admin"},
     "/courses/consultations/office-hours/new": {"tutor"},
     "/courses/groups/new": {"staff", "admin"},
+    "/courses/rooms/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -78,10 +88,14 @@ ACTIONS = {
     "courses.enrolment_decide": ("/courses/enrolments/{enrolment}/accept", {"staff", "admin"}),
     "courses.enrolment_withdraw": ("/courses/enrolments/{enrolment}/withdraw", {"teacher", "staff", "admin"}),
     "courses.group_approve": ("/courses/groups/{group}/approve", {"admin"}),
+    "courses.renew_feed": ("/courses/schedule/feed/renew", ALL),
+    "courses.session_cancel": ("/courses/sessions/{session}/cancel", {"staff", "admin"}),
+    "notifications.read_all": ("/notifications/read", ALL),
 }
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
-          "main.set_language", "main.health"}
+          "main.set_language", "main.health",
+          "courses.calendar_feed"}  # its unguessable token is the key: calendar apps cannot sign in
 
 
 @pytest.fixture
@@ -91,18 +105,23 @@ def ids(app, people):
     association = MethodAssociation(municipality_id=school.municipality_id, name="МО учителей информатики")
     db.session.add(association)
     programme = make_programme()
+    module = programme.modules[0]
     hours, slots = make_office_hours(people["tutor"])
     booking = book(slots[0], people["teacher"], "Вопрос")
     group = save_group(None, version=None, data=GroupData(
         programme_id=programme.id, name="Группа 1", source="application", association_id=None,
         tutor_id=people["tutor"].id, capacity=10, starts_on=None, ends_on=None))
     enrolment = apply(group, people["teacher"])
+    room = save_room(None, name="Кабинет ИКТ", capacity=20, opens=time(8), closes=time(20), weekdays="0123456")
+    sessions, _warnings = plan_series(group, SessionPlan(
+        module_id=module.id, first_day=date.today() + timedelta(days=7), starts=time(15), minutes=90, weeks=1,
+        room_id=room.id, online_url=None, tutor_id=people["tutor"].id))
     db.session.commit()
-    module = programme.modules[0]
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
             "lesson": module.lessons[0].id, "office_hours": hours.id, "booking": booking.id,
-            "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id}
+            "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id, "room": room.id,
+            "session": sessions[0].id}
 
 
 def test_every_endpoint_is_classified(app):

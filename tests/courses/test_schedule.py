@@ -1,0 +1,131 @@
+"""The schedule: weekly series, refused double bookings, closed rooms, moves with notice, the ICS feed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from courses.models import ScheduledSession
+from courses.services import calendar
+from courses.services import groups as group_service
+from courses.services import schedule as service
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.notifications.models import Notification
+from tests.factories import make_programme, make_user
+
+MONDAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def setting(app, people):
+    programme = make_programme()
+    room = service.save_room(None, name="Кабинет ИКТ", capacity=16, opens=time(8), closes=time(19),
+                             weekdays="01234")
+    group = group_service.save_group(None, version=None, data=group_service.GroupData(
+        programme_id=programme.id, name="Группа А", source="administration", association_id=None,
+        tutor_id=people["tutor"].id, capacity=20, starts_on=None, ends_on=None))
+    group_service.add_members(group, [people["teacher"]], people["staff"])
+    db.session.commit()
+    return {"programme": programme, "room": room, "group": group, "module": programme.modules[0]}
+
+
+def _plan(setting, tutor, day=MONDAY, starts=time(15), minutes=90, weeks=1, room=True, group=None):
+    return service.plan_series(group or setting["group"], service.SessionPlan(
+        module_id=setting["module"].id, first_day=day, starts=starts, minutes=minutes, weeks=weeks,
+        room_id=setting["room"].id if room else None, online_url=None if room else "https://meet.example.org/a",
+        tutor_id=tutor.id))
+
+
+def test_a_weekly_series_in_moscow_time(setting, people):
+    sessions, warnings = _plan(setting, people["tutor"], weeks=4)
+    assert warnings == [] and len({s.series for s in sessions}) == 1 and sessions[0].series
+    assert [s.starts_at for s in sessions] == [datetime(2026, 11, 30, 12, 0) + timedelta(weeks=k) for k in range(4)]
+    assert sessions[0].ends_at - sessions[0].starts_at == timedelta(minutes=90)
+
+
+def test_a_busy_room_or_tutor_and_a_closed_room_are_refused(setting, people):
+    _plan(setting, people["tutor"])
+    other_tutor = make_user("tutor", email="t2@example.org")
+    with pytest.raises(ServiceError, match="уже занят"):
+        _plan(setting, other_tutor, starts=time(16))  # the room overlaps 15:00–16:30
+    db.session.rollback()
+    _plan(setting, people["tutor"])
+    with pytest.raises(ServiceError, match="уже ведёт другое занятие"):
+        _plan(setting, people["tutor"], starts=time(16), room=False)
+    db.session.rollback()
+    with pytest.raises(ServiceError, match="закрыт"):
+        _plan(setting, other_tutor, starts=time(18), minutes=90)  # past 19:00
+    with pytest.raises(ServiceError, match="закрыт"):
+        _plan(setting, other_tutor, day=MONDAY + timedelta(days=5))  # Saturday
+
+
+def test_a_teacher_in_two_groups_at_once_is_only_a_warning(setting, people):
+    _plan(setting, people["tutor"])
+    second = group_service.save_group(None, version=None, data=group_service.GroupData(
+        programme_id=setting["programme"].id, name="Группа Б", source="administration", association_id=None,
+        tutor_id=None, capacity=20, starts_on=None, ends_on=None))
+    group_service.add_members(second, [people["teacher"]], people["staff"])
+    _sessions, warnings = _plan(setting, make_user("tutor", email="t3@example.org"), room=False, group=second)
+    assert len(warnings) == 1 and "Мария Петровна" in warnings[0]
+
+
+def test_moving_a_session_notifies_members_and_tutor(login_as, setting, people):
+    (session,), _warnings = _plan(setting, people["tutor"])
+    db.session.commit()
+    staff = login_as("staff")
+    form = {"version": str(session.version), "day": "01.12.2026", "starts": "10:00", "minutes": "60",
+            "room_id": str(setting["room"].id), "online_url": ""}
+    assert staff.post(f"/courses/sessions/{session.id}/move", form).status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(ScheduledSession, session.id)
+    assert moved.starts_at == datetime(2026, 12, 1, 7, 0)
+    texts = db.session.scalars(select(Notification.text).order_by(Notification.user_id)).all()
+    assert len(texts) == 2 and all("01.12.2026 10:00" in text for text in texts)
+    stale = staff.post(f"/courses/sessions/{session.id}/move", form)
+    assert "изменил другой пользователь" in stale.text
+    teacher = login_as("teacher")
+    assert "01.12.2026 10:00" in teacher.get("/notifications/").text
+    assert '<span class="badge">1</span>' in teacher.get("/").text
+    teacher.post("/notifications/read")
+    assert '<span class="badge">1</span>' not in teacher.get("/").text
+
+
+def test_personal_schedule_and_calendar_feed(login_as, setting, people):
+    _plan(setting, people["tutor"], day=date.today() + timedelta(days=1), starts=time(12), room=False, weeks=2)
+    db.session.commit()
+    teacher = login_as("teacher")
+    page = teacher.get(f"/courses/schedule/?week={(date.today() + timedelta(days=1)).isoformat()}")
+    assert "Модуль 1 (Группа А)" in page.text and "12:00–13:30" in page.text
+    token = calendar.feed_token(people["teacher"])
+    db.session.commit()
+    feed = teacher.raw.application.test_client().get(f"/courses/calendar/{token}.ics")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    events = [c for c in Calendar.from_ical(feed.data).walk("VEVENT")]
+    assert len(events) == 2 and str(events[0]["summary"]) == "Модуль 1 (Группа А)"
+    assert events[0].decoded("dtstart").utcoffset() == timedelta(0)
+    teacher.post("/courses/schedule/feed/renew")
+    assert teacher.raw.application.test_client().get(f"/courses/calendar/{token}.ics").status_code == 404
+    assert teacher.raw.application.test_client().get("/courses/calendar/guess.ics").status_code == 404
+
+
+def test_schedule_page_query_count_is_flat(login_as, setting, people, count_queries):
+    _plan(setting, people["tutor"], day=date.today(), starts=time(8), room=False)
+    db.session.commit()
+    teacher = login_as("teacher")
+    teacher.get("/courses/schedule/")
+
+    def cost():
+        with count_queries() as n:
+            assert teacher.get("/courses/schedule/").status_code == 200
+        return n()
+
+    few = cost()
+    for k in range(1, 6):
+        _plan(setting, people["tutor"], day=date.today(), starts=time(8 + 2 * k), minutes=60, room=False)
+    db.session.commit()
+    assert cost() == few
+    assert db.session.scalar(select(func.count()).select_from(ScheduledSession)) == 6
