@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("COURSES_CANCEL_HOURS", 2)  # a teacher may cancel until this long before
     app.config.setdefault("COURSES_SLOT_WEEKS", 8)  # how far ahead office hours are cut into slots
+    app.config.setdefault("COURSES_ONLINE_PRESENT_SHARE", 0.7)  # of a session, to count as present online
     app.jinja_env.globals.update(TEMPLATE_RULES, courses_choices=choices)
     from courses.cli import courses_cli
 
@@ -30,6 +31,8 @@ plugin = Plugin(
                  description=_l("IT-школа, Smart-школа and other programmes, your groups and schedule")),
          NavItem(_l("Schedule"), "courses.my_schedule", "courses.view", order=102,
                  description=_l("Your sessions and consultations week by week, also in your phone's calendar")),
+         NavItem(_l("Today"), "courses.tutor_today", "courses.mark_attendance", order=103,
+                 description=_l("Today's sessions: attendance sheets and self check-in")),
          NavItem(_l("Groups"), "courses.groups", "courses.view_groups", order=105,
                  description=_l("Study groups, their lists, applications and approval by order")),
          NavItem(_l("Consultations"), "courses.consultations",

@@ -63,3 +63,16 @@ ENROLMENT_STATUSES = {
     "rejected": _l("Application declined"),
     "withdrawn": _l("Left the group"),
 }
+
+ATTENDANCE_STATUSES = {
+    "present": _l("Present"),
+    "late": _l("Late"),
+    "excused": _l("Absent with a good reason"),
+    "absent": _l("Absent"),
+}
+
+ATTENDANCE_SOURCES = {
+    "tutor": _l("Marked by the tutor"),
+    "self": _l("Self check-in"),
+    "import": _l("Online meeting report"),
+}

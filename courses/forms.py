@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -146,3 +147,13 @@ class RoomForm(FlaskForm):
     closes = TimeField(_l("Closes at"), validators=[InputRequired()])
     weekdays = SelectMultipleField(_l("Working days"), coerce=int, choices=options(WEEKDAYS.items()),
                                    validators=[DataRequired(message=_l("Choose at least one day."))])
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(_l("Code from the screen"), filters=[strip_filter],
+                       validators=[DataRequired(), Length(max=12), Regexp(r"^[\d ]+$", message=_l("Digits only."))])
+
+
+class MeetingReportForm(FlaskForm):
+    file = FileField(_l("Attendance report of the online meeting (CSV)"), validators=[
+        FileRequired(message=_l("Choose a file.")), FileAllowed(["csv"], message=_l("Only CSV files."))])

@@ -13,6 +13,7 @@ PERMISSIONS = (
     perm("courses.view_groups", {"tutor", "staff", "admin"}, _l("See study groups and their lists")),
     perm("courses.manage_groups", {"staff", "admin"}, _l("Form groups, decide applications, assign modules")),
     perm("courses.approve_groups", {"admin"}, _l("Approve group lists by order")),
+    perm("courses.mark_attendance", {"tutor", "staff", "admin"}, _l("Mark attendance of sessions")),
 )
 
 
@@ -49,6 +50,13 @@ def can_withdraw(user, enrolment) -> bool:
     return has_permission(user, "courses.manage_groups") or enrolment.user_id == user.id
 
 
+def can_mark_attendance(user, session) -> bool:
+    """The session's tutor or the group's tutor; staff and the head for corrections."""
+    return has_permission(user, "courses.manage_groups") or (
+        has_permission(user, "courses.mark_attendance") and user.id in (session.tutor_id, session.group.tutor_id))
+
+
 TEMPLATE_RULES = {"can_view_programme": can_view_programme, "can_edit_catalogue": can_edit_catalogue,
                   "can_cancel_booking": can_cancel_booking, "is_booking_tutor": is_booking_tutor,
-                  "can_view_group": can_view_group, "can_withdraw": can_withdraw}
+                  "can_view_group": can_view_group, "can_withdraw": can_withdraw,
+                  "can_mark_attendance": can_mark_attendance}

@@ -57,6 +57,9 @@ class ScheduledSession(TimestampMixin, VersionedMixin, db.Model):
     series: Mapped[Optional[str]] = mapped_column(String(32), index=True)
     topic: Mapped[str] = mapped_column(String(300), default="")
     cancelled: Mapped[bool] = mapped_column(default=False)
+    #: Short code teachers type (or scan as a QR) to check themselves in, valid until checkin_until.
+    checkin_code: Mapped[Optional[str]] = mapped_column(String(8))
+    checkin_until: Mapped[Optional[datetime]]
 
     group: Mapped[Group] = relationship()
     module: Mapped[Module] = relationship()

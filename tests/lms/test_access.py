@@ -59,6 +59,11 @@ PAGES = {
     "courses.rooms": ("/courses/rooms/", {"tutor", "staff", "admin"}),
     "courses.room_edit": ("/courses/rooms/{room}/edit", {"staff", "admin"}),
     "notifications.index": ("/notifications/", ALL),
+    "courses.attendance_sheet": ("/courses/sessions/{session}/attendance", {"tutor", "staff", "admin"}),
+    "courses.checkin_screen": ("/courses/sessions/{session}/checkin", {"tutor", "staff", "admin"}),
+    "courses.checkin": ("/courses/checkin", ALL),
+    "courses.group_attendance": ("/courses/groups/{group}/attendance", {"tutor", "staff", "admin"}),
+    "courses.tutor_today": ("/courses/today", {"tutor", "staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
@@ -91,6 +96,9 @@ ACTIONS = {
     "courses.renew_feed": ("/courses/schedule/feed/renew", ALL),
     "courses.session_cancel": ("/courses/sessions/{session}/cancel", {"staff", "admin"}),
     "notifications.read_all": ("/notifications/read", ALL),
+    "courses.attendance_all_present": ("/courses/sessions/{session}/attendance/all-present",
+                                       {"tutor", "staff", "admin"}),
+    "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
 }
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",

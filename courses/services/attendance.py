@@ -1,0 +1,219 @@
+"""Marking attendance: the tutor's sheet, self check-in with a short-lived code, online meeting reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Optional
+
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from courses.choices import ATTENDANCE_STATUSES
+from courses.models import AttendanceChange, AttendanceMark, Enrolment, ScheduledSession
+from lms import signals
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.i18n import _, to_local
+from lms.models.mixins import utcnow
+from lms.users.models import User, fold
+
+#: A teacher checking in later than this after the start is marked late.
+LATE_AFTER = timedelta(minutes=10)
+
+
+def members(session: ScheduledSession) -> list[User]:
+    return list(db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+        Enrolment.group_id == session.group_id, Enrolment.status == "enrolled")
+        .order_by(User.last_name, User.first_name)))
+
+
+def set_mark(session: ScheduledSession, user: User, status: str, *, actor: Optional[User], source: str = "tutor",
+             reason: str = "", online_minutes: int | None = None) -> AttendanceMark:
+    """Record (or correct) one teacher's attendance; every change is kept in the audit trail.
+
+    :raises ServiceError: unknown status, a cancelled session, or a person who is not in the group.
+    """
+    if status not in ATTENDANCE_STATUSES:
+        raise ServiceError(_("Unknown attendance mark."))
+    if session.cancelled:
+        raise ServiceError(_("The session was cancelled."))
+    member = db.session.scalar(select(Enrolment.id).where(
+        Enrolment.group_id == session.group_id, Enrolment.user_id == user.id, Enrolment.status == "enrolled"))
+    if member is None:
+        raise ServiceError(_("%(name)s is not a member of this group.", name=user.full_name))
+    mark = db.session.scalar(select(AttendanceMark).where(
+        AttendanceMark.session_id == session.id, AttendanceMark.user_id == user.id))
+    old = mark.status if mark else None
+    if mark is None:
+        mark = AttendanceMark(session_id=session.id, user_id=user.id, status=status)
+        db.session.add(mark)
+    if old == status and mark.source == source:
+        return mark  # a repeat (double click, second tab) changes nothing and logs nothing
+    mark.status, mark.source, mark.marked_by_id, mark.marked_at = status, source, actor.id if actor else None, utcnow()
+    if online_minutes is not None:
+        mark.online_minutes = online_minutes
+    db.session.add(AttendanceChange(session_id=session.id, user_id=user.id, old_status=old, new_status=status,
+                                    source=source, changed_by_id=actor.id if actor else None, reason=reason[:300]))
+    db.session.flush()
+    if status in ("present", "late") and old not in ("present", "late"):
+        signals.session_attended.send(current_app._get_current_object(), user=user, session=session, status=status)
+    return mark
+
+
+def save_sheet(session: ScheduledSession, marks: dict[int, str], actor: User, reason: str = "") -> int:
+    """Save the tutor's whole sheet (user id → status); returns how many marks changed."""
+    people = {user.id: user for user in members(session)}
+    changed = 0
+    for user_id, status in marks.items():
+        if user_id not in people:
+            raise ServiceError(_("The sheet names someone who is not in the group; reload the page."))
+        before = db.session.scalar(select(AttendanceMark.status).where(
+            AttendanceMark.session_id == session.id, AttendanceMark.user_id == user_id))
+        set_mark(session, people[user_id], status, actor=actor, reason=reason)
+        changed += before != status
+    return changed
+
+
+def open_checkin(session: ScheduledSession, minutes: int = 15) -> ScheduledSession:
+    """Give the session a fresh six-digit code, valid for ``minutes``; an earlier code stops working."""
+    if session.cancelled:
+        raise ServiceError(_("The session was cancelled."))
+    session.checkin_code = f"{secrets.randbelow(10**6):06d}"
+    session.checkin_until = utcnow() + timedelta(minutes=minutes)
+    db.session.flush()
+    return session
+
+
+def check_in(user: User, code: str, now: datetime | None = None) -> AttendanceMark:
+    """A teacher checks themselves in with the code shown in the room (present, or late after 10 minutes)."""
+    now = now or utcnow()
+    code = "".join(ch for ch in code if ch.isdigit())
+    session = db.session.scalar(select(ScheduledSession).where(
+        ScheduledSession.checkin_code == code, ScheduledSession.checkin_until >= now,
+        ScheduledSession.cancelled.is_(False)))
+    if session is None or len(code) != 6:
+        raise ServiceError(_("This code is wrong or has expired. Ask the tutor for the current one."), field="code")
+    existing = db.session.scalar(select(AttendanceMark).where(
+        AttendanceMark.session_id == session.id, AttendanceMark.user_id == user.id))
+    if existing is not None and existing.status in ("present", "late"):
+        return existing
+    status = "late" if now > session.starts_at + LATE_AFTER else "present"
+    return set_mark(session, user, status, actor=user, source="self")
+
+
+@dataclass
+class ImportResult:
+    marked: dict[str, str] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -> ImportResult:
+    """Mark attendance from an online meeting's CSV report (name or e-mail, join and leave times).
+
+    A member who was connected for at least COURSES_ONLINE_PRESENT_SHARE of the session is present,
+    otherwise absent; several rows of one person (reconnections) add up. Excused marks are kept.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1251", errors="strict")
+    rows = list(csv.reader(io.StringIO(text), delimiter=max(";,\t", key=text.splitlines()[0].count)))
+    if len(rows) < 2:
+        raise ServiceError(_("The report is empty."))
+    header = [fold(cell.strip()) for cell in rows[0]]
+    column = {name: next((i for i, h in enumerate(header) if any(word in h for word in words)), None)
+              for name, words in {"email": ("mail", "почт"), "name": ("name", "имя", "участник", "фио"),
+                                  "join": ("join", "вход", "подключ"), "leave": ("leave", "выход", "отключ")}.items()}
+    if column["join"] is None or column["leave"] is None or (column["email"] is None and column["name"] is None):
+        raise ServiceError(_("The report needs columns with a name or e-mail, a join time and a leave time."))
+    people = members(session)
+    by_email = {user.email: user for user in people}
+    by_name = {fold(user.full_name): user for user in people} | {fold(f"{user.first_name} {user.last_name}"): user
+                                                                 for user in people}
+    minutes: dict[int, float] = {}
+    result = ImportResult()
+    local_start, local_end = to_local(session.starts_at).replace(tzinfo=None), to_local(session.ends_at).replace(
+        tzinfo=None)
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        email = row[column["email"]].strip().lower() if column["email"] is not None else ""
+        name = row[column["name"]].strip() if column["name"] is not None else ""
+        user = by_email.get(email) or by_name.get(fold(" ".join(name.split())))
+        try:
+            joined, left = _when(row[column["join"]], local_start), _when(row[column["leave"]], local_start)
+        except (ValueError, IndexError):
+            raise ServiceError(_("Row %(row)d: the join or leave time cannot be read.", row=number)) from None
+        if user is None:
+            result.unmatched.append(email or name or _("row %(row)d", row=number))
+            continue
+        overlap = (min(left, local_end) - max(joined, local_start)).total_seconds() / 60
+        minutes[user.id] = minutes.get(user.id, 0) + max(overlap, 0)
+    length = (session.ends_at - session.starts_at).total_seconds() / 60
+    share = current_app.config["COURSES_ONLINE_PRESENT_SHARE"]
+    existing = {m.user_id: m for m in db.session.scalars(select(AttendanceMark).where(
+        AttendanceMark.session_id == session.id))}
+    for user in people:
+        if user.id in existing and existing[user.id].status == "excused":
+            continue
+        attended = round(minutes.get(user.id, 0))
+        status = "present" if attended >= share * length else "absent"
+        set_mark(session, user, status, actor=actor, source="import", online_minutes=attended,
+                 reason=_("online report: %(n)d min", n=attended))
+        result.marked[user.full_name] = status
+    return result
+
+
+def _when(value: str, day_start: datetime) -> datetime:
+    """A time from a meeting report: a full date-time, or a bare time on the session's day."""
+    value = value.strip()
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+                    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M"):
+        try:
+            return datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+    for pattern in ("%H:%M:%S", "%H:%M"):
+        try:
+            moment = datetime.strptime(value, pattern).time()
+            return datetime.combine(day_start.date(), moment)
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+@dataclass
+class AttendanceRow:
+    user: User
+    held: int
+    present: int
+    late: int
+    excused: int
+    absent: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.present + self.late) / self.held) if self.held else 0
+
+
+def group_summary(group, now: datetime | None = None) -> list[AttendanceRow]:
+    """Attendance of each member over the group's sessions held so far, counted in SQL."""
+    now = now or utcnow()
+    held = db.session.scalar(select(func.count()).select_from(ScheduledSession).where(
+        ScheduledSession.group_id == group.id, ScheduledSession.cancelled.is_(False),
+        ScheduledSession.starts_at <= now))
+    counts = {status: func.sum(case((AttendanceMark.status == status, 1), else_=0)) for status in ATTENDANCE_STATUSES}
+    rows = db.session.execute(
+        select(User, *counts.values())
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(ScheduledSession, (ScheduledSession.group_id == Enrolment.group_id)
+                   & ScheduledSession.cancelled.is_(False) & (ScheduledSession.starts_at <= now))
+        .outerjoin(AttendanceMark, (AttendanceMark.session_id == ScheduledSession.id)
+                   & (AttendanceMark.user_id == User.id))
+        .where(Enrolment.group_id == group.id, Enrolment.status == "enrolled")
+        .group_by(User.id).order_by(User.last_name, User.first_name)).all()
+    return [AttendanceRow(row[0], held, *(int(n or 0) for n in row[1:])) for row in rows]

@@ -1,0 +1,137 @@
+"""Attendance: the tutor's sheet, self check-in by code or QR, meeting reports, a group's summary."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import segno
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from courses.blueprint import bp
+from courses.choices import ATTENDANCE_STATUSES
+from courses.forms import CheckInForm, MeetingReportForm
+from courses.models import AttendanceChange, AttendanceMark, Group, ScheduledSession
+from courses.permissions import can_mark_attendance, can_view_group
+from courses.services import attendance as service
+from courses.services.schedule import local_day_bounds
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.i18n import _, to_local
+from lms.mail import absolute_url
+from lms.models.mixins import utcnow
+from lms.users.permissions import permission_required
+from lms.web import get_or_404, save
+
+
+def _session(session_id: int) -> ScheduledSession:
+    return get_or_404(ScheduledSession, session_id, can_mark_attendance)
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@permission_required("courses.mark_attendance")
+def attendance_sheet(session_id: int):
+    session = _session(session_id)
+    form = ActionForm()
+    people = service.members(session)
+    if form.validate_on_submit():
+        marks = {}
+        for user in people:
+            status = request.form.get(f"status-{user.id}")
+            if status:
+                if status not in ATTENDANCE_STATUSES:
+                    abort(400)
+                marks[user.id] = status
+        changed = save(form, lambda: service.save_sheet(session, marks, current_user,
+                                                         reason=request.form.get("reason", "")[:300]))
+        if changed is not None:
+            flash(_("Attendance saved."), "success")
+            return redirect(url_for("courses.attendance_sheet", session_id=session.id))
+    marks = {m.user_id: m for m in db.session.scalars(select(AttendanceMark).where(
+        AttendanceMark.session_id == session.id))}
+    history = db.session.scalars(select(AttendanceChange).where(AttendanceChange.session_id == session.id)
+                                 .options(joinedload(AttendanceChange.user), joinedload(AttendanceChange.changed_by))
+                                 .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())).all()
+    return render_template("courses/attendance/sheet.html", session=session, people=people, marks=marks,
+                           history=history, form=form, report_form=MeetingReportForm(), now=utcnow())
+
+
+@bp.route("/sessions/<int:session_id>/attendance/all-present", methods=["POST"])
+@permission_required("courses.mark_attendance")
+def attendance_all_present(session_id: int):
+    session = _session(session_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        marked = {m.user_id for m in db.session.scalars(select(AttendanceMark).where(
+            AttendanceMark.session_id == session.id))}
+        marks = {user.id: "present" for user in service.members(session) if user.id not in marked}
+        if save(form, lambda: service.save_sheet(session, marks, current_user)) is not None:
+            flash(_("Everyone not yet marked is marked present."), "success")
+    return redirect(url_for("courses.attendance_sheet", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/attendance/import", methods=["POST"])
+@permission_required("courses.mark_attendance")
+def attendance_import(session_id: int):
+    session = _session(session_id)
+    form = MeetingReportForm()
+    if not form.validate_on_submit():
+        flash(" ".join(map(str, form.file.errors)) or _("Choose a file."), "error")
+    else:
+        result = save(form, lambda: service.import_meeting_report(session, form.file.data.read(), current_user))
+        if result is not None:
+            flash(_("Marked from the report: %(n)d.", n=len(result.marked)), "success")
+            if result.unmatched:
+                flash(_("Not found in the group: %(names)s.", names=", ".join(result.unmatched)), "warning")
+    return redirect(url_for("courses.attendance_sheet", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/checkin", methods=["GET", "POST"])
+@permission_required("courses.mark_attendance")
+def checkin_screen(session_id: int):
+    """What the tutor shows on the room's screen: the code and a QR leading to the check-in page."""
+    session = _session(session_id)
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        save(form, lambda: service.open_checkin(session))
+        return redirect(url_for("courses.checkin_screen", session_id=session.id))
+    active = session.checkin_code and session.checkin_until and session.checkin_until >= utcnow()
+    qr = None
+    if active:
+        link = absolute_url("courses.checkin", code=session.checkin_code)
+        qr = segno.make(link, error="m").png_data_uri(scale=8, border=2)
+    return render_template("courses/attendance/checkin_screen.html", session=session, active=active, qr=qr,
+                           form=form)
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@permission_required("courses.view")
+def checkin():
+    form = CheckInForm(data={"code": request.args.get("code", "")} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        mark = save(form, lambda: service.check_in(current_user, form.code.data))
+        if mark is not None:
+            flash(_("You are marked: %(status)s.", status=ATTENDANCE_STATUSES[mark.status]), "success")
+            return redirect(url_for("courses.my_schedule"))
+    return render_template("courses/attendance/checkin.html", form=form)
+
+
+@bp.route("/groups/<int:group_id>/attendance")
+@permission_required("courses.view_groups")
+def group_attendance(group_id: int):
+    group = get_or_404(Group, group_id, can_view_group)
+    return render_template("courses/attendance/summary.html", group=group, rows=service.group_summary(group))
+
+
+@bp.route("/today")
+@permission_required("courses.mark_attendance")
+def tutor_today():
+    """A tutor's sessions of today (staff see everyone's), each with its sheet and check-in screen."""
+    since, until = local_day_bounds(to_local(utcnow()).date())
+    stmt = (select(ScheduledSession).where(ScheduledSession.starts_at >= since, ScheduledSession.starts_at < until)
+            .options(joinedload(ScheduledSession.group), joinedload(ScheduledSession.module),
+                     joinedload(ScheduledSession.room)).order_by(ScheduledSession.starts_at))
+    sessions = [s for s in db.session.scalars(stmt) if can_mark_attendance(current_user, s)]
+    return render_template("courses/attendance/today.html", sessions=sessions, timedelta=timedelta)

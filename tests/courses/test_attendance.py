@@ -1,0 +1,170 @@
+"""Attendance: the sheet with its history, self check-in codes, online meeting reports, percentages."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from courses.models import AttendanceChange, AttendanceMark
+from courses.services import attendance as service
+from courses.services import groups as group_service
+from lms import signals
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.models.mixins import utcnow
+from tests.factories import make_programme, make_user
+
+
+@pytest.fixture
+def lesson(app, people):
+    """A group of three teachers and one session of it, which started 30 minutes ago (online)."""
+    programme = make_programme()
+    group = group_service.save_group(None, version=None, data=group_service.GroupData(
+        programme_id=programme.id, name="Группа", source="administration", association_id=None,
+        tutor_id=people["tutor"].id, capacity=50, starts_on=None, ends_on=None))
+    teachers = [people["teacher"], make_user("teacher", email="b@example.org", last_name="Белова",
+                                             first_name="Анна", middle_name=None),
+                make_user("teacher", email="c@example.org", last_name="Кротов", first_name="Иван", middle_name=None)]
+    group_service.add_members(group, teachers, people["staff"])
+    from courses.models import ScheduledSession
+
+    start = utcnow().replace(second=0, microsecond=0) - timedelta(minutes=30)
+    session = ScheduledSession(group_id=group.id, module_id=programme.modules[0].id, starts_at=start,
+                               ends_at=start + timedelta(minutes=90), tutor_id=people["tutor"].id,
+                               online_url="https://meet.example.org/x")
+    db.session.add(session)
+    db.session.commit()
+    return {"group": group, "session": session, "teachers": teachers}
+
+
+def test_marks_are_corrected_with_a_history_and_repeats_change_nothing(lesson, people):
+    session, (first, *_rest) = lesson["session"], lesson["teachers"]
+    attended = []
+    with signals.session_attended.connected_to(lambda sender, user, session, status: attended.append(status)):
+        service.set_mark(session, first, "absent", actor=people["tutor"])
+        service.set_mark(session, first, "absent", actor=people["tutor"])  # a repeat
+        service.set_mark(session, first, "late", actor=people["tutor"], reason="Пришла к середине")
+    history = db.session.scalars(select(AttendanceChange).order_by(AttendanceChange.id)).all()
+    assert [(h.old_status, h.new_status) for h in history] == [(None, "absent"), ("absent", "late")]
+    assert history[1].reason == "Пришла к середине" and attended == ["late"]
+    with pytest.raises(ServiceError, match="не состоит в этой группе"):
+        service.set_mark(session, people["tutor"], "present", actor=people["tutor"])
+
+
+def test_the_sheet_page_saves_all_marks_and_all_present_fills_the_rest(login_as, lesson, people):
+    session, teachers = lesson["session"], lesson["teachers"]
+    tutor = login_as("tutor")
+    url = f"/courses/sessions/{session.id}/attendance"
+    page = tutor.get(url)
+    assert page.status_code == 200 and "Кротов Иван" in page.text
+    assert tutor.post(url, {f"status-{teachers[0].id}": "excused", "reason": ""}).status_code == 302
+    tutor.post(f"{url}/all-present")
+    marks = dict(db.session.execute(select(AttendanceMark.user_id, AttendanceMark.status)).all())
+    assert marks == {teachers[0].id: "excused", teachers[1].id: "present", teachers[2].id: "present"}
+    assert tutor.post(url, {f"status-{teachers[0].id}": "bogus"}).status_code == 400
+    other_tutor = make_user("tutor", email="other-tutor@example.org")
+    db.session.commit()
+    from tests.conftest import Client
+
+    stranger = Client(tutor.raw.application.test_client())
+    stranger.login(other_tutor.email)
+    assert stranger.get(url).status_code == 403  # not this group's tutor
+
+
+def test_self_check_in_with_a_short_lived_code(login_as, lesson, people):
+    session = lesson["session"]
+    tutor = login_as("tutor")
+    screen = tutor.post(f"/courses/sessions/{session.id}/checkin", follow_redirects=True)
+    assert 'src="data:image/png;base64,' in screen.text
+    db.session.expire_all()
+    code = session.checkin_code
+    assert re.fullmatch(r"\d{6}", code) and f"{code[:3]} {code[3:]}" in screen.text
+    teacher = login_as("teacher")
+    wrong = teacher.post("/courses/checkin", {"code": "000000" if code != "000000" else "111111"})
+    assert "неверный или устарел" in wrong.text
+    done = teacher.post("/courses/checkin", {"code": f"{code[:3]} {code[3:]}"}, follow_redirects=True)
+    assert "Вы отмечены: Опоздал" in done.text  # 30 minutes after the start
+    mark = db.session.scalar(select(AttendanceMark))
+    assert (mark.status, mark.source) == ("late", "self")
+    session.checkin_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert "неверный или устарел" in login_as("teacher").post("/courses/checkin", {"code": code}).text
+
+
+def test_online_meeting_report_marks_by_share_of_time(lesson, people):
+    session, (first, second, third) = lesson["session"], lesson["teachers"]
+    start = session.starts_at + timedelta(hours=3)  # the report is in Moscow time
+
+    def at(minutes: int) -> str:
+        return f"{start + timedelta(minutes=minutes):%d.%m.%Y %H:%M}"
+
+    report = "\n".join([
+        "Участник;Эл. почта;Вход;Выход",
+        f"Иванова Мария;teacher@example.org;{at(0)};{at(40)}",
+        f"Иванова Мария;teacher@example.org;{at(45)};{at(95)}",
+        f"Анна Белова;;{at(30)};{at(60)}",
+        f"Гость;guest@example.org;{at(0)};{at(90)}",
+    ])
+    service.set_mark(session, third, "excused", actor=people["tutor"])
+    result = service.import_meeting_report(session, report.encode("cp1251"), people["tutor"])
+    marks = {m.user_id: (m.status, m.online_minutes) for m in db.session.scalars(select(AttendanceMark))}
+    assert marks[first.id] == ("present", 85)  # two connections add up: 40 + 45 of 90 minutes
+    assert marks[second.id] == ("absent", 30)
+    assert marks[third.id][0] == "excused"  # an excused absence is not overwritten by a report
+    assert result.unmatched == ["guest@example.org"]
+    with pytest.raises(ServiceError, match="время входа или выхода"):
+        service.import_meeting_report(session, "ФИО;Вход;Выход\nИванова Мария;вчера;сегодня".encode(), people["tutor"])
+
+
+def test_group_summary_percentages(lesson, people):
+    session, (first, second, _third) = lesson["session"], lesson["teachers"]
+    service.set_mark(session, first, "present", actor=people["tutor"])
+    service.set_mark(session, second, "absent", actor=people["tutor"])
+    from courses.models import ScheduledSession
+
+    future = ScheduledSession(group_id=session.group_id, module_id=session.module_id,
+                              starts_at=utcnow() + timedelta(days=7), ends_at=utcnow() + timedelta(days=7, hours=1))
+    db.session.add(future)  # not held yet: does not count
+    db.session.flush()
+    rows = {r.user.email: (r.held, r.present, r.absent, r.percent) for r in service.group_summary(lesson["group"])}
+    assert rows == {"teacher@example.org": (1, 1, 0, 100), "b@example.org": (1, 0, 1, 0),
+                    "c@example.org": (1, 0, 0, 0)}
+
+
+def test_sheet_query_count_is_flat(login_as, lesson, people, count_queries):
+    session = lesson["session"]
+    service.set_mark(session, lesson["teachers"][0], "present", actor=people["tutor"])  # a sheet with history
+    db.session.commit()
+    tutor = login_as("tutor")
+    url = f"/courses/sessions/{session.id}/attendance"
+    tutor.get(url)
+
+    def cost():
+        with count_queries() as n:
+            assert tutor.get(url).status_code == 200
+        return n()
+
+    few = cost()
+    extra = [make_user("teacher", email=f"x{i}@example.org") for i in range(12)]
+    group_service.add_members(lesson["group"], extra, people["staff"])
+    for user in extra:
+        service.set_mark(session, user, "present", actor=people["tutor"])
+        service.set_mark(session, user, "late", actor=people["tutor"])
+    db.session.commit()
+    assert cost() == few
+    assert db.session.scalar(select(func.count()).select_from(AttendanceChange)) == 25
+
+
+def test_tutor_today_lists_only_their_sessions(login_as, lesson, people):
+    page = login_as("tutor").get("/courses/today")
+    assert "Модуль 1 (Группа)" in page.text
+    other = make_user("tutor", email="t9@example.org")
+    db.session.commit()
+    from tests.conftest import Client
+
+    client = Client(login_as("tutor").raw.application.test_client())
+    client.login(other.email)
+    assert "Модуль 1 (Группа)" not in client.get("/courses/today").text
