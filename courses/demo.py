@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from courses.models import ConsultationSlot, Group, OfficeHours, Programme
-from courses.services import catalogue, consultations, groups
+from courses.services import attendance, catalogue, consultations, groups, schedule
 from lms.extensions import db
 from lms.i18n import to_local
 from lms.models.mixins import utcnow
@@ -125,6 +125,28 @@ def _groups(objects: dict) -> None:
     groups.add_members(by_association, members, staff)
     groups.assign_module(smart_school.modules[0], due_on=today + timedelta(weeks=6), actor=staff,
                          group=by_association)
+    _term(first, objects)
+
+
+def _term(group: Group, objects: dict) -> None:
+    """A term of weekly Tuesday sessions in the ICT room: six already held (with attendance), six ahead."""
+    tutor = objects["tutors"][0]
+    room = schedule.save_room(None, name="Кабинет ИКТ (каб. 214)", capacity=16, opens=time(8), closes=time(19),
+                              weekdays="012345")
+    today = to_local(utcnow()).date()
+    first_tuesday = today - timedelta(days=today.weekday()) - timedelta(weeks=6) + timedelta(days=1)
+    modules = group.programme.modules
+    sessions, _warnings = schedule.plan_series(group, schedule.SessionPlan(
+        module_id=modules[0].id, first_day=first_tuesday, starts=time(15, 30), minutes=90, weeks=12,
+        room_id=room.id, online_url=None, tutor_id=tutor.id))
+    for index, session in enumerate(sessions):
+        session.module_id = modules[min(index // 2, len(modules) - 1)].id
+    db.session.flush()
+    members = attendance.members(sessions[0])
+    statuses = ["present"] * 8 + ["late", "excused", "absent"]
+    for week, session in enumerate(s for s in sessions if s.ends_at < utcnow()):
+        for position, member in enumerate(members):
+            attendance.set_mark(session, member, statuses[(week * 3 + position) % len(statuses)], actor=tutor)
 
 
 def _consultations(objects: dict) -> None:

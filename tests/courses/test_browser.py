@@ -56,3 +56,44 @@ def test_teacher_books_and_tutor_records_the_outcome(live_server, browser):
         assert booking.status == "held" and booking.outcome_notes == "Разобрали конструктор заданий"
     teacher.reload()
     assert "Разобрали конструктор заданий" not in teacher.content()  # notes are not the teacher's to read
+
+
+def test_tutor_marks_attendance_for_a_session(live_server, browser):
+    from courses.models import AttendanceMark, ScheduledSession
+    from courses.services import groups
+    from tests.factories import make_programme
+
+    app, base = live_server.app, live_server.url
+    with app.app_context():
+        tutor = make_user("tutor", email="tutor@example.org")
+        staff = make_user("staff", email="staff@example.org")
+        members = [make_user("teacher", email=f"m{i}@example.org", last_name=name, first_name="Ольга",
+                             middle_name=None) for i, name in enumerate(["Антонова", "Борисова", "Власова"])]
+        programme = make_programme()
+        group = groups.save_group(None, version=None, data=groups.GroupData(
+            programme_id=programme.id, name="Группа 7", source="administration", association_id=None,
+            tutor_id=tutor.id, capacity=10, starts_on=None, ends_on=None))
+        groups.add_members(group, members, staff)
+        start = utcnow() - timedelta(minutes=5)
+        session = ScheduledSession(group_id=group.id, module_id=programme.modules[0].id, starts_at=start,
+                                   ends_at=start + timedelta(minutes=90), tutor_id=tutor.id,
+                                   online_url="https://meet.example.org/7")
+        db.session.add(session)
+        db.session.commit()
+        session_id, absent_id = session.id, members[2].id
+
+    page = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844}).new_page()  # a phone
+    sign_in(page, base, "tutor@example.org")
+    page.get_by_role("link", name="Меню").or_(page.get_by_role("button", name="Меню")).click()
+    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Сегодня").click()
+    page.get_by_role("link", name="Посещаемость").click()
+    page.get_by_role("radio", name="Власова О.: Отсутствовал по уважительной причине").check()
+    page.get_by_role("button", name="Сохранить посещаемость").click()
+    page.get_by_role("button", name="Все присутствуют").click()
+    assert "отмечены как присутствующие" in page.locator(".flash-success").inner_text()
+    assert page.get_by_role("radio", name="Антонова О.: Присутствовал").is_checked()
+    page.screenshot(path=str(ARTIFACTS / "attendance-sheet-phone.png"), full_page=True)
+    with app.app_context():
+        marks = dict(db.session.execute(db.select(AttendanceMark.user_id, AttendanceMark.status)
+                                        .where(AttendanceMark.session_id == session_id)).all())
+    assert marks[absent_id] == "excused" and sorted(marks.values()) == ["excused", "present", "present"]
