@@ -33,6 +33,8 @@ plugin = Plugin(
                  description=_l("Your sessions and consultations week by week, also in your phone's calendar")),
          NavItem(_l("Today"), "courses.tutor_today", "courses.mark_attendance", order=103,
                  description=_l("Today's sessions: attendance sheets and self check-in")),
+         NavItem(_l("Reviews"), "courses.review_queue", "courses.review_assignments", order=104,
+                 description=_l("Teachers' practical work waiting for your review")),
          NavItem(_l("Groups"), "courses.groups", "courses.view_groups", order=105,
                  description=_l("Study groups, their lists, applications and approval by order")),
          NavItem(_l("Consultations"), "courses.consultations",

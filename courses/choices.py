@@ -76,3 +76,9 @@ ATTENDANCE_SOURCES = {
     "self": _l("Self check-in"),
     "import": _l("Online meeting report"),
 }
+
+SUBMISSION_STATUSES = {
+    "submitted": _l("Waiting for review"),
+    "accepted": _l("Accepted"),
+    "returned": _l("Returned for rework"),
+}

@@ -157,3 +157,25 @@ class CheckInForm(FlaskForm):
 class MeetingReportForm(FlaskForm):
     file = FileField(_l("Attendance report of the online meeting (CSV)"), validators=[
         FileRequired(message=_l("Choose a file.")), FileAllowed(["csv"], message=_l("Only CSV files."))])
+
+
+class TaskForm(VersionedForm):
+    title = StringField(_l("Title"), filters=[strip_filter],
+                        validators=[DataRequired(), Length(max=200), no_control_characters])
+    instructions = TextAreaField(_l("What to hand in"), validators=[Length(max=50_000)], description=RICH_TEXT_HELP)
+    rubric = TextAreaField(_l("Rubric"), validators=[DataRequired(), Length(max=5000)],
+                           description=_l("One criterion per line: «Цель урока сформулирована — 2»."))
+    pass_points = IntegerField(_l("Points to accept"), default=0, validators=[InputRequired(), NumberRange(0, 1000)])
+
+
+class SubmissionForm(FlaskForm):
+    text = TextAreaField(_l("Text"), filters=[strip_filter], validators=[Length(max=20_000)])
+    link = StringField(_l("Link"), filters=[strip_filter],
+                       validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
+    file = FileField(_l("File"))
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=options([("accept", _l("Accept")),
+                                                            ("return", _l("Return for rework"))]))
+    comment = TextAreaField(_l("Comment for the teacher"), filters=[strip_filter], validators=[Length(max=5000)])

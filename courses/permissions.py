@@ -14,6 +14,7 @@ PERMISSIONS = (
     perm("courses.manage_groups", {"staff", "admin"}, _l("Form groups, decide applications, assign modules")),
     perm("courses.approve_groups", {"admin"}, _l("Approve group lists by order")),
     perm("courses.mark_attendance", {"tutor", "staff", "admin"}, _l("Mark attendance of sessions")),
+    perm("courses.review_assignments", {"tutor", "staff", "admin"}, _l("Review teachers' practical work")),
 )
 
 
@@ -54,6 +55,26 @@ def can_mark_attendance(user, session) -> bool:
     """The session's tutor or the group's tutor; staff and the head for corrections."""
     return has_permission(user, "courses.manage_groups") or (
         has_permission(user, "courses.mark_attendance") and user.id in (session.tutor_id, session.group.tutor_id))
+
+
+def can_review(user, submission) -> bool:
+    """Staff and the head review any work; a tutor reviews the work of the groups they lead."""
+    if has_permission(user, "courses.manage_groups"):
+        return True
+    if not has_permission(user, "courses.review_assignments"):
+        return False
+    from sqlalchemy import select
+
+    from courses.models import Enrolment, Group
+    from lms.extensions import db
+
+    return db.session.scalar(select(Enrolment.id).join(Group, Group.id == Enrolment.group_id).where(
+        Group.tutor_id == user.id, Enrolment.user_id == submission.user_id, Enrolment.status == "enrolled")
+        .limit(1)) is not None
+
+
+def can_see_submission(user, submission) -> bool:
+    return submission.user_id == user.id or can_review(user, submission)
 
 
 TEMPLATE_RULES = {"can_view_programme": can_view_programme, "can_edit_catalogue": can_edit_catalogue,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from courses.models import (
+    AssignmentTask,
     ConsultationBooking,
     ConsultationSlot,
     Enrolment,
@@ -164,3 +165,12 @@ def enrolments_of(user) -> list[Enrolment]:
     return list(db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id)
                                    .options(joinedload(Enrolment.group).joinedload(Group.programme))
                                    .order_by(Enrolment.since.desc())))
+
+
+def tasks_by_module(programme: Programme) -> dict[int, list]:
+    """The practical tasks of a programme's modules, in one query."""
+    result: dict[int, list] = {}
+    for task in db.session.scalars(select(AssignmentTask).join(Module).where(Module.programme_id == programme.id)
+                                   .order_by(AssignmentTask.id)):
+        result.setdefault(task.module_id, []).append(task)
+    return result

@@ -62,6 +62,10 @@ class BaseConfig:
     #: Largest request body accepted (uploads and imports), bytes.
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     IMPORT_MAX_ROWS = 5000
+    #: Where uploaded files are kept (a shared volume in a cluster); empty means instance/uploads.
+    UPLOAD_DIR: str | None = None
+    #: Largest single uploaded file, bytes.
+    UPLOAD_MAX_BYTES = 8 * 1024 * 1024
 
     #: Scheme, host and port people reach the service at; every link in an e-mail starts with it
     #: (never with the Host header of the request). Required in production.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import tempfile
 from contextlib import contextmanager
 
 import flask_migrate
@@ -29,7 +30,8 @@ def pytest_report_header(config):
 
 
 def app_config(url: str, **overrides) -> dict:
-    config = {"SECRET_KEY": "test-secret-key", "DATABASE_URL": url}
+    config = {"SECRET_KEY": "test-secret-key", "DATABASE_URL": url,
+              "UPLOAD_DIR": os.path.join(tempfile.gettempdir(), "metodist-test-uploads")}
     config.update(overrides)
     return config
 

@@ -1,5 +1,6 @@
 """Imports every model module of the courses plugin so the metadata (and Alembic) sees its tables."""
 
+from courses.models.assignments import AssignmentTask, Submission  # noqa: F401
 from courses.models.attendance import AttendanceChange, AttendanceMark  # noqa: F401
 from courses.models.cohorts import Enrolment, Group, ModuleAssignment  # noqa: F401
 from courses.models.consultations import ConsultationBooking, ConsultationSlot, OfficeHours  # noqa: F401

@@ -1,3 +1,11 @@
 """The view modules of the courses plugin; each attaches its routes to courses.blueprint.bp."""
 
-from courses.views import attendance, catalogue, consultations, editing, groups, schedule  # noqa: F401
+from courses.views import (  # noqa: F401
+    assignments,
+    attendance,
+    catalogue,
+    consultations,
+    editing,
+    groups,
+    schedule,
+)

@@ -37,7 +37,8 @@ def programme(programme_id: int):
     studied = queries.studied_lesson_ids(current_user, item)
     mine = {e.group_id: e for e in queries.enrolments_of(current_user) if e.group.programme_id == item.id}
     return render_template("courses/catalogue/programme.html", programme=item, studied=studied,
-                           open_groups=queries.open_groups(item.id), my_enrolments=mine, action_form=ActionForm())
+                           open_groups=queries.open_groups(item.id), my_enrolments=mine, action_form=ActionForm(),
+                           tasks=queries.tasks_by_module(item))
 
 
 @bp.route("/lessons/<int:lesson_id>")

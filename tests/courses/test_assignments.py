@@ -1,0 +1,117 @@
+"""Practical work: tasks with rubrics, hand-ins (text, link, file), reviews, safe uploads and downloads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from courses.models import Submission
+from courses.services import assignments as service
+from courses.services import groups as group_service
+from lms import signals
+from lms.errors import ServiceError
+from lms.extensions import db
+from tests.factories import make_programme, make_user
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def work(app, people):
+    programme = make_programme()
+    module = programme.modules[0]
+    task = service.save_task(module, None, version=None, title="План урока с интерактивным заданием",
+                             instructions="Опишите урок.", rubric_text="Цель урока сформулирована — 2\n"
+                             "Задание проверяется автоматически — 3", pass_points=3)
+    group = group_service.save_group(None, version=None, data=group_service.GroupData(
+        programme_id=programme.id, name="Группа", source="administration", association_id=None,
+        tutor_id=people["tutor"].id, capacity=10, starts_on=None, ends_on=None))
+    group_service.add_members(group, [people["teacher"]], people["staff"])
+    db.session.commit()
+    return {"task": task, "programme": programme}
+
+
+def test_rubric_lines_are_checked(app, work):
+    assert work["task"].rubric == [{"name": "Цель урока сформулирована", "max": 2},
+                                   {"name": "Задание проверяется автоматически", "max": 3}]
+    with pytest.raises(ServiceError, match="Строка 2"):
+        service.parse_rubric("Цель — 2\nбез баллов")
+    with pytest.raises(ServiceError, match="Проходной балл"):
+        service.save_task(work["task"].module, None, version=None, title="X", instructions="",
+                          rubric_text="Цель — 2", pass_points=5)
+
+
+def test_hand_in_return_rework_accept(login_as, work, people):
+    task = work["task"]
+    teacher, tutor = login_as("teacher"), login_as("tutor")
+    url = f"/courses/tasks/{task.id}"
+    empty = teacher.post(url, {"text": "", "link": ""})
+    assert "Добавьте текст, ссылку или файл" in empty.text
+    first = teacher.post(url, {"text": "План урока", "link": "", "file": (io.BytesIO(PDF), "план.pdf")},
+                         content_type="multipart/form-data")
+    assert first.status_code == 302
+    again = teacher.post(url, {"text": "Ещё раз", "link": ""})
+    assert "уже ожидает проверки" in again.text
+    submission = db.session.scalar(select(Submission))
+    queue = tutor.get("/courses/reviews/")
+    assert "План урока с интерактивным заданием" in queue.text
+    review_url = f"/courses/submissions/{submission.id}/review"
+    no_comment = tutor.post(review_url, {"decision": "return", "comment": "", "score-0": "1", "score-1": "0"})
+    assert "Напишите, что доработать" in no_comment.text
+    too_many = tutor.post(review_url, {"decision": "accept", "comment": "", "score-0": "9", "score-1": "0"})
+    assert "в пределах максимума" in too_many.text
+    assert tutor.post(review_url, {"decision": "return", "comment": "Добавьте цель урока",
+                                   "score-0": "0", "score-1": "3"}).status_code == 302
+    page = teacher.get(url)
+    assert "Добавьте цель урока" in page.text and "Отправить доработанный вариант" in page.text
+    teacher.post(url, {"text": "Цель: научить составлять запросы", "link": "https://example.org/plan"})
+    second = db.session.scalar(select(Submission).where(Submission.attempt == 2))
+    accepted = []
+    with signals.assignment_accepted.connected_to(lambda sender, submission: accepted.append(submission.id)):
+        tutor.post(f"/courses/submissions/{second.id}/review",
+                   {"decision": "accept", "comment": "", "score-0": "2", "score-1": "3"})
+    assert accepted == [second.id]
+    assert "Работа уже принята" in teacher.post(url, {"text": "Третья"}).text
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == 2
+
+
+def test_uploads_are_checked_and_downloads_guarded(login_as, work, people):
+    task = work["task"]
+    teacher = login_as("teacher")
+    url = f"/courses/tasks/{task.id}"
+    exe = teacher.post(url, {"text": "", "file": (io.BytesIO(b"MZ\x90\x00"), "virus.exe")},
+                       content_type="multipart/form-data")
+    assert "нельзя загрузить" in exe.text
+    renamed = teacher.post(url, {"text": "", "file": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "план.pdf")},
+                           content_type="multipart/form-data")
+    assert "не соответствует" in renamed.text
+    teacher.post(url, {"text": "", "file": (io.BytesIO(PDF), "план.pdf")}, content_type="multipart/form-data")
+    submission = db.session.scalar(select(Submission))
+    assert submission.file_name == "план.pdf" and submission.file_key.endswith(".pdf")
+    assert "план" not in submission.file_key  # stored under a random name
+    download = f"/courses/submissions/{submission.id}/file"
+    got = teacher.get(download)
+    assert got.status_code == 200 and got.data == PDF and "attachment" in got.headers["Content-Disposition"]
+    assert login_as("tutor").get(download).status_code == 200  # the group's tutor
+    other = make_user("teacher", email="nosy@example.org")
+    db.session.commit()
+    from tests.conftest import Client
+
+    nosy = Client(teacher.raw.application.test_client())
+    nosy.login(other.email)
+    assert nosy.get(download).status_code == 403
+
+
+def test_a_tutor_reviews_only_their_groups(login_as, work, people):
+    service.submit(work["task"], people["teacher"], text="Работа", link=None, upload=None)
+    stranger = make_user("tutor", email="elsewhere@example.org")
+    db.session.commit()
+    from tests.conftest import Client
+
+    client = Client(login_as("tutor").raw.application.test_client())
+    client.login(stranger.email)
+    assert "Работа" not in client.get("/courses/reviews/").text
+    submission = db.session.scalar(select(Submission))
+    assert client.get(f"/courses/submissions/{submission.id}/review").status_code == 403
