@@ -35,6 +35,8 @@ plugin = Plugin(
                  description=_l("Today's sessions: attendance sheets and self check-in")),
          NavItem(_l("Reviews"), "courses.review_queue", "courses.review_assignments", order=104,
                  description=_l("Teachers' practical work waiting for your review")),
+         NavItem(_l("Certificates"), "courses.certificates", "courses.apply_to_groups", order=106,
+                 description=_l("Certificates of the programmes you have completed")),
          NavItem(_l("Groups"), "courses.groups", "courses.view_groups", order=105,
                  description=_l("Study groups, their lists, applications and approval by order")),
          NavItem(_l("Consultations"), "courses.consultations",

@@ -17,6 +17,7 @@ from courses.models import (
     Lesson,
     LessonProgress,
     Module,
+    ModuleCompletion,
     OfficeHours,
     Programme,
 )
@@ -174,3 +175,8 @@ def tasks_by_module(programme: Programme) -> dict[int, list]:
                                    .order_by(AssignmentTask.id)):
         result.setdefault(task.module_id, []).append(task)
     return result
+
+
+def completed_module_ids(user, programme: Programme) -> set[int]:
+    return set(db.session.scalars(select(ModuleCompletion.module_id).join(Module).where(
+        ModuleCompletion.user_id == user.id, Module.programme_id == programme.id)))

@@ -67,6 +67,8 @@ class Module(TimestampMixin, VersionedMixin, db.Model):
     hours: Mapped[int]
     form: Mapped[str] = mapped_column(String(20))
     delivery: Mapped[str] = mapped_column(String(10))
+    #: Share of the group's held sessions of this module a teacher must attend to complete it, percent.
+    min_attendance: Mapped[int] = mapped_column(default=75)
 
     programme: Mapped[Programme] = relationship(back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
 from courses.models import AssignmentTask, Enrolment, Group, Module, Submission
+from courses.services import completion
 from lms import signals
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
@@ -103,6 +104,7 @@ def review(submission: Submission, reviewer, *, scores: list[int], comment: str,
     db.session.flush()
     if accept:
         signals.assignment_accepted.send(current_app._get_current_object(), submission=submission)
+        completion.evaluate(submission.user, submission.task.module)
     return submission
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from courses.choices import ATTENDANCE_STATUSES
 from courses.models import AttendanceChange, AttendanceMark, Enrolment, ScheduledSession
+from courses.services import completion
 from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
@@ -61,6 +62,7 @@ def set_mark(session: ScheduledSession, user: User, status: str, *, actor: Optio
     db.session.flush()
     if status in ("present", "late") and old not in ("present", "late"):
         signals.session_attended.send(current_app._get_current_object(), user=user, session=session, status=status)
+        completion.evaluate(user, session.module)
     return mark
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from courses.choices import DELIVERY_MODES, MODULE_FORMS
 from courses.models import Lesson, LessonProgress, Module, Programme
+from courses.services import completion
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
@@ -60,6 +61,7 @@ class ModuleData:
     form: str
     delivery: str
     prerequisite_ids: list[int]
+    min_attendance: int = 75
 
 
 def save_module(programme: Programme, module: Optional[Module], *, version: int | None, data: ModuleData) -> Module:
@@ -76,6 +78,7 @@ def save_module(programme: Programme, module: Optional[Module], *, version: int 
         db.session.add(module)
     module.title, module.description = data.title.strip(), clean_html(data.description)
     module.hours, module.form, module.delivery = data.hours, data.form, data.delivery
+    module.min_attendance = max(0, min(100, data.min_attendance))
     module.prerequisites = _prerequisites(programme, module, data.prerequisite_ids)
     db.session.flush()
     return module
@@ -135,5 +138,6 @@ def save_lesson(module: Module, lesson: Optional[Lesson], *, version: int | None
 def mark_studied(user, lesson: Lesson) -> LessonProgress:
     """Record that ``user`` studied ``lesson``; a second mark (double click, second tab) returns the first."""
     insert_or_ignore(LessonProgress, user_id=user.id, lesson_id=lesson.id, studied_at=utcnow())
+    completion.evaluate(user, lesson.module)
     return db.session.scalar(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))

@@ -4,6 +4,7 @@ from courses.views import (  # noqa: F401
     assignments,
     attendance,
     catalogue,
+    certificates,
     consultations,
     editing,
     groups,

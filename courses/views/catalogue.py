@@ -38,7 +38,8 @@ def programme(programme_id: int):
     mine = {e.group_id: e for e in queries.enrolments_of(current_user) if e.group.programme_id == item.id}
     return render_template("courses/catalogue/programme.html", programme=item, studied=studied,
                            open_groups=queries.open_groups(item.id), my_enrolments=mine, action_form=ActionForm(),
-                           tasks=queries.tasks_by_module(item))
+                           tasks=queries.tasks_by_module(item),
+                           completed=queries.completed_module_ids(current_user, item))
 
 
 @bp.route("/lessons/<int:lesson_id>")

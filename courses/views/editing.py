@@ -60,7 +60,8 @@ def module_edit(programme_id: int | None = None, module_id: int | None = None):
     if form.validate_on_submit():
         data = service.ModuleData(title=form.title.data, description=form.description.data, hours=form.hours.data,
                                   form=form.form.data, delivery=form.delivery.data,
-                                  prerequisite_ids=form.prerequisite_ids.data or [])
+                                  prerequisite_ids=form.prerequisite_ids.data or [],
+                                  min_attendance=form.min_attendance.data)
         if save(form, lambda: service.save_module(programme, module, version=form.version_value(), data=data),
                 versioned=module):
             flash(_("The module has been saved."), "success")

@@ -32,6 +32,7 @@ def test_staff_builds_a_programme_that_teachers_see_only_once_published(login_as
     refused = staff.post(f"{url}/status/published", follow_redirects=True)
     assert "без модулей нельзя опубликовать" in refused.text
     module = staff.post(f"{url}/modules/new", {"title": "Цифровая среда", "hours": "4", "form": "seminar",
+                                               "min_attendance": "75",
                                                "delivery": "onsite", "description": ""})
     assert module.status_code == 302
     assert staff.post(f"{url}/status/published").status_code == 302
@@ -50,7 +51,7 @@ def test_duplicate_code_and_bad_hours_are_refused(login_as, people):
     programme = make_programme()
     db.session.commit()
     bad = staff.post(f"/courses/programmes/{programme.id}/modules/new",
-                     {"title": "X", "hours": "0", "form": "seminar", "delivery": "onsite"})
+                     {"title": "X", "hours": "0", "form": "seminar", "delivery": "onsite", "min_attendance": "75"})
     assert bad.status_code == 200 and "между 1 и 500" in bad.text
 
 

@@ -68,6 +68,7 @@ PAGES = {
     "courses.task": ("/courses/tasks/{task}", ALL),
     "courses.task_edit": ("/courses/tasks/{task}/edit", {"staff", "admin"}),
     "courses.review_queue": ("/courses/reviews/", {"tutor", "staff", "admin"}),
+    "courses.certificates": ("/courses/certificates/", ALL),
     "courses.submission_review": ("/courses/submissions/{submission}/review", {"staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
 }
@@ -106,12 +107,13 @@ ACTIONS = {
                                        {"tutor", "staff", "admin"}),
     "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
 }
-#: Reachable without signing in.
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
-SPECIAL = {"courses.submission_file"}
+SPECIAL = {"courses.submission_file", "courses.certificate_file"}
+#: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
-          "courses.calendar_feed"}  # its unguessable token is the key: calendar apps cannot sign in
+          "courses.calendar_feed",  # its unguessable token is the key: calendar apps cannot sign in
+          "courses.verify_certificate"}  # anyone holding a certificate may check it
 
 
 @pytest.fixture

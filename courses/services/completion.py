@@ -1,0 +1,103 @@
+"""Completion rules of modules and programmes, and certificates.
+
+A module is complete when the teacher has studied every required lesson, has had every practical task
+of the module accepted, and attended at least ``Module.min_attendance`` percent of the held sessions of
+that module in their groups (a module without sessions asks for no attendance). A programme is
+complete when all its modules are; then a certificate is issued.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from courses.models import (
+    AssignmentTask,
+    AttendanceMark,
+    Certificate,
+    Enrolment,
+    Group,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+    Programme,
+    ScheduledSession,
+    Submission,
+)
+from lms import signals
+from lms.extensions import db
+from lms.i18n import to_local
+from lms.models.mixins import utcnow
+from lms.models.sql import insert_or_ignore
+
+
+def module_requirements(user, module: Module) -> dict[str, tuple[int, int]]:
+    """(done, needed) for each rule: lessons, tasks, attendance (percent of held sessions)."""
+    lessons = db.session.scalar(select(func.count()).select_from(Lesson).where(
+        Lesson.module_id == module.id, Lesson.required.is_(True)))
+    studied = db.session.scalar(select(func.count()).select_from(LessonProgress).join(Lesson).where(
+        Lesson.module_id == module.id, Lesson.required.is_(True), LessonProgress.user_id == user.id))
+    tasks = db.session.scalar(select(func.count()).select_from(AssignmentTask).where(
+        AssignmentTask.module_id == module.id))
+    accepted = db.session.scalar(select(func.count(func.distinct(Submission.task_id))).join(AssignmentTask).where(
+        AssignmentTask.module_id == module.id, Submission.user_id == user.id, Submission.status == "accepted"))
+    groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id, Enrolment.status == "enrolled")
+    held = db.session.scalar(select(func.count()).select_from(ScheduledSession).where(
+        ScheduledSession.module_id == module.id, ScheduledSession.group_id.in_(groups),
+        ScheduledSession.cancelled.is_(False), ScheduledSession.starts_at <= utcnow()))
+    attended = db.session.scalar(select(func.count()).select_from(AttendanceMark).join(ScheduledSession).where(
+        ScheduledSession.module_id == module.id, ScheduledSession.group_id.in_(groups),
+        ScheduledSession.cancelled.is_(False), AttendanceMark.user_id == user.id,
+        AttendanceMark.status.in_(("present", "late"))))
+    percent = round(100 * attended / held) if held else 100
+    return {"lessons": (studied, lessons), "tasks": (accepted, tasks),
+            "attendance": (percent, module.min_attendance if held else 0)}
+
+
+def evaluate(user, module: Module) -> bool:
+    """Record the module (and then the programme) as completed when its rules are met; True if complete.
+
+    Safe to call after any change of a teacher's progress: completion is recorded once.
+    """
+    if db.session.scalar(select(ModuleCompletion.id).where(
+            ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id)) is not None:
+        return True
+    if any(done < needed for done, needed in module_requirements(user, module).values()):
+        return False
+    app = current_app._get_current_object()
+    now = utcnow()
+    if insert_or_ignore(ModuleCompletion, user_id=user.id, module_id=module.id, completed_at=now):
+        signals.module_completed.send(app, user=user, module=module, completed_at=now)
+        _maybe_certify(user, module.programme)
+    return True
+
+
+def _maybe_certify(user, programme: Programme) -> None:
+    modules = {m.id for m in programme.modules}
+    done = set(db.session.scalars(select(ModuleCompletion.module_id).where(
+        ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(modules))))
+    if modules and done == modules:
+        certificate = issue_certificate(user, programme)
+        signals.programme_completed.send(current_app._get_current_object(), user=user, programme=programme,
+                                         certificate=certificate)
+
+
+def issue_certificate(user, programme: Programme) -> Certificate:
+    """The certificate of ``user`` for ``programme`` (issued once; a repeat returns the first)."""
+    existing = db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.programme_id == programme.id))
+    if existing is not None:
+        return existing
+    first = db.session.scalar(select(func.min(Enrolment.since)).join(Group, Group.id == Enrolment.group_id).where(
+        Enrolment.user_id == user.id, Group.programme_id == programme.id)) or utcnow()
+    today = to_local(utcnow()).date()
+    certificate = Certificate(  # one per teacher and programme, so the teacher's id makes the number unique
+        user_id=user.id, programme_id=programme.id, number=f"{programme.code}-{today.year}-{user.id:06d}",
+        code=secrets.token_hex(5), hours=programme.total_hours, holder_name=user.full_name,
+        programme_title=programme.title, started_on=to_local(first).date(), finished_on=today)
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
