@@ -182,3 +182,7 @@ class ReviewForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=options([("accept", _l("Accept")),
                                                             ("return", _l("Return for rework"))]))
     comment = TextAreaField(_l("Comment for the teacher"), filters=[strip_filter], validators=[Length(max=5000)])
+
+
+class LessonFileForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])

@@ -102,6 +102,8 @@ class Lesson(TimestampMixin, VersionedMixin, db.Model):
     minutes: Mapped[Optional[int]]
 
     module: Mapped[Module] = relationship(back_populates="lessons")
+    files: Mapped[list[LessonFile]] = relationship(back_populates="lesson", order_by="LessonFile.id",
+                                                   cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.title
@@ -118,3 +120,18 @@ class LessonProgress(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
     lesson_id: Mapped[int] = mapped_column(ForeignKey("courses_lesson.id", ondelete="CASCADE"), index=True)
     studied_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonFile(db.Model):
+    """A file attached to a lesson (handouts, templates, presentations), stored through lms.storage."""
+
+    __tablename__ = "courses_lesson_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("courses_lesson.id", ondelete="CASCADE"), index=True)
+    file_key: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lesson: Mapped[Lesson] = relationship(back_populates="files")

@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from courses.choices import DELIVERY_MODES, MODULE_FORMS
-from courses.models import Lesson, LessonProgress, Module, Programme
+from courses.models import Lesson, LessonFile, LessonProgress, Module, Programme
 from courses.services import completion
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
@@ -16,6 +16,7 @@ from lms.i18n import _
 from lms.models.mixins import utcnow
 from lms.models.sql import insert_or_ignore
 from lms.richtext import clean_html, video_embed_url
+from lms.storage import store
 
 
 def _check_version(obj, version: int | None) -> None:
@@ -141,3 +142,19 @@ def mark_studied(user, lesson: Lesson) -> LessonProgress:
     completion.evaluate(user, lesson.module)
     return db.session.scalar(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+
+
+def attach_file(lesson: Lesson, upload) -> LessonFile:
+    """Attach an uploaded file to a lesson (type, content and size checked by lms.storage)."""
+    stored = store(upload, f"lessons-{lesson.id}")
+    attached = LessonFile(lesson_id=lesson.id, file_key=stored.key, file_name=stored.original_name, size=stored.size)
+    db.session.add(attached)
+    db.session.flush()
+    return attached
+
+
+def remove_file(attached: LessonFile) -> LessonFile:
+    """Detach a file; the stored copy stays until storage is cleaned, so a running download completes."""
+    db.session.delete(attached)
+    db.session.flush()
+    return attached

@@ -7,9 +7,11 @@ from flask_login import current_user
 
 from courses import queries
 from courses.blueprint import bp
-from courses.models import Lesson
+from courses.forms import LessonFileForm
+from courses.models import Lesson, LessonFile
 from courses.permissions import can_edit_catalogue, can_view_programme
 from courses.services import catalogue as service
+from lms import storage
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import _
@@ -48,7 +50,7 @@ def lesson(lesson_id: int):
     item = get_or_404(Lesson, lesson_id, lambda user, obj: can_view_programme(user, obj.module.programme))
     studied = item.id in queries.studied_lesson_ids(current_user, item.module.programme)
     return render_template("courses/catalogue/lesson.html", lesson=item, studied=studied,
-                           embed=video_embed_url(item.video_url))
+                           embed=video_embed_url(item.video_url), file_form=LessonFileForm(), action_form=ActionForm())
 
 
 @bp.route("/lessons/<int:lesson_id>/studied", methods=["POST"])
@@ -61,3 +63,13 @@ def lesson_studied(lesson_id: int):
         db.session.commit()
         flash(_("The lesson is marked as studied."), "success")
     return redirect(url_for("courses.lesson", lesson_id=item.id))
+
+
+@bp.route("/lesson-files/<int:file_id>")
+@permission_required("courses.view")
+def lesson_file(file_id: int):
+    attached = get_or_404(LessonFile, file_id, lambda user, f: can_view_programme(user, f.lesson.module.programme))
+    try:
+        return storage.send(attached.file_key, attached.file_name)
+    except FileNotFoundError:
+        abort(404)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from courses.blueprint import bp
-from courses.forms import LessonForm, ModuleForm, ProgrammeForm
-from courses.models import Lesson, Module, Programme
+from courses.forms import LessonFileForm, LessonForm, ModuleForm, ProgrammeForm
+from courses.models import Lesson, LessonFile, Module, Programme
 from courses.services import catalogue as service
 from lms.forms import ActionForm, options
 from lms.i18n import _
@@ -94,3 +94,28 @@ def lesson_edit(module_id: int | None = None, lesson_id: int | None = None):
             flash(_("The lesson has been saved."), "success")
             return redirect(url_for("courses.lesson", lesson_id=saved.id))
     return render_template("courses/catalogue/lesson_edit.html", form=form, module=module, lesson=lesson)
+
+
+@bp.route("/lessons/<int:lesson_id>/files", methods=["POST"])
+@permission_required("courses.manage_catalogue")
+def lesson_file_add(lesson_id: int):
+    lesson = get_or_404(Lesson, lesson_id)
+    form = LessonFileForm()
+    if form.validate_on_submit():
+        if save(form, lambda: service.attach_file(lesson, form.file.data)):
+            flash(_("The file is attached."), "success")
+        else:
+            flash(" ".join(map(str, form.file.errors)), "error")
+    else:
+        flash(" ".join(map(str, form.file.errors)) or _("Choose a file."), "error")
+    return redirect(url_for("courses.lesson", lesson_id=lesson.id))
+
+
+@bp.route("/lesson-files/<int:file_id>/delete", methods=["POST"])
+@permission_required("courses.manage_catalogue")
+def lesson_file_delete(file_id: int):
+    attached = get_or_404(LessonFile, file_id)
+    form = ActionForm()
+    if form.validate_on_submit() and save(form, lambda: service.remove_file(attached)):
+        flash(_("The file is removed from the lesson."), "success")
+    return redirect(url_for("courses.lesson", lesson_id=attached.lesson_id))

@@ -164,3 +164,32 @@ def test_demo_load_creates_both_published_programmes_once(app):
     assert db.session.scalar(select(func.count()).select_from(Module)) == 11
     internship = next(m for m in programmes[1].modules if m.form == "internship")
     assert len(internship.prerequisites) == 2
+
+
+def test_lesson_files_upload_and_guarded_download(login_as, people):
+    import io
+
+    published, draft = make_programme(), make_programme(status="draft")
+    db.session.commit()
+    lesson, hidden = published.modules[0].lessons[0], draft.modules[0].lessons[0]
+    staff = login_as("staff")
+    pdf = b"%PDF-1.4 handout"
+    bad = staff.post(f"/courses/lessons/{lesson.id}/files", {"file": (io.BytesIO(b"#!/bin/sh"), "run.sh")},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert "нельзя загрузить" in bad.text
+    for target in (lesson, hidden):
+        staff.post(f"/courses/lessons/{target.id}/files", {"file": (io.BytesIO(pdf), "Памятка.pdf")},
+                   content_type="multipart/form-data")
+    from courses.models import LessonFile
+
+    files = {f.lesson_id: f.id for f in db.session.scalars(select(LessonFile))}
+    teacher = login_as("teacher")
+    page = teacher.get(f"/courses/lessons/{lesson.id}")
+    assert "Памятка.pdf" in page.text and "Прикрепить" not in page.text
+    got = teacher.get(f"/courses/lesson-files/{files[lesson.id]}")
+    assert got.status_code == 200 and got.data == pdf
+    assert teacher.get(f"/courses/lesson-files/{files[hidden.id]}").status_code == 403  # a draft's file
+    delete = f"/courses/lesson-files/{files[lesson.id]}/delete"
+    assert teacher.post(delete).status_code == 403
+    assert staff.post(delete).status_code == 302
+    assert "Памятка.pdf" not in teacher.get(f"/courses/lessons/{lesson.id}").text

@@ -106,9 +106,11 @@ ACTIONS = {
     "courses.attendance_all_present": ("/courses/sessions/{session}/attendance/all-present",
                                        {"tutor", "staff", "admin"}),
     "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
+    "courses.lesson_file_add": ("/courses/lessons/{lesson}/files", {"staff", "admin"}),
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
-SPECIAL = {"courses.submission_file", "courses.certificate_file"}
+SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesson_file",
+           "courses.lesson_file_delete"}
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
