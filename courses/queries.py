@@ -17,9 +17,11 @@ from courses.models import (
     Lesson,
     LessonProgress,
     Module,
+    ModuleAssignment,
     ModuleCompletion,
     OfficeHours,
     Programme,
+    Submission,
 )
 from lms.extensions import db
 from lms.users.models import TeacherProfile, User
@@ -180,3 +182,36 @@ def tasks_by_module(programme: Programme) -> dict[int, list]:
 def completed_module_ids(user, programme: Programme) -> set[int]:
     return set(db.session.scalars(select(ModuleCompletion.module_id).join(Module).where(
         ModuleCompletion.user_id == user.id, Module.programme_id == programme.id)))
+
+
+@dataclass
+class AssignedModule:
+    module: Module
+    due_on: object
+    completed: bool
+    tasks: list  # (task, latest submission or None)
+
+
+def assigned_modules(user) -> list[AssignedModule]:
+    """Modules staff assigned to the teacher or to their groups, with completion and the state of each task."""
+    groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id, Enrolment.status == "enrolled")
+    assignments = db.session.scalars(
+        select(ModuleAssignment).options(joinedload(ModuleAssignment.module).joinedload(Module.programme))
+        .where((ModuleAssignment.user_id == user.id) | ModuleAssignment.group_id.in_(groups))
+        .order_by(ModuleAssignment.due_on)).all()
+    due: dict[int, ModuleAssignment] = {}
+    for assignment in assignments:  # a personal and a group assignment of one module: the earlier date
+        due.setdefault(assignment.module_id, assignment)
+    module_ids = list(due)
+    completed = set(db.session.scalars(select(ModuleCompletion.module_id).where(
+        ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(module_ids))))
+    tasks = db.session.scalars(select(AssignmentTask).where(AssignmentTask.module_id.in_(module_ids))
+                               .order_by(AssignmentTask.id)).all()
+    latest: dict[int, Submission] = {}
+    for submission in db.session.scalars(select(Submission).where(
+            Submission.user_id == user.id, Submission.task_id.in_([t.id for t in tasks]))
+            .order_by(Submission.attempt)):
+        latest[submission.task_id] = submission
+    return [AssignedModule(a.module, a.due_on, a.module_id in completed,
+                           [(t, latest.get(t.id)) for t in tasks if t.module_id == a.module_id])
+            for a in due.values()]

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from courses import queries
 from courses.blueprint import bp
 from courses.forms import ReviewForm, SubmissionForm, TaskForm
 from courses.models import AssignmentTask, Module, Submission
@@ -92,3 +93,9 @@ def submission_file(submission_id: int):
         return storage.send(item.file_key, item.file_name)
     except FileNotFoundError:
         abort(404)
+
+
+@bp.route("/assignments/")
+@permission_required("courses.apply_to_groups")
+def my_assignments():
+    return render_template("courses/assignments/mine.html", items=queries.assigned_modules(current_user))

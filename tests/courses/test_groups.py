@@ -209,3 +209,23 @@ def test_demo_groups_cover_every_way_a_group_forms(app):
         ("application", "approved"), ("application", "forming"), ("association", "forming")]
     waiting = db.session.scalar(select(func.count()).select_from(Enrolment).where(Enrolment.status == "waiting"))
     assert waiting == 2
+
+
+def test_my_assignments_show_due_dates_and_task_states(login_as, people):
+    from courses.services import assignments as work
+
+    programme = make_programme()
+    group = _group(programme, source="administration")
+    service.add_members(group, [people["teacher"]], people["staff"])
+    module = programme.modules[1]
+    due = date.today() + timedelta(days=10)
+    service.assign_module(module, due_on=due, actor=people["staff"], group=group)
+    service.assign_module(module, due_on=due + timedelta(days=5), actor=people["staff"], user=people["teacher"])
+    task = work.save_task(module, None, version=None, title="Видеоурок", instructions="", rubric_text="Звук — 2",
+                          pass_points=1)
+    work.submit(task, people["teacher"], text="Ссылка на видео", link=None, upload=None)
+    db.session.commit()
+    page = login_as("teacher").get("/courses/assignments/").text
+    assert "Модуль 2" in page and due.strftime("%d.%m.%Y") in page
+    assert "Видеоурок</a>: Ожидает проверки" in page
+    assert page.count('id="assigned-') == 1  # one module, however many ways it was assigned

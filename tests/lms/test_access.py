@@ -69,6 +69,7 @@ PAGES = {
     "courses.task_edit": ("/courses/tasks/{task}/edit", {"staff", "admin"}),
     "courses.review_queue": ("/courses/reviews/", {"tutor", "staff", "admin"}),
     "courses.certificates": ("/courses/certificates/", ALL),
+    "courses.my_assignments": ("/courses/assignments/", {"teacher"}),
     "courses.submission_review": ("/courses/submissions/{submission}/review", {"staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
 }
