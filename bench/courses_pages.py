@@ -154,7 +154,7 @@ def generate(divisor: int, now: datetime) -> dict:
         db.session.commit()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-    week = first_monday + timedelta(weeks=HELD // 2)  # a Monday in the held half
+    week = first_monday + timedelta(weeks=HELD)  # this week: what /courses/schedule/ shows by default
     return {"rows": rows, "tutor": "tutor1@bench.example", "teacher": f"teacher{teacher_ids[0]}@bench.example",
             "urls": {"attendance_sheet": f"/courses/sessions/{HELD // 2 + 1}/attendance",
                      "tutor_week": f"/courses/schedule/?week={week.isoformat()}",

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from courses.models import ConsultationSlot, Group, OfficeHours, Programme
-from courses.services import attendance, catalogue, consultations, groups, schedule
+from courses.services import assignments, attendance, catalogue, completion, consultations, groups, schedule
 from lms.extensions import db
 from lms.i18n import to_local
 from lms.models.mixins import utcnow
@@ -126,6 +126,37 @@ def _groups(objects: dict) -> None:
     groups.assign_module(smart_school.modules[0], due_on=today + timedelta(weeks=6), actor=staff,
                          group=by_association)
     _term(first, objects)
+    _practical_work(first, objects)
+    _graduate(by_association, objects)
+
+
+def _practical_work(group: Group, objects: dict) -> None:
+    """A practical task of the first IT-школа module, with work accepted, returned and waiting."""
+    module = group.programme.modules[0]
+    task = assignments.save_task(
+        module, None, version=None, title="Карта цифровых сервисов школы",
+        instructions="Составьте таблицу сервисов, которыми пользуются учителя вашей школы: для чего служит каждый, "
+                     "где хранятся данные, какие сервисы дублируют друг друга.",
+        rubric_text="Перечислены сервисы, которыми реально пользуются — 2\nДля каждого указано назначение — 2\n"
+                    "Найдено дублирование и предложено решение — 3", pass_points=4)
+    tutor, teachers = objects["tutors"][0], objects["teachers"]
+    accepted = assignments.submit(task, teachers[0], text="Таблица: ФГИС «Моя школа», электронный журнал, "
+                                  "облачный диск школы…", link=None, upload=None)
+    assignments.review(accepted, tutor, scores=[2, 2, 2], comment="Хорошая карта; дублирование найдено верно.",
+                       accept=True)
+    returned = assignments.submit(task, teachers[1], text="Пользуемся журналом.", link=None, upload=None)
+    assignments.review(returned, tutor, scores=[1, 0, 0], comment="Перечислите все сервисы и их назначение.",
+                       accept=False)
+    assignments.submit(task, teachers[2], text="", link="https://example.org/karta-servisov", upload=None)
+
+
+def _graduate(group: Group, objects: dict) -> None:
+    """A member of the association's group who has studied all of Smart-школа: completed by the rules."""
+    teacher = next(e.user for e in group.enrolments if e.status == "enrolled")
+    for module in group.programme.modules:
+        for lesson in module.lessons:
+            catalogue.mark_studied(teacher, lesson)
+        completion.evaluate(teacher, module)
 
 
 def _term(group: Group, objects: dict) -> None:
