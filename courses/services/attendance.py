@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from courses.choices import ATTENDANCE_STATUSES
 from courses.models import AttendanceChange, AttendanceMark, Enrolment, ScheduledSession
@@ -208,14 +208,15 @@ def group_summary(group, now: datetime | None = None) -> list[AttendanceRow]:
     held = db.session.scalar(select(func.count()).select_from(ScheduledSession).where(
         ScheduledSession.group_id == group.id, ScheduledSession.cancelled.is_(False),
         ScheduledSession.starts_at <= now))
-    counts = {status: func.sum(case((AttendanceMark.status == status, 1), else_=0)) for status in ATTENDANCE_STATUSES}
-    rows = db.session.execute(
-        select(User, *counts.values())
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .outerjoin(ScheduledSession, (ScheduledSession.group_id == Enrolment.group_id)
-                   & ScheduledSession.cancelled.is_(False) & (ScheduledSession.starts_at <= now))
-        .outerjoin(AttendanceMark, (AttendanceMark.session_id == ScheduledSession.id)
-                   & (AttendanceMark.user_id == User.id))
-        .where(Enrolment.group_id == group.id, Enrolment.status == "enrolled")
-        .group_by(User.id).order_by(User.last_name, User.first_name)).all()
-    return [AttendanceRow(row[0], held, *(int(n or 0) for n in row[1:])) for row in rows]
+    # Marks counted per member and status over the group's held sessions, in one grouped query that
+    # walks the sessions' marks (not every mark of every member).
+    counts: dict[tuple[int, str], int] = dict(((user_id, status), n) for user_id, status, n in db.session.execute(
+        select(AttendanceMark.user_id, AttendanceMark.status, func.count())
+        .join(ScheduledSession, ScheduledSession.id == AttendanceMark.session_id)
+        .where(ScheduledSession.group_id == group.id, ScheduledSession.cancelled.is_(False),
+               ScheduledSession.starts_at <= now)
+        .group_by(AttendanceMark.user_id, AttendanceMark.status)))
+    people = db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+        Enrolment.group_id == group.id, Enrolment.status == "enrolled").order_by(User.last_name, User.first_name))
+    return [AttendanceRow(user, held, *(counts.get((user.id, status), 0) for status in ATTENDANCE_STATUSES))
+            for user in people]

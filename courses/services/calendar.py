@@ -32,12 +32,16 @@ class Entry:
 def timetable(user, since: datetime, until: datetime) -> list[Entry]:
     """Everything in ``user``'s day between ``since`` and ``until``, soonest first (three queries)."""
     groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id, Enrolment.status == "enrolled")
-    sessions = db.session.scalars(
-        select(ScheduledSession)
-        .options(joinedload(ScheduledSession.module), joinedload(ScheduledSession.room),
-                 joinedload(ScheduledSession.group))
-        .where(or_(ScheduledSession.group_id.in_(groups), ScheduledSession.tutor_id == user.id),
-               ScheduledSession.starts_at < until, ScheduledSession.ends_at > since)).all()
+    in_period = (ScheduledSession.starts_at < until, ScheduledSession.ends_at > since)
+    # Two queries rather than one with OR: each can use its (group_id | tutor_id, starts_at) index, which
+    # PostgreSQL cannot do for the OR and would read every session of the service instead.
+    sessions = {}
+    for who in (ScheduledSession.group_id.in_(groups), ScheduledSession.tutor_id == user.id):
+        for session in db.session.scalars(
+                select(ScheduledSession).options(joinedload(ScheduledSession.module), joinedload(ScheduledSession.room),
+                                                 joinedload(ScheduledSession.group)).where(who, *in_period)):
+            sessions[session.id] = session
+    sessions = list(sessions.values())
     bookings = db.session.scalars(
         select(ConsultationBooking).join(ConsultationSlot, ConsultationSlot.id == ConsultationBooking.active_slot_id)
         .options(joinedload(ConsultationBooking.slot).joinedload(ConsultationSlot.tutor),
