@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import sys
@@ -22,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import flask_migrate
-from sqlalchemy import create_engine, event, insert, text
+import flask_migrate  # noqa: E402
+from common import fresh_database  # noqa: E402
+from sqlalchemy import event, insert, text
 
 from courses.models import AttendanceChange, AttendanceMark, Enrolment, Group, Module, Programme, ScheduledSession
 from lms import create_app
-from lms.config import normalise_database_url
 from lms.extensions import db
 from lms.models.mixins import utcnow
 from lms.orgs.models import Municipality, School
@@ -45,22 +44,6 @@ MIDDLE = ["Викторовна", "Олегович", "Сергеевна", "И�
 #: Mostly present, some late, a few absent with and without a reason.
 STATUSES = ["present"] * 15 + ["late"] * 2 + ["excused", "absent", "absent"]
 PAGES = ("attendance_sheet", "tutor_week", "teacher_week", "group_summary")
-
-
-def fresh_database(kind: str, workdir: str) -> str | None:
-    if kind == "sqlite":
-        return "sqlite:///" + os.path.join(workdir, f"bench-{time.monotonic_ns()}.sqlite3")
-    url = os.environ.get("LMS_BENCH_DATABASE_URL") or "postgresql+psycopg:///metodist_bench?host=/var/run/postgresql"
-    try:
-        engine = create_engine(normalise_database_url(url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    except Exception as exc:  # no server: the run reports SQLite only
-        print(f"PostgreSQL not used ({exc.__class__.__name__}: {str(exc).splitlines()[0]})", file=sys.stderr)
-        return None
-    return url
 
 
 def bulk(model, rows) -> int:

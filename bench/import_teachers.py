@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import re
 import statistics
 import sys
@@ -22,10 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import flask_migrate  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from common import fresh_database  # noqa: E402
 
 from lms import create_app  # noqa: E402
-from lms.config import normalise_database_url  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.orgs.models import Municipality, School  # noqa: E402
 from lms.users import importing  # noqa: E402
@@ -47,22 +45,6 @@ def csv_bytes(rows: int, schools: int) -> bytes:
             CATEGORIES[i % 4], str(i % 40),
         ]))
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def fresh_database(kind: str, workdir: str) -> str | None:
-    if kind == "sqlite":
-        return "sqlite:///" + os.path.join(workdir, f"bench-{time.monotonic_ns()}.sqlite3")
-    url = os.environ.get("LMS_BENCH_DATABASE_URL") or "postgresql+psycopg:///metodist_bench?host=/var/run/postgresql"
-    try:
-        engine = create_engine(normalise_database_url(url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    except Exception as exc:  # no server: the run reports SQLite only
-        print(f"PostgreSQL not used ({exc.__class__.__name__}: {str(exc).splitlines()[0]})", file=sys.stderr)
-        return None
-    return url
 
 
 def run_size(url: str, rows: int, schools: int = 40) -> dict:
