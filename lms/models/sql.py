@@ -16,5 +16,6 @@ def insert_or_ignore(model, **values) -> bool:
     """
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    # RETURNING says whether a row went in; rowcount is not reported (-1) for this statement on psycopg.
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(*model.__table__.primary_key)
+    return db.session.execute(statement).first() is not None

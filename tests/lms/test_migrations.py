@@ -60,3 +60,12 @@ def test_every_constraint_and_index_name_fits_postgresql():
             if len(name.encode()) > 63:
                 long_names.append(name)
     assert not long_names
+
+
+def test_insert_or_ignore_says_whether_it_inserted(app):
+    """The first insert of a unique fact reports True, a repeat False, on SQLite and PostgreSQL alike."""
+    from lms.models.sql import insert_or_ignore
+    from lms.users.models import Subject
+
+    assert insert_or_ignore(Subject, name="Астрономия") is True
+    assert insert_or_ignore(Subject, name="Астрономия") is False
