@@ -80,6 +80,9 @@ class ConsultationBooking(TimestampMixin, VersionedMixin, db.Model):
     teacher_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id"), index=True)
     #: What the teacher wants to discuss.
     topic: Mapped[str] = mapped_column(Text)
+    #: An optional file for the tutor (a lesson plan to discuss), stored through lms.storage.
+    file_key: Mapped[Optional[str]] = mapped_column(String(200))
+    file_name: Mapped[Optional[str]] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(10), default="booked")
     cancelled_at: Mapped[Optional[datetime]]
     #: The tutor's notes on the outcome; shown to tutors and staff, never to the teacher.

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
 
 from courses.models import ConsultationBooking, ConsultationSlot, OfficeHours
 from lms import signals
@@ -17,6 +18,7 @@ from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
 from lms.models.mixins import utcnow
+from lms.storage import store
 
 
 def _zone() -> ZoneInfo:
@@ -111,7 +113,8 @@ def generate_slots(hours: OfficeHours, today: date) -> int:
     return created
 
 
-def book(slot: ConsultationSlot, teacher, topic: str, now: datetime | None = None) -> ConsultationBooking:
+def book(slot: ConsultationSlot, teacher, topic: str, now: datetime | None = None,
+         upload: FileStorage | None = None) -> ConsultationBooking:
     """Book ``slot`` for ``teacher``. A repeat by the same teacher returns the booking already made.
 
     :raises ServiceError: the slot is cancelled, past, taken (also when another request wins a race for
@@ -135,8 +138,10 @@ def book(slot: ConsultationSlot, teacher, topic: str, now: datetime | None = Non
     taken = _("This time has just been booked by someone else. Choose another one.")
     if is_taken(slot):
         raise ServiceError(taken)
+    stored = store(upload, "consultations") if upload is not None and upload.filename else None
     booking = ConsultationBooking(slot_id=slot.id, active_slot_id=slot.id, teacher_id=teacher.id,
-                                  topic=topic.strip(), status="booked", booked_at=now)
+                                  topic=topic.strip(), status="booked", booked_at=now,
+                                  file_key=stored and stored.key, file_name=stored and stored.original_name)
     db.session.add(booking)
     try:
         db.session.flush()

@@ -15,6 +15,7 @@ from courses.forms import BookingForm, OfficeHoursForm, OutcomeForm
 from courses.models import ConsultationBooking, ConsultationSlot, OfficeHours
 from courses.permissions import can_cancel_booking, can_edit_office_hours, is_booking_tutor
 from courses.services import consultations as service
+from lms import storage
 from lms.forms import ActionForm
 from lms.i18n import _, to_local
 from lms.models.mixins import utcnow
@@ -55,7 +56,10 @@ def book_slot(slot_id: int):
     if not form.validate_on_submit():
         flash(_("Write your question before booking."), "error")
         return _booking_page(form, 400)
-    booking = save(form, lambda: service.book(slot, current_user, form.topic.data))
+    booking = save(form, lambda: service.book(slot, current_user, form.topic.data, upload=form.file.data))
+    for errors in form.errors.values():  # the slot forms are inline: say what went wrong above the list
+        for error in errors:
+            flash(str(error), "error")
     if booking is not None:
         flash(_("Booked: %(when)s, tutor %(tutor)s.", when=f"{to_local(slot.starts_at):%d.%m.%Y %H:%M}",
                 tutor=slot.tutor.full_name), "success")
@@ -130,3 +134,17 @@ def all_consultations():
     status = request.args.get("status") if request.args.get("status") in BOOKING_STATUSES else None
     page = queries.all_bookings(request.args.get("page", 1, type=int), status)
     return render_template("courses/consultations/all.html", page=page, status=status)
+
+
+@bp.route("/consultations/bookings/<int:booking_id>/file")
+@permission_required("courses.view")
+def booking_file(booking_id: int):
+    """The teacher's file: for the teacher, the slot's tutor and staff."""
+    booking = get_or_404(ConsultationBooking, booking_id, lambda user, b: can_cancel_booking(user, b)
+                         or has_permission(user, "courses.view_consultations"))
+    if not booking.file_key:
+        abort(404)
+    try:
+        return storage.send(booking.file_key, booking.file_name)
+    except FileNotFoundError:
+        abort(404)

@@ -184,3 +184,32 @@ def test_the_daily_job_opens_slots_that_came_into_the_horizon(app, people):
     result = app.test_cli_runner().invoke(args=["courses", "generate-slots"])
     assert result.exit_code == 0 and f"{opened - 4} new consultation slot" in result.output
     assert len(_slots(hours.id)) == opened
+
+
+def test_a_booking_may_carry_a_file_for_the_tutor_only(login_as, people, app):
+    import io
+
+    _hours, slots = make_office_hours(people["tutor"])
+    db.session.commit()
+    teacher = login_as("teacher")
+    plan = b"%PDF-1.4 lesson plan"
+    big = teacher.post(f"/courses/consultations/slots/{slots[1].id}/book",
+                       {"topic": "Большой файл", "file": (io.BytesIO(b"%PDF" + b"0" * (app.config["UPLOAD_MAX_BYTES"])),
+                                                          "big.pdf")}, content_type="multipart/form-data",
+                       follow_redirects=True)
+    assert "Файл больше" in big.text
+    teacher.post(f"/courses/consultations/slots/{slots[0].id}/book",
+                 {"topic": "Посмотрите мой план", "file": (io.BytesIO(plan), "план.pdf")},
+                 content_type="multipart/form-data")
+    booking = db.session.scalar(select(ConsultationBooking))
+    assert booking.file_name == "план.pdf"
+    url = f"/courses/consultations/bookings/{booking.id}/file"
+    assert login_as("tutor").get(url).data == plan
+    assert login_as("staff").get(url).status_code == 200
+    other = make_user("teacher", email="curious@example.org")
+    db.session.commit()
+    from tests.conftest import Client
+
+    client = Client(teacher.raw.application.test_client())
+    client.login(other.email)
+    assert client.get(url).status_code == 403

@@ -111,7 +111,7 @@ ACTIONS = {
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
 SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesson_file",
-           "courses.lesson_file_delete"}
+           "courses.lesson_file_delete", "courses.booking_file"}
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
