@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -69,9 +69,10 @@ def store(upload: FileStorage, area: str) -> StoredFile:
     return StoredFile(key=key, original_name=original[:200], size=len(data))
 
 
-def send(key: str, original_name: str):
-    """Stream a stored file as a download (never shown inline, so an uploaded page cannot run)."""
-    path = (storage_dir() / key).resolve()
-    if storage_dir().resolve() not in path.parents or not path.is_file():
-        raise FileNotFoundError(key)
+def send(key: str | None, original_name: str | None):
+    """Stream a stored file as a download (never inline, so an uploaded page cannot run); 404 when the
+    record has no file or the file is gone from storage."""
+    path = (storage_dir() / (key or "")).resolve()
+    if not key or storage_dir().resolve() not in path.parents or not path.is_file():
+        abort(404)
     return send_file(path, as_attachment=True, download_name=original_name or path.name)

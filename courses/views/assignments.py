@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -87,12 +87,7 @@ def submission_review(submission_id: int):
 @permission_required("courses.view")
 def submission_file(submission_id: int):
     item = get_or_404(Submission, submission_id, can_see_submission)
-    if not item.file_key:
-        abort(404)
-    try:
-        return storage.send(item.file_key, item.file_name)
-    except FileNotFoundError:
-        abort(404)
+    return storage.send(item.file_key, item.file_name)
 
 
 @bp.route("/assignments/")

@@ -69,7 +69,4 @@ def lesson_studied(lesson_id: int):
 @permission_required("courses.view")
 def lesson_file(file_id: int):
     attached = get_or_404(LessonFile, file_id, lambda user, f: can_view_programme(user, f.lesson.module.programme))
-    try:
-        return storage.send(attached.file_key, attached.file_name)
-    except FileNotFoundError:
-        abort(404)
+    return storage.send(attached.file_key, attached.file_name)

@@ -142,9 +142,4 @@ def booking_file(booking_id: int):
     """The teacher's file: for the teacher, the slot's tutor and staff."""
     booking = get_or_404(ConsultationBooking, booking_id, lambda user, b: can_cancel_booking(user, b)
                          or has_permission(user, "courses.view_consultations"))
-    if not booking.file_key:
-        abort(404)
-    try:
-        return storage.send(booking.file_key, booking.file_name)
-    except FileNotFoundError:
-        abort(404)
+    return storage.send(booking.file_key, booking.file_name)
