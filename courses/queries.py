@@ -24,7 +24,7 @@ from courses.models import (
     Submission,
 )
 from lms.extensions import db
-from lms.users.models import TeacherProfile, User
+from lms.users.models import TeacherProfile, User, UserRole
 
 
 @dataclass
@@ -215,3 +215,10 @@ def assigned_modules(user) -> list[AssignedModule]:
     return [AssignedModule(a.module, a.due_on, a.module_id in completed,
                            [(t, latest.get(t.id)) for t in tasks if t.module_id == a.module_id])
             for a in due.values()]
+
+
+def tutor_choices() -> list[tuple[int, str]]:
+    """Active tutors as (id, «Фамилия Имя Отчество») for a select, by surname."""
+    return [(u.id, u.full_name) for u in db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == "tutor", User.active.is_(True))
+        .order_by(User.last_name, User.first_name))]

@@ -197,3 +197,15 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", record)
 
     return counter
+
+
+@pytest.fixture
+def page_cost(count_queries):
+    """``page_cost(client, url)``: SQL statements one successful GET of ``url`` sends."""
+
+    def cost(client, url: str) -> int:
+        with count_queries() as n:
+            assert client.get(url).status_code == 200
+        return n()
+
+    return cost

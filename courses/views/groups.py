@@ -66,9 +66,7 @@ def group_edit(group_id: int | None = None):
     form.association_id.choices = options(((a.id, a.name) for a in db.session.scalars(
         select(MethodAssociation).where(MethodAssociation.is_active.is_(True)).order_by(MethodAssociation.name))),
         blank="—")
-    form.tutor_id.choices = options(((u.id, u.full_name) for u in db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == "tutor", User.active.is_(True))
-        .order_by(User.last_name))), blank="—")
+    form.tutor_id.choices = options(queries.tutor_choices(), blank="—")
     if form.validate_on_submit():
         data = service.GroupData(
             programme_id=form.programme_id.data, name=form.name.data, source=form.source.data,

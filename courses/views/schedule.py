@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from courses import queries
 from courses.blueprint import bp
 from courses.forms import RoomForm, SessionMoveForm, SessionPlanForm
 from courses.models import Group, Room, ScheduledSession
@@ -20,7 +21,6 @@ from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import _, to_local
 from lms.models.mixins import utcnow
-from lms.users.models import User, UserRole
 from lms.users.permissions import has_permission, permission_required
 from lms.web import get_or_404, save
 
@@ -75,9 +75,7 @@ def _room_and_tutor_choices(form) -> None:
     form.room_id.choices = options(((r.id, r.name) for r in db.session.scalars(select(Room).order_by(Room.name))),
                                    blank=_("online"))
     if hasattr(form, "tutor_id"):
-        form.tutor_id.choices = options(((u.id, u.full_name) for u in db.session.scalars(
-            select(User).join(UserRole).where(UserRole.role == "tutor", User.active.is_(True))
-            .order_by(User.last_name))), blank="—")
+        form.tutor_id.choices = options(queries.tutor_choices(), blank="—")
 
 
 @bp.route("/groups/<int:group_id>/schedule", methods=["GET", "POST"])

@@ -135,24 +135,20 @@ def test_a_stale_lesson_edit_is_refused(login_as, people):
     assert stale.status_code == 200 and "изменил" in stale.text
 
 
-def test_catalogue_and_programme_pages_cost_the_same_sql_for_any_size(login_as, people, count_queries):
+def test_catalogue_and_programme_pages_cost_the_same_sql_for_any_size(login_as, people, page_cost):
     programme = make_programme(modules=1, lessons=1)
     db.session.commit()
     teacher = login_as("teacher")
     teacher.get("/courses/")
 
-    def cost(url):
-        with count_queries() as n:
-            assert teacher.get(url).status_code == 200
-        return n()
-
-    small_catalogue, small_page = cost("/courses/"), cost(f"/courses/programmes/{programme.id}")
+    small_catalogue = page_cost(teacher, "/courses/")
+    small_page = page_cost(teacher, f"/courses/programmes/{programme.id}")
     big = make_programme(modules=6, lessons=5)
     for _ in range(5):
         make_programme(modules=3, lessons=3)
     db.session.commit()
-    assert cost("/courses/") == small_catalogue
-    assert cost(f"/courses/programmes/{big.id}") == small_page
+    assert page_cost(teacher, "/courses/") == small_catalogue
+    assert page_cost(teacher, f"/courses/programmes/{big.id}") == small_page
 
 
 def test_demo_load_creates_both_published_programmes_once(app):

@@ -112,20 +112,15 @@ def test_personal_schedule_and_calendar_feed(login_as, setting, people):
     assert teacher.raw.application.test_client().get("/courses/calendar/guess.ics").status_code == 404
 
 
-def test_schedule_page_query_count_is_flat(login_as, setting, people, count_queries):
+def test_schedule_page_query_count_is_flat(login_as, setting, people, page_cost):
     _plan(setting, people["tutor"], day=date.today(), starts=time(8), room=False)
     db.session.commit()
     teacher = login_as("teacher")
     teacher.get("/courses/schedule/")
 
-    def cost():
-        with count_queries() as n:
-            assert teacher.get("/courses/schedule/").status_code == 200
-        return n()
-
-    few = cost()
+    few = page_cost(teacher, "/courses/schedule/")
     for k in range(1, 6):
         _plan(setting, people["tutor"], day=date.today(), starts=time(8 + 2 * k), minutes=60, room=False)
     db.session.commit()
-    assert cost() == few
+    assert page_cost(teacher, "/courses/schedule/") == few
     assert db.session.scalar(select(func.count()).select_from(ScheduledSession)) == 6
