@@ -58,7 +58,8 @@ def can_mark_attendance(user, session) -> bool:
 
 
 def can_review(user, submission) -> bool:
-    """Staff and the head review any work; a tutor reviews the work of the groups they lead."""
+    """Staff and the head review any work; a tutor reviews work done for the programme of a group they
+    lead, by a member of that group (not the member's work for other programmes)."""
     if has_permission(user, "courses.manage_groups"):
         return True
     if not has_permission(user, "courses.review_assignments"):
@@ -69,7 +70,8 @@ def can_review(user, submission) -> bool:
     from lms.extensions import db
 
     return db.session.scalar(select(Enrolment.id).join(Group, Group.id == Enrolment.group_id).where(
-        Group.tutor_id == user.id, Enrolment.user_id == submission.user_id, Enrolment.status == "enrolled")
+        Group.tutor_id == user.id, Group.programme_id == submission.task.module.programme_id,
+        Enrolment.user_id == submission.user_id, Enrolment.status == "enrolled")
         .limit(1)) is not None
 
 

@@ -109,11 +109,15 @@ def review(submission: Submission, reviewer, *, scores: list[int], comment: str,
 
 
 def review_queue(reviewer, everyone: bool) -> list[Submission]:
-    """Work waiting for review, oldest first: for a tutor, from the groups they lead; for staff, all."""
+    """Work waiting for review, oldest first: for a tutor, the work members of the groups they lead did for
+    those groups' programmes (as :func:`courses.permissions.can_review`); for staff, all."""
     stmt = select(Submission).where(Submission.status == "submitted").order_by(Submission.submitted_at)
     if not everyone:
-        led = select(Enrolment.user_id).join(Group, Group.id == Enrolment.group_id).where(
-            Group.tutor_id == reviewer.id, Enrolment.status == "enrolled")
-        stmt = stmt.where(Submission.user_id.in_(led))
+        led = (select(Enrolment.id).join(Group, Group.id == Enrolment.group_id)
+               .join(Module, Module.programme_id == Group.programme_id)
+               .join(AssignmentTask, AssignmentTask.module_id == Module.id)
+               .where(Group.tutor_id == reviewer.id, Enrolment.status == "enrolled",
+                      Enrolment.user_id == Submission.user_id, AssignmentTask.id == Submission.task_id))
+        stmt = stmt.where(led.exists())
     return list(db.session.scalars(stmt.options(joinedload(Submission.user),
                                                 joinedload(Submission.task).joinedload(AssignmentTask.module))))

@@ -115,3 +115,24 @@ def test_a_tutor_reviews_only_their_groups(login_as, work, people):
     assert "Работа" not in client.get("/courses/reviews/").text
     submission = db.session.scalar(select(Submission))
     assert client.get(f"/courses/submissions/{submission.id}/review").status_code == 403
+
+
+def test_a_tutor_reviews_only_the_programme_of_the_group_they_lead(login_as, work, people):
+    """The teacher is in the tutor's group of one programme; their work in another programme is not the tutor's."""
+    other = make_programme()
+    foreign_task = service.save_task(other.modules[0], None, version=None, title="Чужое задание", instructions="",
+                                     rubric_text="Цель — 2", pass_points=1)
+    foreign = service.submit(foreign_task, people["teacher"], text="Работа по другой программе", link=None,
+                             upload=None)
+    own = service.submit(work["task"], people["teacher"], text="Работа по своей программе", link=None, upload=None)
+    db.session.commit()
+    from courses.permissions import can_review
+
+    assert can_review(people["tutor"], own) and not can_review(people["tutor"], foreign)
+    assert service.review_queue(people["tutor"], everyone=False) == [own]
+    tutor = login_as("tutor")
+    queue = tutor.get("/courses/reviews/").text
+    assert "План урока с интерактивным заданием" in queue and "Чужое задание" not in queue
+    assert tutor.get(f"/courses/submissions/{foreign.id}/review").status_code == 403
+    assert tutor.get(f"/courses/submissions/{foreign.id}/file").status_code == 403
+    assert login_as("staff").get(f"/courses/submissions/{foreign.id}/review").status_code == 200
