@@ -104,8 +104,6 @@ def register_core(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from datetime import date
-
     from lms import i18n
     from lms.main.nav import CORE_NAV
     from lms.plugins import nav_items
@@ -113,7 +111,7 @@ def configure_templates(app: Flask) -> None:
     from lms.users.permissions import TEMPLATE_RULES, has_permission
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals["today"] = date.today
+    app.jinja_env.globals["today"] = i18n.local_today
     app.jinja_env.filters.update(
         date=i18n.format_date, datetime=i18n.format_datetime, number=i18n.format_number,
         time=i18n.format_time, day=i18n.format_weekday_date,

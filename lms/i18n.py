@@ -10,6 +10,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, gettext, lazy_gettext, lazy_ngettext, lazy_pgettext, ngettext
 from flask_login import current_user
 
+from lms.models.mixins import utcnow
+
 _ = gettext
 _l = lazy_gettext
 _n = ngettext
@@ -17,7 +19,7 @@ _ln = lazy_ngettext
 _lp = lazy_pgettext  # (context, text): one English word, two Russian ones
 
 __all__ = ["_", "_l", "_n", "_ln", "_lp", "select_locale", "format_date", "format_datetime",
-           "format_number", "get_locale"]
+           "format_number", "get_locale", "local_today", "to_local"]
 
 
 def select_locale() -> str:
@@ -35,9 +37,15 @@ def select_locale() -> str:
 
 
 def format_date(value: date | datetime | None) -> str:
-    """ДД.ММ.ГГГГ in every interface language, as Russian documents write dates."""
+    """ДД.ММ.ГГГГ in every interface language, as Russian documents write dates.
+
+    A timestamp (stored as naive UTC) shows its date in the service's time zone: a certificate issued
+    at 01:30 in Moscow is dated that day, not the previous one.
+    """
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
     return value.strftime("%d.%m.%Y")
 
 
@@ -45,7 +53,15 @@ def to_local(value: datetime) -> datetime:
     """A stored (naive UTC) timestamp as an aware datetime in the service's time zone."""
     from zoneinfo import ZoneInfo
 
-    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    if value.tzinfo is not None:
+        return value.astimezone(zone)
+    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+
+
+def local_today() -> date:
+    """Today in the service's time zone: the date people in Moscow see, whatever zone the server runs in."""
+    return to_local(utcnow()).date()
 
 
 def format_time(value: datetime | None) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from courses.models import Enrolment, Group, Module, ModuleAssignment, Programme
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, local_today
 from lms.models.mixins import utcnow
 from lms.models.sql import insert_or_ignore
 from lms.users.models import User
@@ -175,7 +175,7 @@ def assign_module(module: Module, *, due_on: date, actor: User, user: Optional[U
     """Assign a module to one teacher or a whole group with a due date; assigning again moves the date."""
     if (user is None) == (group is None):
         raise ServiceError(_("Choose either a teacher or a group."))
-    if due_on < date.today():
+    if due_on < local_today():
         raise ServiceError(_("The due date has already passed."), field="due_on")
     if group is not None and group.programme_id != module.programme_id:
         raise ServiceError(_("The group studies another programme."), field="group_id")

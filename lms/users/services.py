@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from lms import signals
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, local_today
 from lms.models.mixins import utcnow
 from lms.orgs.models import MethodAssociation, School
 from lms.users.choices import CATEGORIES, POSITIONS, ROLES
@@ -141,7 +141,7 @@ def apply_profile(user: User, data: ProfileData, subjects: dict[str, Subject] | 
     profile.qualification_category = data.qualification_category
     profile.category_assigned_on = data.category_assigned_on
     profile.experience_years = data.experience_years
-    profile.experience_as_of = data.experience_as_of or (date.today() if data.experience_years is not None else None)
+    profile.experience_as_of = data.experience_as_of or (local_today() if data.experience_years is not None else None)
     profile.association_id = data.association_id
     if subjects is None:
         profile.subjects = get_or_create_subjects(data.subjects)

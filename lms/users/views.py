@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -11,7 +9,7 @@ from lms.auth.services import send_password_link
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
-from lms.i18n import _
+from lms.i18n import _, local_today
 from lms.mail import MailError
 from lms.users import importing, queries, services
 from lms.users.choices import ROLES
@@ -114,7 +112,7 @@ def _form_data(user: User) -> dict:
         data.update(school_id=profile.school_id, position=profile.position or "",
                     qualification_category=profile.qualification_category,
                     category_assigned_on=profile.category_assigned_on,
-                    experience_years=profile.experience_on(date.today()),
+                    experience_years=profile.experience_on(local_today()),
                     association_id=profile.association_id,
                     subjects=", ".join(s.name for s in profile.subjects))
     return data

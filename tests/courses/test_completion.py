@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -86,3 +86,13 @@ def test_the_last_module_completes_the_programme_and_issues_one_certificate(logi
     check = anonymous.get(f"/courses/verify/{certificate.code}")
     assert check.status_code == 200 and "подлинный" in check.text and "Иванова Мария Петровна" in check.text
     assert anonymous.get("/courses/verify/0000000000").status_code == 404
+
+
+def test_the_issue_date_of_a_certificate_is_its_moscow_date(login_as, course, people):
+    certificate = completion.issue_certificate(people["teacher"], course["programme"])
+    certificate.issued_at = datetime(2026, 11, 30, 22, 30)  # 01:30 on 1 December in Moscow
+    db.session.commit()
+    listing = login_as("teacher").get("/courses/certificates/").text
+    assert "01.12.2026" in listing and "30.11.2026" not in listing
+    check = login_as("teacher").get(f"/courses/verify/{certificate.code}").text
+    assert "01.12.2026" in check and "30.11.2026" not in check

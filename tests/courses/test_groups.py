@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -224,3 +224,18 @@ def test_my_assignments_show_due_dates_and_task_states(login_as, people):
     assert "Модуль 2" in page and due.strftime("%d.%m.%Y") in page
     assert "Видеоурок</a>: Ожидает проверки" in page
     assert page.count('id="assigned-') == 1  # one module, however many ways it was assigned
+
+
+def test_due_dates_and_the_overdue_badge_follow_the_moscow_date(login_as, people, monkeypatch):
+    """At 22:30 UTC on 31 December it is 1 January in Moscow: the 31st has passed for a due date."""
+    programme = make_programme()
+    group = _group(programme, source="administration")
+    service.add_members(group, [people["teacher"]], people["staff"])
+    service.assign_module(programme.modules[0], due_on=date(2099, 12, 31), actor=people["staff"], group=group)
+    db.session.commit()
+    teacher = login_as("teacher")
+    assert "Срок прошёл" not in teacher.get("/courses/assignments/").text
+    monkeypatch.setattr("lms.i18n.utcnow", lambda: datetime(2099, 12, 31, 22, 30))
+    with pytest.raises(ServiceError, match="уже прошёл"):
+        service.assign_module(programme.modules[1], due_on=date(2099, 12, 31), actor=people["staff"], group=group)
+    assert "Срок прошёл" in teacher.get("/courses/assignments/").text

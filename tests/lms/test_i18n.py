@@ -10,7 +10,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from lms.extensions import db
-from lms.i18n import format_date, format_datetime, format_number
+from lms.i18n import format_date, format_datetime, format_number, local_today
 from lms.users.models import User
 from tests.conftest import Client
 
@@ -74,6 +74,16 @@ def test_russian_date_and_number_conventions(app):
     assert format_datetime(datetime(2026, 3, 5, 9, 30)) == "05.03.2026 12:30"  # stored UTC, shown Moscow
     assert format_number(1234567) == "1\xa0234\xa0567"
     assert format_number(12.5, 1) == "12,5"
+
+
+def test_dates_of_timestamps_and_today_are_moscow_dates(app, monkeypatch):
+    """At 22:30 UTC on 31 December it is already 1 January in Moscow: a stored timestamp's date and
+    «today» follow Moscow, whatever zone the server's clock is in."""
+    late_evening = datetime(2099, 12, 31, 22, 30)
+    assert format_date(late_evening) == "01.01.2100"
+    monkeypatch.setattr("lms.i18n.utcnow", lambda: late_evening)
+    assert local_today() == date(2100, 1, 1)
+    assert app.jinja_env.globals["today"]() == date(2100, 1, 1)
 
 
 def test_plural_forms_follow_russian_grammar(login_as, people):
