@@ -27,14 +27,29 @@ class VersionedForm(FlaskForm):
             return -1
 
 
-class RuDateField(DateField):
-    """A date typed as ДД.ММ.ГГГГ whatever the browser's language (ISO dates are accepted too)."""
+#: The years a typed date may fall in. Far outside them date arithmetic overflows (a week after
+#: 31.12.9999 is no date at all) and no plan of the service needs them.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
-    def __init__(self, label=None, validators=None, **kwargs):
+
+class RuDateField(DateField):
+    """A date typed as ДД.ММ.ГГГГ whatever the browser's language (ISO dates are accepted too),
+    in the years ``first_year``…``last_year``."""
+
+    def __init__(self, label=None, validators=None, *, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
+                 **kwargs):
         render_kw = {"placeholder": _l("DD.MM.YYYY"), "inputmode": "numeric", "autocomplete": "off",
                      **kwargs.pop("render_kw", {})}
         super().__init__(label, validators, format=["%d.%m.%Y", "%Y-%m-%d"], render_kw=render_kw, **kwargs)
         self.widget = TextInput()
+        self.first_year, self.last_year = first_year, last_year
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.first_year <= self.data.year <= self.last_year:
+            self.data = None
+            raise ValueError(_l("Enter a date in the years %(first)d to %(last)d.", first=self.first_year,
+                                last=self.last_year))
 
     def _value(self):
         if self.raw_data:

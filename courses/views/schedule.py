@@ -18,18 +18,22 @@ from courses.permissions import can_view_group
 from courses.services import calendar
 from courses.services import schedule as service
 from lms.extensions import db
-from lms.forms import ActionForm, options
-from lms.i18n import _, to_local
+from lms.forms import FIRST_YEAR, LAST_YEAR, ActionForm, options
+from lms.i18n import _, local_today, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
 from lms.web import get_or_404, save
 
 
 def _week_start(raw: str | None) -> date:
-    today = to_local(utcnow()).date()
+    """The Monday of ``?week=`` (any day of that week), or of this week for a missing, unreadable or
+    far-off date (near the ends of the calendar the week's bounds would overflow)."""
+    today = local_today()
     try:
         day = date.fromisoformat(raw) if raw else today
     except ValueError:
+        day = today
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
         day = today
     return day - timedelta(days=day.weekday())
 

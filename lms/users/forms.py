@@ -69,7 +69,7 @@ class UserForm(VersionedForm):
     position = SelectField(_l("Position"), choices=options(POSITIONS.items(), blank="—"))
     qualification_category = SelectField(_l("Qualification category"), choices=options(CATEGORIES.items()),
                                          default="none")
-    category_assigned_on = RuDateField(_l("Category assigned on"), validators=[Optional()])
+    category_assigned_on = RuDateField(_l("Category assigned on"), validators=[Optional()], first_year=1950)
     experience_years = IntegerField(_l("Teaching experience, years"),
                                     validators=[Optional(), NumberRange(min=0, max=70)])
     association_id = SelectField(_l("Methodological association"), coerce=optional_int, validate_choice=True)

@@ -124,3 +124,21 @@ def test_schedule_page_query_count_is_flat(login_as, setting, people, page_cost)
     db.session.commit()
     assert page_cost(teacher, "/courses/schedule/") == few
     assert db.session.scalar(select(func.count()).select_from(ScheduledSession)) == 6
+
+
+def test_weeks_and_dates_beyond_the_calendar_are_refused_politely(login_as, setting, people):
+    """Years far outside 2000–2100 once overflowed Python's dates (a 500); now they are ignored or refused."""
+    teacher, staff, tutor = login_as("teacher"), login_as("staff"), login_as("tutor")
+    assert teacher.get("/courses/schedule/?week=9999-12-31").status_code == 200
+    assert teacher.get("/courses/schedule/?week=0001-01-01").status_code == 200
+    assert staff.get("/courses/rooms/?week=0001-01-01").status_code == 200
+    assert staff.get("/courses/rooms/?week=9999-12-27").status_code == 200
+    plan = {"module_id": str(setting["module"].id), "first_day": "27.12.9999", "starts": "15:00", "minutes": "90",
+            "weeks": "52", "room_id": "", "online_url": "https://meet.example.org/a", "tutor_id": "", "topic": ""}
+    page = staff.post(f"/courses/groups/{setting['group'].id}/schedule", plan)
+    assert page.status_code == 200 and "Укажите дату с 2000 по 2100 год" in page.text
+    hours = {"weekday": "2", "starts": "14:00", "ends": "16:00", "slot_minutes": "30", "place": "214",
+             "online_url": "", "valid_from": "01.01.9999", "valid_until": "31.12.9999"}
+    page = tutor.post("/courses/consultations/office-hours/new", hours)
+    assert page.status_code == 200 and "Укажите дату с 2000 по 2100 год" in page.text
+    assert db.session.scalar(select(func.count()).select_from(ScheduledSession)) == 0
