@@ -1,0 +1,255 @@
+"""An adaptive (or fixed-form) diagnostic session: answers in, next item and per-competency deficits out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assessments.engine import irt
+from assessments.engine.prior import CorrelatedPrior
+
+_STEP = irt.GRID[1] - irt.GRID[0]
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The items a session may offer: 2PL parameters, competency index, and whether the item is scored.
+
+    Unscored items are pilot items: offered now and then so they collect responses for calibration,
+    never counted in an estimate or a limit.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    competency: np.ndarray
+    n_competencies: int
+    scored: np.ndarray | None = None
+
+    def __post_init__(self):
+        n = len(self.a)
+        if len(self.b) != n or len(self.competency) != n:
+            raise ValueError("a, b and competency must have one entry per item")
+        if n and (self.competency.min() < 0 or self.competency.max() >= self.n_competencies):
+            raise ValueError("competency index out of range")
+        if np.any(~np.isfinite(self.a)) or np.any(~np.isfinite(self.b)) or np.any(np.asarray(self.a) <= 0):
+            raise ValueError("every item needs a finite discrimination a > 0 and a finite difficulty b")
+        if self.scored is None:
+            object.__setattr__(self, "scored", np.ones(n, dtype=bool))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a session measures and when it stops.
+
+    ``level_cuts`` are the L−1 increasing abilities that separate L levels; a competency's target
+    level t means "ability at least ``level_cuts[t-2]``", so target 1 can never be a deficit and is
+    not tested. ``correlation`` is the population correlation of the competencies (None: independent).
+    ``fixed_form`` turns adaptivity off: the items are offered in that order, all of them.
+
+    A competency stops when its decision is ``confidence`` sure either way or reaches ``max_items``;
+    the attempt stops when no open competency's next item is worth ``min_gain`` — the expected
+    change it would make to a deficit probability (its preposterior variance) — or at ``max_total``.
+    ``randomesque`` picks among that many best items so the same few are not shown to everyone;
+    ``pilot_share`` is the chance of showing an unscored pilot item of the chosen competency.
+    """
+
+    level_cuts: tuple[float, ...]
+    targets: tuple[int, ...]
+    correlation: np.ndarray | None = None
+    confidence: float = 0.95
+    min_gain: float = 0.0035
+    min_items: int = 1
+    max_items: int = 16
+    max_total: int | None = None
+    randomesque: int = 2
+    pilot_share: float = 0.0
+    deficit_threshold: float = 0.5
+    fixed_form: tuple[int, ...] | None = None
+
+    def deficit_cuts(self) -> np.ndarray:
+        cuts = [-np.inf if t <= 1 else self.level_cuts[t - 2] for t in self.targets]
+        return np.asarray(cuts, dtype=float)
+
+
+@dataclass(frozen=True)
+class CompetencyResult:
+    """One competency's measured result."""
+
+    estimate: float
+    standard_error: float
+    p_deficit: float
+    deficit: bool
+    level: int
+    level_probabilities: tuple[float, ...]
+    n_items: int
+
+
+def _below(cut: float) -> np.ndarray:
+    """Share of each grid point's cell lying below ``cut``: a step that does not jump at grid points."""
+    return np.clip((cut - irt.GRID) / _STEP + 0.5, 0.0, 1.0)
+
+
+@dataclass
+class Session:
+    """The state of one attempt. Rebuild it by replaying the recorded answers; it holds nothing else."""
+
+    bank: Bank
+    settings: Settings
+    rng: np.random.Generator = field(default_factory=np.random.default_rng)
+
+    def __post_init__(self):
+        k, s = self.bank.n_competencies, self.settings
+        if len(s.targets) != k:
+            raise ValueError("one target level per competency is required")
+        self._cuts = s.deficit_cuts()
+        self._testable = np.isfinite(self._cuts)
+        # One matmul gives every row's mass below its own cut and its total: columns are the distinct
+        # cuts' step functions plus a column of ones.
+        distinct = sorted(set(self._cuts.tolist()))
+        self._steps = np.stack([_below(c) for c in distinct] + [np.ones_like(irt.GRID)], axis=1)
+        self._cut_column = np.array([distinct.index(c) for c in self._cuts.tolist()])
+        self._rows = np.arange(k)
+        self._prior = CorrelatedPrior(np.eye(k) if s.correlation is None else s.correlation)
+        self.log_lik = np.zeros((k, irt.GRID.size))
+        self.n_items = np.zeros(k, dtype=int)
+        self.closed = (~self._testable).tolist()
+        self._n_scored = 0
+        self.used = np.zeros(len(self.bank.a), dtype=bool)
+        self.answers: list[tuple[int, int]] = []
+        # Per competency: its scored items, most informative at the deficit cut first.
+        cut_of_item = np.where(self._testable[self.bank.competency], self._cuts[self.bank.competency], 0.0)
+        info = irt.information(self.bank.a, self.bank.b, cut_of_item)
+        order = np.argsort(-info, kind="stable")
+        comp, scored = self.bank.competency[order], self.bank.scored[order]
+        self._free = [order[(comp == c) & scored].tolist() for c in range(k)]
+        self._pilots = [order[(comp == c) & ~scored].tolist() for c in range(k)]
+
+    # --- answers ------------------------------------------------------------------------------
+    def record(self, item: int, correct: bool) -> None:
+        """Take one answer into account (pilot items are only marked as used)."""
+        if self.used[item]:
+            raise ValueError(f"item {item} was already answered")
+        self.used[item] = True
+        self.answers.append((item, int(bool(correct))))
+        c = int(self.bank.competency[item])
+        if not self.bank.scored[item]:
+            self._pilots[c].remove(item)
+            return
+        self._free[c].remove(item)
+        row = self.log_lik[c]
+        row += irt.log_likelihood(float(self.bank.a[item]), float(self.bank.b[item]), bool(correct))
+        row -= row.max()
+        self.n_items[c] += 1
+        self._n_scored += 1
+        self._prior.set_measurement(c, *irt.gaussian_message(self.log_lik[c]))
+
+    @property
+    def n_scored(self) -> int:
+        return self._n_scored
+
+    # --- posterior ----------------------------------------------------------------------------
+    def _unnormalised(self) -> np.ndarray:
+        """Each competency's posterior on the grid, up to a constant; its prior is conditioned on the others.
+
+        The log-likelihood rows are kept with their maximum at 0 and the prior's log density is at
+        most 0 at its mean and above −130 anywhere on the grid, so no row can underflow to all zeros.
+        """
+        mean, var = self._prior.cavities()
+        z = np.subtract.outer(mean, irt.GRID)
+        z *= z
+        z *= (-0.5 / var)[:, None]
+        z += self.log_lik
+        return np.exp(z, out=z)
+
+    def posteriors(self) -> np.ndarray:
+        w = self._unnormalised()
+        return w / w.sum(axis=1, keepdims=True)
+
+    def p_deficit(self) -> np.ndarray:
+        """P(θ below the deficit cut) per competency; 0 where the target cannot be missed."""
+        masses = self._unnormalised() @ self._steps
+        return masses[self._rows, self._cut_column] / masses[:, -1]
+
+    # --- item choice --------------------------------------------------------------------------
+    def next_item(self) -> int | None:
+        """Close what is decided and choose the next item, or None when the attempt is over."""
+        s = self.settings
+        if s.fixed_form is not None:
+            return next((i for i in s.fixed_form if not self.used[i]), None)
+        if s.max_total is not None and self._n_scored >= s.max_total:
+            return None
+        w = self._unnormalised()
+        masses = w @ self._steps
+        p_array = masses[self._rows, self._cut_column] / masses[:, -1]
+        # Per competency in plain Python: a dozen numbers are cheaper as floats than as array operations.
+        p, n_items, closed, margin = p_array.tolist(), self.n_items.tolist(), self.closed, s.confidence - 0.5
+        short, open_ = [], []
+        for c in range(len(closed)):
+            if closed[c]:
+                continue
+            n, doubt = n_items[c], abs(p[c] - 0.5)
+            if n >= s.max_items or not self._free[c] or (n >= s.min_items and doubt >= margin):
+                closed[c] = True
+            elif n < s.min_items:
+                short.append((n, doubt, c))
+            else:
+                open_.append(c)
+        if short:
+            # Every competency gets its minimum first, least-tested and then least certain first, so the
+            # correlated prior hears from all of them before any one is pursued.
+            c = min(short)[2]
+        elif open_:
+            gains = self._gains(w / masses[:, -1:], p_array)
+            c = max(open_, key=gains.__getitem__)
+            if gains[c] < s.min_gain:
+                return None
+        else:
+            return None
+        if s.pilot_share > 0.0 and self._pilots[c] and self.rng.random() < s.pilot_share:
+            return self._pilots[c][int(self.rng.random() * len(self._pilots[c]))]
+        top = self._free[c][: max(1, s.randomesque)]
+        return top[int(self.rng.random() * len(top))]
+
+    def _gains(self, weights: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """How much each competency's best free item would move its P(deficit): the preposterior variance.
+
+        Asking where this is largest spends items where a decision can still change, and its
+        maximum falling below ``min_gain`` says further questions would change little.
+        """
+        best = [f[0] if f else 0 for f in self._free]
+        a, b = self.bank.a[best], self.bank.b[best]
+        p_item = 1.0 / (1.0 + np.exp(-a[:, None] * (irt.GRID - b[:, None])))
+        joint = weights * p_item
+        masses = joint @ self._steps
+        p_correct = masses[:, -1]
+        below_correct = masses[self._rows, self._cut_column]
+        after_correct = below_correct / p_correct
+        after_wrong = (p - below_correct) / (1.0 - p_correct)
+        return p_correct * (after_correct - p) ** 2 + (1.0 - p_correct) * (after_wrong - p) ** 2
+
+    # --- result -------------------------------------------------------------------------------
+    def result(self) -> list[CompetencyResult]:
+        """Per competency: EAP, posterior SD, P(deficit), decision and most probable level."""
+        weights = self.posteriors()
+        mean, var = irt.mean_and_variance(weights)
+        masses = weights @ self._steps
+        p_def = masses[self._rows, self._cut_column]
+        above_cut = [1.0 - _below(c) for c in self.settings.level_cuts]
+        results = []
+        for c in range(self.bank.n_competencies):
+            # P(θ ≥ lower edge of each level); level 1 has no lower edge, nothing lies above the top.
+            above = [1.0] + [float(weights[c] @ e) for e in above_cut] + [0.0]
+            levels = tuple(max(0.0, above[i] - above[i + 1]) for i in range(len(above) - 1))
+            results.append(
+                CompetencyResult(
+                    estimate=float(mean[c]),
+                    standard_error=float(np.sqrt(var[c])),
+                    p_deficit=float(p_def[c]),
+                    deficit=bool(self._testable[c] and p_def[c] >= self.settings.deficit_threshold),
+                    level=int(np.argmax(levels)) + 1,
+                    level_probabilities=levels,
+                    n_items=int(self.n_items[c]),
+                )
+            )
+        return results
