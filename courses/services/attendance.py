@@ -118,20 +118,19 @@ def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -
 
     A member who was connected for at least COURSES_ONLINE_PRESENT_SHARE of the session is present,
     otherwise absent; several rows of one person (reconnections) add up. Excused marks are kept.
+
+    :raises ServiceError: a file that is empty, not text, lacks the columns, or has a row that cannot be read.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251", errors="strict")
-    rows = list(csv.reader(io.StringIO(text), delimiter=max(";,\t", key=text.splitlines()[0].count)))
+    rows = _report_rows(data)
     if len(rows) < 2:
         raise ServiceError(_("The report is empty."))
-    header = [fold(cell.strip()) for cell in rows[0]]
+    header = [fold(cell.strip()) for cell in rows[0][1]]
     column = {name: next((i for i, h in enumerate(header) if any(word in h for word in words)), None)
               for name, words in {"email": ("mail", "почт"), "name": ("name", "имя", "участник", "фио"),
                                   "join": ("join", "вход", "подключ"), "leave": ("leave", "выход", "отключ")}.items()}
     if column["join"] is None or column["leave"] is None or (column["email"] is None and column["name"] is None):
         raise ServiceError(_("The report needs columns with a name or e-mail, a join time and a leave time."))
+    width = max(i for i in column.values() if i is not None) + 1
     people = members(session)
     by_email = {user.email: user for user in people}
     by_name = {fold(user.full_name): user for user in people} | {fold(f"{user.first_name} {user.last_name}"): user
@@ -140,15 +139,15 @@ def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -
     result = ImportResult()
     local_start, local_end = to_local(session.starts_at).replace(tzinfo=None), to_local(session.ends_at).replace(
         tzinfo=None)
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in rows[1:]:
+        if len(row) < width:
+            raise ServiceError(_("Row %(row)d has fewer columns than the header.", row=number))
         email = row[column["email"]].strip().lower() if column["email"] is not None else ""
         name = row[column["name"]].strip() if column["name"] is not None else ""
         user = by_email.get(email) or by_name.get(fold(" ".join(name.split())))
         try:
             joined, left = _when(row[column["join"]], local_start), _when(row[column["leave"]], local_start)
-        except (ValueError, IndexError):
+        except ValueError:
             raise ServiceError(_("Row %(row)d: the join or leave time cannot be read.", row=number)) from None
         if user is None:
             result.unmatched.append(email or name or _("row %(row)d", row=number))
@@ -168,6 +167,30 @@ def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -
                  reason=_("online report: %(n)d min", n=attended))
         result.marked[user.full_name] = status
     return result
+
+
+def _report_rows(data: bytes) -> list[tuple[int, list[str]]]:
+    """The report's non-blank rows with their line numbers, the header first.
+
+    Meeting services export UTF-8 (with or without a BOM) or, from Russian Windows, Windows-1251;
+    the delimiter is whichever of ; , and tab the header uses most.
+    """
+    unreadable = _("The report cannot be read: save it as a CSV file in UTF-8 or Windows-1251.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError:
+            raise ServiceError(unreadable) from None
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first:
+        raise ServiceError(_("The report is empty."))
+    reader = csv.reader(io.StringIO(text), delimiter=max(";,\t", key=first.count))
+    try:
+        return [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error:  # a field past the csv module's limit, or broken quoting: not a meeting report
+        raise ServiceError(unreadable) from None
 
 
 def _when(value: str, day_start: datetime) -> datetime:

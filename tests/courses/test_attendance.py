@@ -119,6 +119,28 @@ def test_online_meeting_report_marks_by_share_of_time(lesson, people):
         service.import_meeting_report(session, "ФИО;Вход;Выход\nИванова Мария;вчера;сегодня".encode(), people["tutor"])
 
 
+@pytest.mark.parametrize("data, message", [
+    (b"", "Отчёт пуст"),
+    (b"\r\n \r\n", "Отчёт пуст"),
+    (b"\xff\xfe\x98 bytes that are neither UTF-8 nor Windows-1251", "Не удалось прочитать отчёт"),
+    (("ФИО;Вход;Выход\n" + "x" * 200_000 + ";10:00;11:30").encode(), "Не удалось прочитать отчёт"),
+    ("ФИО;Вход;Выход\nИванова Мария".encode(), "В строке 2 меньше столбцов, чем в заголовке"),
+    ("Вход;Выход;ФИО\n10:00;11:30".encode(), "В строке 2 меньше столбцов, чем в заголовке"),
+], ids=["empty", "blank-lines", "undecodable", "huge-field", "short-row", "short-row-no-name"])
+def test_a_meeting_report_that_cannot_be_read_is_refused_with_a_reason(lesson, people, data, message):
+    with pytest.raises(ServiceError, match=message):
+        service.import_meeting_report(lesson["session"], data, people["tutor"])
+
+
+def test_an_empty_report_upload_is_a_message_not_an_error_page(login_as, lesson):
+    import io
+
+    url = f"/courses/sessions/{lesson['session'].id}/attendance/import"
+    page = login_as("tutor").post(url, {"file": (io.BytesIO(b""), "report.csv")}, content_type="multipart/form-data",
+                                  follow_redirects=True)
+    assert page.status_code == 200 and "Отчёт пуст" in page.text
+
+
 def test_group_summary_percentages(lesson, people):
     session, (first, second, _third) = lesson["session"], lesson["teachers"]
     service.set_mark(session, first, "present", actor=people["tutor"])
