@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COURSES_CANCEL_HOURS", 2)  # a teacher may cancel until this long before
     app.config.setdefault("COURSES_SLOT_WEEKS", 8)  # how far ahead office hours are cut into slots
     app.config.setdefault("COURSES_ONLINE_PRESENT_SHARE", 0.7)  # of a session, to count as present online
+    app.config.setdefault("COURSES_CHECKIN_RATE_LIMIT", "5 per minute;20 per hour")  # wrong check-in codes per person
     app.jinja_env.globals.update(TEMPLATE_RULES, courses_choices=choices)
     from courses.cli import courses_cli
 

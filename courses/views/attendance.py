@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import segno
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,7 +17,7 @@ from courses.models import AttendanceChange, AttendanceMark, Group, ScheduledSes
 from courses.permissions import can_mark_attendance, can_view_group
 from courses.services import attendance as service
 from courses.services.schedule import local_day_bounds
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.forms import ActionForm
 from lms.i18n import _, to_local
 from lms.mail import absolute_url
@@ -106,8 +106,23 @@ def checkin_screen(session_id: int):
                            form=form)
 
 
+def _checkin_limit() -> str:
+    return current_app.config["COURSES_CHECKIN_RATE_LIMIT"]
+
+
+def _checkin_account() -> str:
+    # Per account, not per address: six digits must not be guessable by one person from many devices.
+    return f"checkin:{current_user.get_id()}"
+
+
+def _too_many_codes() -> str:
+    return _("Too many attempts to enter a code. Please wait a minute and ask the tutor for the current one.")
+
+
 @bp.route("/checkin", methods=["GET", "POST"])
 @permission_required("courses.view")
+@limiter.limit(_checkin_limit, methods=["POST"], key_func=_checkin_account, error_message=_too_many_codes,
+               deduct_when=lambda response: response.status_code != 302)  # only wrong codes count
 def checkin():
     form = CheckInForm(data={"code": request.args.get("code", "")} if request.method == "GET" else None)
     if form.validate_on_submit():

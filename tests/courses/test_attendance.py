@@ -185,3 +185,21 @@ def test_tutor_today_lists_only_their_sessions(login_as, lesson, people):
     client = Client(login_as("tutor").raw.application.test_client())
     client.login(other.email)
     assert "Модуль 1 (Группа)" not in client.get("/courses/today").text
+
+
+def test_guessing_the_check_in_code_is_rate_limited_per_account(app_factory):
+    from tests.conftest import Client
+
+    app = app_factory(COURSES_CHECKIN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        make_user("teacher", email="guesser@example.org")
+        make_user("teacher", email="neighbour@example.org")
+        db.session.commit()
+    guesser = Client(app.test_client())
+    guesser.login("guesser@example.org")
+    statuses = [guesser.post("/courses/checkin", {"code": f"{n:06d}"}).status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert "Слишком много попыток ввести код" in guesser.post("/courses/checkin", {"code": "123456"}).text
+    neighbour = Client(app.test_client())  # the same address, another account
+    neighbour.login("neighbour@example.org")
+    assert neighbour.post("/courses/checkin", {"code": "000000"}).status_code == 200
