@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from courses import queries
 from courses.blueprint import bp
@@ -79,6 +80,7 @@ def submission_review(submission_id: int):
                 return redirect(url_for("courses.review_queue"))
     history = db.session.scalars(select(Submission).where(Submission.task_id == item.task_id,
                                                           Submission.user_id == item.user_id)
+                                 .options(joinedload(Submission.reviewed_by))
                                  .order_by(Submission.attempt.desc())).all()
     return render_template("courses/assignments/review.html", submission=item, form=form, history=history)
 

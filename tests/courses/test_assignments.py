@@ -136,3 +136,25 @@ def test_a_tutor_reviews_only_the_programme_of_the_group_they_lead(login_as, wor
     assert tutor.get(f"/courses/submissions/{foreign.id}/review").status_code == 403
     assert tutor.get(f"/courses/submissions/{foreign.id}/file").status_code == 403
     assert login_as("staff").get(f"/courses/submissions/{foreign.id}/review").status_code == 200
+
+
+def test_review_page_costs_the_same_sql_however_many_earlier_attempts(login_as, work, people, page_cost):
+    teacher = people["teacher"]
+    reviewers = [people["tutor"], people["admin"]] + [make_user("staff", email=f"rev{i}@example.org") for i in range(3)]
+    second_task = service.save_task(work["task"].module, None, version=None, title="Второе задание", instructions="",
+                                    rubric_text="Цель урока сформулирована — 2\nЗадание проверяется автоматически — 3",
+                                    pass_points=3)
+
+    def waiting_after(task, returned_by):
+        for reviewer in returned_by:
+            attempt = service.submit(task, teacher, text="Попытка", link=None, upload=None)
+            service.review(attempt, reviewer, scores=[1, 1], comment="Доработайте", accept=False)
+        return service.submit(task, teacher, text="Последняя попытка", link=None, upload=None)
+
+    short = waiting_after(work["task"], reviewers[:1])
+    long = waiting_after(second_task, reviewers)  # each earlier attempt returned by someone else
+    db.session.commit()
+    staff = login_as("staff")
+    staff.get(f"/courses/submissions/{short.id}/review")
+    assert page_cost(staff, f"/courses/submissions/{long.id}/review") == \
+        page_cost(staff, f"/courses/submissions/{short.id}/review")
