@@ -123,6 +123,8 @@ class Session:
         order = np.argsort(-info, kind="stable")
         comp, scored = self.bank.competency[order], self.bank.scored[order]
         self._free = [order[(comp == c) & scored].tolist() for c in range(k)]
+        # P(right | θ) of each competency's best free item, kept for the gain computation.
+        self._head_curve = np.stack([self._curve(c) for c in range(k)]) if k else np.zeros((0, irt.GRID.size))
         self._pilots = [order[(comp == c) & ~scored].tolist() for c in range(k)]
 
     # --- answers ------------------------------------------------------------------------------
@@ -136,7 +138,10 @@ class Session:
         if not self.bank.scored[item]:
             self._pilots[c].remove(item)
             return
+        head = self._free[c][0]
         self._free[c].remove(item)
+        if item == head:
+            self._head_curve[c] = self._curve(c)
         row = self.log_lik[c]
         row += irt.log_likelihood(float(self.bank.a[item]), float(self.bank.b[item]), bool(correct))
         row -= row.max()
@@ -217,16 +222,19 @@ class Session:
         Asking where this is largest spends items where a decision can still change, and its
         maximum falling below ``min_gain`` says further questions would change little.
         """
-        best = [f[0] if f else 0 for f in self._free]
-        a, b = self.bank.a[best], self.bank.b[best]
-        p_item = 1.0 / (1.0 + np.exp(-a[:, None] * (irt.GRID - b[:, None])))
-        joint = weights * p_item
+        joint = weights * self._head_curve
         masses = joint @ self._steps
         p_correct = masses[:, -1]
         below_correct = masses[self._rows, self._cut_column]
         after_correct = below_correct / p_correct
         after_wrong = (p - below_correct) / (1.0 - p_correct)
         return p_correct * (after_correct - p) ** 2 + (1.0 - p_correct) * (after_wrong - p) ** 2
+
+    def _curve(self, c: int) -> np.ndarray:
+        if not self._free[c]:
+            return np.full(irt.GRID.size, 0.5)
+        item = self._free[c][0]
+        return irt.probability(self.bank.a[item], self.bank.b[item])
 
     # --- result -------------------------------------------------------------------------------
     def result(self) -> list[CompetencyResult]:
