@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, flash, url_for
+from flask import abort, current_app, flash, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from lms.errors import ConflictError, ServiceError
@@ -55,6 +56,15 @@ def save(form, action: Callable[[], T], *, versioned=None) -> T | None:
             form.version.data = versioned.version
         flash(_("Someone else saved the same data a moment ago, so your changes were not saved. "
                 "Check the current data; saving this form again will replace it."), "error")
+        return None
+    except IntegrityError:
+        # Two requests (a double click, two people on one page) recorded the same unique fact at the
+        # same moment and the database refused the later one. Services avoid this where they can; this
+        # is the net that turns whatever is left into a message instead of a 500.
+        db.session.rollback()
+        current_app.logger.warning("A save was refused by a database constraint", exc_info=True)
+        flash(_("Someone else saved the same data at the same moment, so your changes were not saved. "
+                "Reload the page to see the current data."), "error")
         return None
     except ConflictError as exc:
         db.session.rollback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
@@ -19,3 +20,27 @@ def insert_or_ignore(model, **values) -> bool:
     # RETURNING says whether a row went in; rowcount is not reported (-1) for this statement on psycopg.
     statement = insert(model).values(**values).on_conflict_do_nothing().returning(*model.__table__.primary_key)
     return db.session.execute(statement).first() is not None
+
+
+def lock_rows(model, *ids) -> None:
+    """Hold the write lock of ``model``'s rows ``ids`` until the transaction ends, so a check made next
+    (is the room free? has the teacher completed every module?) cannot be raced by a parallel request.
+
+    PostgreSQL locks the rows (SELECT … FOR UPDATE): another transaction locking one of them waits
+    until this one ends and then reads what it wrote. SQLite has no row locks but lets one writer in
+    at a time, and takes that lock only at a transaction's first write: an UPDATE that changes nothing
+    takes it here, before the check instead of at the INSERT after it. Rows are locked in key order,
+    so two requests locking the same rows never deadlock.
+    """
+    keys = sorted({key for key in ids if key is not None})
+    if not keys:
+        return
+    table = model.__table__
+    (primary_key,) = table.primary_key.columns
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(primary_key).where(primary_key.in_(keys)).order_by(primary_key).with_for_update())
+        return
+    # Columns with an onupdate (updated_at) are set to themselves too, or the no-op would touch them.
+    unchanged = {column.name: column for column in table.columns
+                 if column is primary_key or column.onupdate is not None}
+    db.session.execute(update(table).where(primary_key.in_(keys)).values(unchanged))

@@ -6,7 +6,7 @@ import socket
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.users.models import User
@@ -27,6 +27,28 @@ def test_an_unexpected_error_shows_the_500_page_and_rolls_back(app_factory):
     assert response.status_code == 500 and "Что-то пошло не так" in response.text
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "half-done@example.org")) is None
+
+
+def test_a_save_refused_by_a_unique_index_is_a_message_not_a_500(app, people):
+    """What a double click can still send past the services' own checks becomes a message to reload."""
+    from flask import get_flashed_messages
+
+    from lms.forms import ActionForm
+    from lms.users.models import Subject
+    from lms.web import save
+
+    db.session.add(Subject(name="Астрономия"))
+    db.session.commit()
+
+    def second_insert():
+        db.session.add(Subject(name="Астрономия"))
+        db.session.flush()
+        return "saved"
+
+    with app.test_request_context("/", method="POST"):
+        assert save(ActionForm(meta={"csrf": False}), second_insert) is None
+        assert any("в тот же момент" in text for text in get_flashed_messages())
+    assert db.session.scalar(select(func.count()).select_from(Subject).where(Subject.name == "Астрономия")) == 1
 
 
 def test_upload_over_the_size_limit_gets_the_413_page(app_factory):

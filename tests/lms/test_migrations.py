@@ -69,3 +69,48 @@ def test_insert_or_ignore_says_whether_it_inserted(app):
 
     assert insert_or_ignore(Subject, name="Астрономия") is True
     assert insert_or_ignore(Subject, name="Астрономия") is False
+
+
+def test_lock_rows_changes_nothing_and_makes_a_second_locker_wait(app_factory):
+    """A locked row keeps its data (updated_at, version); another transaction locking it waits for the commit."""
+    import threading
+    import time
+
+    from lms.models.sql import lock_rows
+    from lms.users.models import User
+    from tests.factories import make_user
+
+    app = app_factory()
+    with app.app_context():
+        user = make_user("tutor", email="locked@example.org")
+        db.session.commit()
+        user_id, before = user.id, (user.updated_at, user.version)
+        lock_rows(User, user_id, None)
+        db.session.commit()
+        db.session.expire_all()
+        assert (db.session.get(User, user_id).updated_at, db.session.get(User, user_id).version) == before
+    locked, waited = threading.Event(), []
+
+    def first():
+        with app.app_context():
+            lock_rows(User, user_id)
+            locked.set()
+            time.sleep(0.5)
+            db.session.commit()
+            db.session.remove()
+
+    def second():
+        with app.app_context():
+            locked.wait(5)
+            started = time.monotonic()
+            lock_rows(User, user_id)
+            waited.append(time.monotonic() - started)
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert waited and waited[0] >= 0.3
