@@ -16,10 +16,11 @@ from courses.choices import ATTENDANCE_STATUSES
 from courses.models import AttendanceChange, AttendanceMark, Enrolment, ScheduledSession
 from courses.services import completion
 from lms import signals
-from lms.errors import ServiceError
+from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _, to_local
 from lms.models.mixins import utcnow
+from lms.models.sql import insert_or_ignore
 from lms.users.models import User, fold
 
 #: A teacher checking in later than this after the start is marked late.
@@ -33,10 +34,13 @@ def members(session: ScheduledSession) -> list[User]:
 
 
 def set_mark(session: ScheduledSession, user: User, status: str, *, actor: Optional[User], source: str = "tutor",
-             reason: str = "", online_minutes: int | None = None) -> AttendanceMark:
+             reason: str = "", online_minutes: int | None = None, expected: str | None = None) -> AttendanceMark:
     """Record (or correct) one teacher's attendance; every change is kept in the audit trail.
 
+    :param expected: the mark (:func:`mark_token`) the person saw before choosing this one; when the
+        mark is no longer that, someone changed it meanwhile and nothing is saved.
     :raises ServiceError: unknown status, a cancelled session, or a person who is not in the group.
+    :raises ConflictError: the mark is not ``expected`` any more.
     """
     if status not in ATTENDANCE_STATUSES:
         raise ServiceError(_("Unknown attendance mark."))
@@ -46,19 +50,29 @@ def set_mark(session: ScheduledSession, user: User, status: str, *, actor: Optio
         Enrolment.group_id == session.group_id, Enrolment.user_id == user.id, Enrolment.status == "enrolled"))
     if member is None:
         raise ServiceError(_("%(name)s is not a member of this group.", name=user.full_name))
-    mark = db.session.scalar(select(AttendanceMark).where(
-        AttendanceMark.session_id == session.id, AttendanceMark.user_id == user.id))
-    old = mark.status if mark else None
+    actor_id = actor.id if actor else None
+    mark = _locked_mark(session, user)
+    inserted = False
     if mark is None:
-        mark = AttendanceMark(session_id=session.id, user_id=user.id, status=status)
-        db.session.add(mark)
-    if old == status and mark.source == source:
-        return mark  # a repeat (double click, second tab) changes nothing and logs nothing
-    mark.status, mark.source, mark.marked_by_id, mark.marked_at = status, source, actor.id if actor else None, utcnow()
-    if online_minutes is not None:
-        mark.online_minutes = online_minutes
+        # Atomic: when two saves (two tutors, a second tab, a check-in) insert this mark at once, one row
+        # goes in and the other save finds it below and changes it like any existing mark.
+        inserted = insert_or_ignore(AttendanceMark, session_id=session.id, user_id=user.id, status=status,
+                                    source=source, marked_by_id=actor_id, marked_at=utcnow(),
+                                    online_minutes=online_minutes)
+        mark = _locked_mark(session, user)
+    before = "" if inserted else mark_token(mark)
+    if expected is not None and before != expected:
+        raise ConflictError(_("Someone else has just changed the mark of %(name)s, so nothing was saved. "
+                              "Reload the page and check the sheet.", name=user.full_name))
+    old = None if inserted else mark.status
+    if not inserted:
+        if old == status and mark.source == source:
+            return mark  # a repeat (double click, second tab) changes nothing and logs nothing
+        mark.status, mark.source, mark.marked_by_id, mark.marked_at = status, source, actor_id, utcnow()
+        if online_minutes is not None:
+            mark.online_minutes = online_minutes
     db.session.add(AttendanceChange(session_id=session.id, user_id=user.id, old_status=old, new_status=status,
-                                    source=source, changed_by_id=actor.id if actor else None, reason=reason[:300]))
+                                    source=source, changed_by_id=actor_id, reason=reason[:300]))
     db.session.flush()
     if status in ("present", "late") and old not in ("present", "late"):
         signals.session_attended.send(current_app._get_current_object(), user=user, session=session, status=status)
@@ -66,18 +80,57 @@ def set_mark(session: ScheduledSession, user: User, status: str, *, actor: Optio
     return mark
 
 
-def save_sheet(session: ScheduledSession, marks: dict[int, str], actor: User, reason: str = "") -> int:
-    """Save the tutor's whole sheet (user id → status); returns how many marks changed."""
+def _locked_mark(session: ScheduledSession, user: User) -> Optional[AttendanceMark]:
+    """The mark as the database has it now, locked (on PostgreSQL) until the transaction ends."""
+    return db.session.scalar(select(AttendanceMark).where(
+        AttendanceMark.session_id == session.id, AttendanceMark.user_id == user.id)
+        .with_for_update().execution_options(populate_existing=True))
+
+
+def mark_token(mark: Optional[AttendanceMark]) -> str:
+    """What the sheet remembers of a mark it shows ("" for none): status and time of the last change."""
+    return f"{mark.status}@{mark.marked_at.isoformat()}" if mark is not None else ""
+
+
+def changed_rows(marks: dict[int, str], seen: dict[int, str]) -> dict[int, str]:
+    """The rows of a posted sheet whose choice differs from the mark the sheet showed (``seen``, tokens):
+    the rows the person actually changed."""
+    return {user_id: status for user_id, status in marks.items()
+            if status != seen.get(user_id, "").partition("@")[0]}
+
+
+def save_sheet(session: ScheduledSession, marks: dict[int, str], actor: User, reason: str = "", *,
+               seen: dict[int, str]) -> int:
+    """Save the rows of the tutor's sheet (user id → status) that the tutor changed; returns how many.
+
+    ``seen`` holds, per row, the mark the sheet showed when it was opened (:func:`mark_token`). A row
+    whose choice is still what was shown is left alone, so a sheet opened before someone else's
+    correction never reverts it. When a row the tutor changed has also been changed by someone else
+    since, nothing is saved and the error names those teachers.
+
+    :raises ConflictError: rows changed here and elsewhere since the sheet was opened.
+    """
     people = {user.id: user for user in members(session)}
-    changed = 0
-    for user_id, status in marks.items():
-        if user_id not in people:
-            raise ServiceError(_("The sheet names someone who is not in the group; reload the page."))
-        before = db.session.scalar(select(AttendanceMark.status).where(
-            AttendanceMark.session_id == session.id, AttendanceMark.user_id == user_id))
-        set_mark(session, people[user_id], status, actor=actor, reason=reason)
-        changed += before != status
-    return changed
+    changes = changed_rows(marks, seen)
+    if any(user_id not in people for user_id in changes):
+        raise ServiceError(_("The sheet names someone who is not in the group; reload the page."))
+    current = {m.user_id: m for m in db.session.scalars(select(AttendanceMark).where(
+        AttendanceMark.session_id == session.id, AttendanceMark.user_id.in_(list(changes))))}
+    stale = [people[user_id] for user_id in changes if mark_token(current.get(user_id)) != seen.get(user_id, "")]
+    if stale:
+        raise ConflictError(_("While the sheet was open, someone else changed the marks of %(names)s, so nothing "
+                              "was saved. The sheet now shows their marks beside your choices: check them and save "
+                              "again.", names=", ".join(user.full_name for user in stale)))
+    for user_id, status in changes.items():
+        set_mark(session, people[user_id], status, actor=actor, reason=reason, expected=seen.get(user_id, ""))
+    return len(changes)
+
+
+def mark_all_present(session: ScheduledSession, actor: User) -> int:
+    """Mark every member nobody has marked yet as present; marks already given are left as they are."""
+    marked = set(db.session.scalars(select(AttendanceMark.user_id).where(AttendanceMark.session_id == session.id)))
+    unmarked = [user.id for user in members(session) if user.id not in marked]
+    return save_sheet(session, dict.fromkeys(unmarked, "present"), actor, seen=dict.fromkeys(unmarked, ""))
 
 
 def open_checkin(session: ScheduledSession, minutes: int = 15) -> ScheduledSession:

@@ -36,6 +36,7 @@ def attendance_sheet(session_id: int):
     session = _session(session_id)
     form = ActionForm()
     people = service.members(session)
+    chosen: dict[int, str] = {}
     if form.validate_on_submit():
         marks = {}
         for user in people:
@@ -44,18 +45,21 @@ def attendance_sheet(session_id: int):
                 if status not in ATTENDANCE_STATUSES:
                     abort(400)
                 marks[user.id] = status
-        changed = save(form, lambda: service.save_sheet(session, marks, current_user,
+        seen = {user.id: request.form.get(f"seen-{user.id}", "") for user in people}
+        changed = save(form, lambda: service.save_sheet(session, marks, current_user, seen=seen,
                                                          reason=request.form.get("reason", "")[:300]))
         if changed is not None:
             flash(_("Attendance saved."), "success")
             return redirect(url_for("courses.attendance_sheet", session_id=session.id))
+        chosen = service.changed_rows(marks, seen)  # shown again, so a refused save loses nothing typed
     marks = {m.user_id: m for m in db.session.scalars(select(AttendanceMark).where(
         AttendanceMark.session_id == session.id))}
     history = db.session.scalars(select(AttendanceChange).where(AttendanceChange.session_id == session.id)
                                  .options(joinedload(AttendanceChange.user), joinedload(AttendanceChange.changed_by))
                                  .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())).all()
     return render_template("courses/attendance/sheet.html", session=session, people=people, marks=marks,
-                           history=history, form=form, report_form=MeetingReportForm(), now=utcnow())
+                           tokens={user_id: service.mark_token(mark) for user_id, mark in marks.items()},
+                           chosen=chosen, history=history, form=form, report_form=MeetingReportForm(), now=utcnow())
 
 
 @bp.route("/sessions/<int:session_id>/attendance/all-present", methods=["POST"])
@@ -63,12 +67,8 @@ def attendance_sheet(session_id: int):
 def attendance_all_present(session_id: int):
     session = _session(session_id)
     form = ActionForm()
-    if form.validate_on_submit():
-        marked = {m.user_id for m in db.session.scalars(select(AttendanceMark).where(
-            AttendanceMark.session_id == session.id))}
-        marks = {user.id: "present" for user in service.members(session) if user.id not in marked}
-        if save(form, lambda: service.save_sheet(session, marks, current_user)) is not None:
-            flash(_("Everyone not yet marked is marked present."), "success")
+    if form.validate_on_submit() and save(form, lambda: service.mark_all_present(session, current_user)) is not None:
+        flash(_("Everyone not yet marked is marked present."), "success")
     return redirect(url_for("courses.attendance_sheet", session_id=session.id))
 
 

@@ -203,3 +203,65 @@ def test_guessing_the_check_in_code_is_rate_limited_per_account(app_factory):
     neighbour = Client(app.test_client())  # the same address, another account
     neighbour.login("neighbour@example.org")
     assert neighbour.post("/courses/checkin", {"code": "000000"}).status_code == 200
+
+
+def _seen(page: str) -> dict[str, str]:
+    """The hidden fields in which the sheet remembers the marks it showed."""
+    return {f"seen-{uid}": token for uid, token in re.findall(r'name="seen-(\d+)" value="([^"]*)"', page)}
+
+
+def _marks() -> dict[int, str]:
+    db.session.expire_all()
+    return dict(db.session.execute(select(AttendanceMark.user_id, AttendanceMark.status)).all())
+
+
+def test_a_stale_sheet_never_reverts_a_correction_made_after_it_was_opened(login_as, lesson, people):
+    session, (first, second, _third) = lesson["session"], lesson["teachers"]
+    service.set_mark(session, first, "absent", actor=people["tutor"])
+    db.session.commit()
+    tutor, url = login_as("tutor"), f"/courses/sessions/{session.id}/attendance"
+    opened = _seen(tutor.get(url).text)
+    service.set_mark(session, first, "excused", actor=people["staff"], reason="Справка")  # while the sheet is open
+    db.session.commit()
+    # The tutor only marks Белова; Иванова's row still says «absent» as it did when the sheet was opened.
+    sheet = opened | {f"status-{first.id}": "absent", f"status-{second.id}": "present", "reason": ""}
+    assert tutor.post(url, sheet).status_code == 302
+    assert _marks() == {first.id: "excused", second.id: "present"}
+
+
+def test_a_row_changed_by_both_is_refused_and_nothing_typed_is_lost(login_as, lesson, people):
+    session, (_first, second, third) = lesson["session"], lesson["teachers"]
+    tutor, url = login_as("tutor"), f"/courses/sessions/{session.id}/attendance"
+    opened = _seen(tutor.get(url).text)
+    service.set_mark(session, second, "late", actor=people["staff"])  # someone else marks Белова meanwhile
+    db.session.commit()
+    sheet = opened | {f"status-{second.id}": "absent", f"status-{third.id}": "present", "reason": ""}
+    refused = tutor.post(url, sheet)
+    assert refused.status_code == 200 and "Белова Анна" in refused.text and "ничего не сохранено" in refused.text
+    assert _marks() == {second.id: "late"}  # neither the other person's mark nor half of the sheet changed
+    for user, status in ((second, "absent"), (third, "present")):  # the tutor's choices are still on the sheet
+        assert re.search(rf'name="status-{user.id}" value="{status}"[^>]*checked', refused.text)
+    again = _seen(refused.text) | {f"status-{second.id}": "absent", f"status-{third.id}": "present", "reason": ""}
+    assert tutor.post(url, again).status_code == 302  # saving again is a deliberate choice
+    assert _marks() == {second.id: "absent", third.id: "present"}
+
+
+def test_a_mark_another_request_inserted_a_moment_earlier_is_corrected_not_a_500(login_as, lesson, people):
+    from tests.courses.races import committed_first
+
+    session, (first, second, _third) = lesson["session"], lesson["teachers"]
+    table, now = AttendanceMark.__table__, utcnow()
+    with committed_first(table, session_id=session.id, user_id=first.id, status="present", source="self",
+                         marked_at=now) as raced:
+        service.set_mark(session, first, "absent", actor=people["tutor"])
+    assert raced and _marks() == {first.id: "absent"}
+    change = db.session.scalars(select(AttendanceChange).order_by(AttendanceChange.id.desc())).first()
+    assert (change.old_status, change.new_status) == ("present", "absent")
+    db.session.commit()
+    tutor, url = login_as("tutor"), f"/courses/sessions/{session.id}/attendance"
+    sheet = _seen(tutor.get(url).text) | {f"status-{second.id}": "excused", "reason": ""}
+    with committed_first(table, session_id=session.id, user_id=second.id, status="late", source="self",
+                         marked_at=now) as raced:
+        page = tutor.post(url, sheet)  # two people saved Белова's mark at the same moment
+    assert raced and page.status_code == 200 and "Белова Анна" in page.text
+    assert _marks()[second.id] == "late"
