@@ -9,12 +9,14 @@ from typing import Optional
 
 from flask import url_for
 from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
 
 from courses.models import Enrolment, Group, Module, Room, ScheduledSession
 from courses.services.consultations import local_to_utc
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _, to_local
+from lms.models.sql import lock_rows
 from lms.notifications.services import notify
 from lms.users.models import User
 
@@ -47,6 +49,7 @@ def plan_series(group: Group, plan: SessionPlan) -> tuple[list[ScheduledSession]
     if plan.room_id is None and not plan.online_url:
         raise ServiceError(_("Give a room or a link for an online session."), field="room_id")
     series = secrets.token_hex(8) if plan.weeks > 1 else None
+    _lock_room_and_tutor(plan.room_id, plan.tutor_id)
     sessions, warnings = [], []
     for week in range(plan.weeks):
         starts_at = local_to_utc(plan.first_day + timedelta(weeks=week), plan.starts)
@@ -61,8 +64,22 @@ def plan_series(group: Group, plan: SessionPlan) -> tuple[list[ScheduledSession]
     return sessions, warnings
 
 
+def _lock_room_and_tutor(room_id: Optional[int], tutor_id: Optional[int]) -> None:
+    """Take the room's and the tutor's row locks before checking they are free, so two planners saving
+    at once cannot both find the room free: the second waits, then sees the first one's sessions.
+
+    PostgreSQL locks the rows; SQLite lets one writer in at a time and lock_rows takes that lock here.
+    Always the room first, then the tutor, so two planners never wait for each other in a circle.
+    """
+    lock_rows(Room, room_id)
+    lock_rows(User, tutor_id)
+
+
 def check_conflicts(session: ScheduledSession) -> list[str]:
-    """Refuse a busy room or tutor and a closed room; return warnings for members booked elsewhere."""
+    """Refuse a busy room or tutor and a closed room; return warnings for members booked elsewhere.
+
+    Call it with the room and the tutor locked (:func:`_lock_room_and_tutor`), or two requests can both pass.
+    """
     overlapping = and_(ScheduledSession.cancelled.is_(False), ScheduledSession.starts_at < session.ends_at,
                        ScheduledSession.ends_at > session.starts_at)
     if session.id is not None:
@@ -99,6 +116,7 @@ def move(session: ScheduledSession, *, version: int, day: date, starts: time, mi
                               "changes were not saved. Saving this form again will replace them."))
     if room_id is None and not online_url:
         raise ServiceError(_("Give a room or a link for an online session."), field="room_id")
+    _lock_room_and_tutor(room_id, session.tutor_id)
     old = to_local(session.starts_at)
     session.starts_at = local_to_utc(day, starts)
     session.ends_at = session.starts_at + timedelta(minutes=minutes)
@@ -140,14 +158,18 @@ def save_room(room: Optional[Room], *, name: str, capacity: Optional[int], opens
               weekdays: str) -> Room:
     if opens >= closes:
         raise ServiceError(_("The room must open before it closes."), field="closes")
+    taken = ServiceError(_("A room with this name already exists."), field="name")
     clash = db.session.scalar(select(Room).where(Room.name == name))
     if clash is not None and clash is not room:
-        raise ServiceError(_("A room with this name already exists."), field="name")
+        raise taken
     if room is None:
         room = Room()
         db.session.add(room)
     room.name, room.capacity, room.opens, room.closes, room.weekdays = name, capacity, opens, closes, weekdays
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the same name saved by another request (a double click) a moment earlier
+        raise taken from exc
     return room
 
 

@@ -142,3 +142,66 @@ def test_weeks_and_dates_beyond_the_calendar_are_refused_politely(login_as, sett
     page = tutor.post("/courses/consultations/office-hours/new", hours)
     assert page.status_code == 200 and "Укажите дату с 2000 по 2100 год" in page.text
     assert db.session.scalar(select(func.count()).select_from(ScheduledSession)) == 0
+
+
+@pytest.mark.parametrize("clash", ["room", "tutor"])
+def test_two_planners_at_once_never_double_book_a_room_or_a_tutor(app_factory, people, clash):
+    """Two staff members plan different groups into the same room (or with the same tutor) at the same moment."""
+    import threading
+
+    from courses.models import Group, Room
+    from lms.users.models import User
+
+    app = app_factory()
+    with app.app_context():
+        programme = make_programme()
+        room = service.save_room(None, name="Кабинет ИКТ", capacity=16, opens=time(8), closes=time(19),
+                                 weekdays="01234")
+        groups = [group_service.save_group(None, version=None, data=group_service.GroupData(
+            programme_id=programme.id, name=f"Группа {n}", source="administration", association_id=None,
+            tutor_id=None, capacity=20, starts_on=None, ends_on=None)).id for n in (1, 2)]
+        tutors = [make_user("tutor", email=f"planner-tutor{n}@example.org").id for n in (1, 2)]
+        module_id, room_id = programme.modules[0].id, room.id
+        db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def plan(n: int) -> None:
+        with app.app_context():
+            group = db.session.get(Group, groups[n])
+            db.session.get(Room, room_id), db.session.get(User, tutors[n])
+            same_tutor = clash == "tutor"
+            plan = service.SessionPlan(module_id=module_id, first_day=MONDAY, starts=time(15), minutes=90, weeks=1,
+                                       room_id=None if same_tutor else room_id,
+                                       online_url="https://meet.example.org/a" if same_tutor else None,
+                                       tutor_id=tutors[0] if same_tutor else tutors[n])
+            barrier.wait()
+            try:
+                service.plan_series(group, plan)
+                db.session.commit()
+                outcomes.append("planned")
+            except ServiceError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=plan, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["planned", "refused"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ScheduledSession)) == 1
+
+
+def test_a_room_created_twice_at_once_is_refused_by_its_name(setting):
+    from courses.models import Room
+    from tests.courses.races import committed_first
+
+    with committed_first(Room.__table__, name="Кабинет 301", opens=time(8), closes=time(18), weekdays="01234") as raced:
+        with pytest.raises(ServiceError, match="уже есть"):
+            service.save_room(None, name="Кабинет 301", capacity=None, opens=time(8), closes=time(18),
+                              weekdays="01234")
+    assert raced
