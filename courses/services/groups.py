@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
+from flask import url_for
 from sqlalchemy import func, select, update
 
 from courses.models import Enrolment, Group, Module, ModuleAssignment, Programme
@@ -14,6 +15,7 @@ from lms.extensions import db
 from lms.i18n import _, local_today
 from lms.models.mixins import utcnow
 from lms.models.sql import insert_or_ignore
+from lms.notifications.services import notify
 from lms.users.models import User
 
 #: Statuses that hold a place in the group or in the queue for it.
@@ -33,8 +35,9 @@ class GroupData:
     note: str = ""
 
 
-def save_group(group: Optional[Group], *, version: int | None, data: GroupData) -> Group:
-    """Create or change a group; the capacity may not drop below the members it already has."""
+def save_group(group: Optional[Group], *, version: int | None, data: GroupData, actor: Optional[User] = None) -> Group:
+    """Create or change a group; the capacity may not drop below the members it already has, and
+    places it gains go to the waiting list, longest waiting first."""
     if group is not None and version != group.version:
         raise ConflictError(_("This group was changed by someone else while you were editing it, so your changes "
                               "were not saved. Saving this form again will replace them."))
@@ -55,12 +58,15 @@ def save_group(group: Optional[Group], *, version: int | None, data: GroupData) 
         raise ServiceError(_("This programme already has a group with this name."), field="name")
     if group is not None and data.capacity < enrolled_count(group):
         raise ServiceError(_("The group already has more members than that."), field="capacity")
+    created = group is None
     if group is None:
         group = Group(status="forming")
         db.session.add(group)
     for name, value in vars(data).items():
         setattr(group, name, value)
     db.session.flush()
+    if not created:
+        _promote_waiting(group, actor)
     return group
 
 
@@ -89,6 +95,27 @@ def _place(group: Group, enrolment: Enrolment, actor: Optional[User]) -> Enrolme
     enrolment.since, enrolment.decided_by_id = utcnow(), actor.id if actor else None
     db.session.flush()
     return enrolment
+
+
+def _promote_waiting(group: Group, actor: Optional[User]) -> list[Enrolment]:
+    """Fill the group's free places from its waiting list, longest waiting first, and tell those promoted."""
+    if group.status == "finished":
+        return []
+    promoted = []
+    _lock(group)
+    while enrolled_count(group) < group.capacity:
+        first = db.session.scalar(select(Enrolment).where(Enrolment.group_id == group.id, Enrolment.status == "waiting")
+                                  .order_by(Enrolment.since, Enrolment.id).limit(1))
+        if first is None:
+            break
+        promoted.append(_place(group, first, actor))
+    if promoted:
+        notify([enrolment.user for enrolment in promoted],
+               lambda: _("A place has become free in the group «%(group)s» (%(programme)s): you are now a member "
+                         "of the group instead of waiting.", group=group.name, programme=group.programme.title),
+               link=url_for("courses.programme", programme_id=group.programme_id),
+               subject=lambda: _("Metodist: you have a place in a group"))
+    return promoted
 
 
 def apply(group: Group, teacher: User) -> Enrolment:
@@ -129,9 +156,10 @@ def add_members(group: Group, teachers: list[User], actor: User) -> list[Enrolme
             raise ServiceError(_("%(name)s is not an active teacher.", name=teacher.full_name))
         enrolment = _enrolment(group, teacher)
         if enrolment is None:
-            enrolment = Enrolment(group_id=group.id, user_id=teacher.id, status="applied")
-            db.session.add(enrolment)
-            db.session.flush()
+            # Atomic, like apply(): a form submitted twice, or the teacher's own application at the same
+            # moment, leaves one row, which is then placed.
+            insert_or_ignore(Enrolment, group_id=group.id, user_id=teacher.id, status="applied", since=utcnow())
+            enrolment = _enrolment(group, teacher)
         if enrolment.status != "enrolled":
             _place(group, enrolment, actor)
         result.append(enrolment)
@@ -146,11 +174,7 @@ def withdraw(enrolment: Enrolment, actor: User) -> Enrolment:
     enrolment.status, enrolment.since, enrolment.decided_by_id = "withdrawn", utcnow(), actor.id
     db.session.flush()
     if was_member:
-        first = db.session.scalar(select(Enrolment).where(
-            Enrolment.group_id == enrolment.group_id, Enrolment.status == "waiting")
-            .order_by(Enrolment.since, Enrolment.id).limit(1))
-        if first is not None:
-            _place(enrolment.group, first, actor)
+        _promote_waiting(enrolment.group, actor)
     return enrolment
 
 
@@ -179,12 +203,10 @@ def assign_module(module: Module, *, due_on: date, actor: User, user: Optional[U
         raise ServiceError(_("The due date has already passed."), field="due_on")
     if group is not None and group.programme_id != module.programme_id:
         raise ServiceError(_("The group studies another programme."), field="group_id")
-    existing = db.session.scalar(select(ModuleAssignment).where(
-        ModuleAssignment.module_id == module.id,
-        ModuleAssignment.user_id == user.id if user is not None else ModuleAssignment.group_id == group.id))
-    assignment = existing or ModuleAssignment(module_id=module.id, user_id=user.id if user else None,
-                                              group_id=group.id if group else None)
+    assignee = {"user_id": user.id} if user is not None else {"group_id": group.id}
+    # Atomic: the same assignment submitted twice at once leaves one row, which then gets this date.
+    insert_or_ignore(ModuleAssignment, module_id=module.id, due_on=due_on, assigned_by_id=actor.id, **assignee)
+    assignment = db.session.scalar(select(ModuleAssignment).filter_by(module_id=module.id, **assignee))
     assignment.due_on, assignment.assigned_by_id = due_on, actor.id
-    db.session.add(assignment)
     db.session.flush()
     return assignment

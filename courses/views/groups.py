@@ -72,7 +72,8 @@ def group_edit(group_id: int | None = None):
             programme_id=form.programme_id.data, name=form.name.data, source=form.source.data,
             association_id=form.association_id.data, tutor_id=form.tutor_id.data, capacity=form.capacity.data,
             starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-        saved = save(form, lambda: service.save_group(item, version=form.version_value(), data=data), versioned=item)
+        saved = save(form, lambda: service.save_group(item, version=form.version_value(), data=data,
+                                                      actor=current_user), versioned=item)
         if saved is not None:
             flash(_("The group has been saved."), "success")
             return redirect(url_for("courses.group", group_id=saved.id))

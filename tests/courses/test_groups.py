@@ -42,7 +42,8 @@ def test_applications_places_and_the_waiting_list(app, people):
     service.decide(application, True, staff)
     service.decide(service.apply(group, second), True, staff)
     assert _statuses(group) == {"teacher@example.org": "enrolled", "second@example.org": "waiting"}
-    service.withdraw(db.session.get(Enrolment, application.id), staff)
+    with app.test_request_context():  # the teacher who gets the place is notified, with a link
+        service.withdraw(db.session.get(Enrolment, application.id), staff)
     assert _statuses(group) == {"teacher@example.org": "withdrawn", "second@example.org": "enrolled"}
     with pytest.raises(ServiceError, match="уже выбыли"):
         service.apply(group, first)
@@ -239,3 +240,47 @@ def test_due_dates_and_the_overdue_badge_follow_the_moscow_date(login_as, people
     with pytest.raises(ServiceError, match="уже прошёл"):
         service.assign_module(programme.modules[1], due_on=date(2099, 12, 31), actor=people["staff"], group=group)
     assert "Срок прошёл" in teacher.get("/courses/assignments/").text
+
+
+def test_more_places_take_teachers_from_the_waiting_list_in_order_and_tell_them(login_as, people):
+    from lms.notifications.models import Notification
+
+    group = _group(make_programme(), capacity=1, source="administration")
+    teachers = [make_user("teacher", email=f"queue{i}@example.org") for i in range(4)]
+    service.add_members(group, teachers, people["staff"])  # one member, then three waiting in this order
+    db.session.commit()
+    form = {"version": str(group.version), "programme_id": str(group.programme_id), "name": group.name,
+            "source": group.source, "association_id": "", "tutor_id": "", "capacity": "3", "starts_on": "01.12.2026",
+            "ends_on": "31.05.2027"}
+    assert login_as("staff").post(f"/courses/groups/{group.id}/edit", form).status_code == 302
+    assert _statuses(group) == {"queue0@example.org": "enrolled", "queue1@example.org": "enrolled",
+                                "queue2@example.org": "enrolled", "queue3@example.org": "waiting"}
+    told = db.session.scalars(select(Notification.user_id).order_by(Notification.user_id)).all()
+    assert told == [teachers[1].id, teachers[2].id]
+    assert "теперь вы в группе" in db.session.scalars(select(Notification.text)).first()
+
+
+def test_adding_a_teacher_who_applied_a_moment_earlier_places_them_without_an_error(app, people):
+    from lms.models.mixins import utcnow
+    from tests.courses.races import committed_first
+
+    group = _group(make_programme(), source="administration")
+    teacher = people["teacher"]
+    db.session.commit()
+    with committed_first(Enrolment.__table__, group_id=group.id, user_id=teacher.id, status="applied",
+                         since=utcnow()) as raced:
+        service.add_members(group, [teacher], people["staff"])
+    assert raced and _statuses(group) == {"teacher@example.org": "enrolled"}
+
+
+def test_a_module_assigned_twice_at_once_keeps_one_assignment_with_the_later_date(app, people):
+    from tests.courses.races import committed_first
+
+    programme = make_programme()
+    group, module = _group(programme), programme.modules[0]
+    due = date.today() + timedelta(days=30)
+    db.session.commit()
+    with committed_first(ModuleAssignment.__table__, module_id=module.id, group_id=group.id, due_on=due) as raced:
+        assignment = service.assign_module(module, due_on=due + timedelta(days=7), actor=people["staff"], group=group)
+    assert raced and assignment.due_on == due + timedelta(days=7)
+    assert db.session.scalar(select(func.count()).select_from(ModuleAssignment)) == 1
