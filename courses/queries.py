@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from courses.models import (
@@ -100,11 +100,16 @@ def teacher_bookings(teacher) -> list[ConsultationBooking]:
 
 
 def tutor_slots(tutor, since: datetime, until: datetime) -> list[ConsultationSlot]:
-    """A tutor's slots in a period with every booking and its teacher (two queries)."""
+    """A tutor's slots in a period with every booking and its teacher (two queries).
+
+    Slots a change of office hours closed (cancelled and detached from the hours) are left out: they
+    are no longer the tutor's times; slots the tutor cancelled are listed as cancelled.
+    """
     return list(db.session.scalars(
         select(ConsultationSlot).options(selectinload(ConsultationSlot.bookings).joinedload(ConsultationBooking.teacher))
         .where(ConsultationSlot.tutor_id == tutor.id, ConsultationSlot.starts_at >= since,
-               ConsultationSlot.starts_at < until)
+               ConsultationSlot.starts_at < until,
+               or_(ConsultationSlot.cancelled.is_(False), ConsultationSlot.office_hours_id.is_not(None)))
         .order_by(ConsultationSlot.starts_at)))
 
 

@@ -71,7 +71,8 @@ def book_slot(slot_id: int):
 def cancel_booking(booking_id: int):
     booking = get_or_404(ConsultationBooking, booking_id, can_cancel_booking)
     form = ActionForm()
-    if form.validate_on_submit() and save(form, lambda: service.cancel(booking, current_user)):
+    if form.validate_on_submit() and save(form, lambda: service.cancel(booking, current_user,
+                                                                       reason=request.form.get("reason", ""))):
         flash(_("The booking has been cancelled."), "success")
     if is_booking_tutor(current_user, booking):
         return redirect(url_for("courses.tutor_consultations"))

@@ -8,11 +8,14 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from courses import queries
 from courses.models import ConsultationBooking, ConsultationSlot
 from courses.services import consultations as service
 from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
+from lms.i18n import to_local
+from lms.notifications.models import Notification
 from tests.factories import make_office_hours, make_user
 
 WEDNESDAY = date(2026, 11, 25)
@@ -84,8 +87,9 @@ def test_cancellation_frees_the_slot_and_respects_the_deadline(app, people):
     assert booking.status == "cancelled" and booking.active_slot_id is None
     other = make_user("teacher", email="next@example.org")
     again = service.book(slot, other, "Освободилось", now=datetime(2026, 11, 23, 9, 0))
-    service.cancel(again, people["tutor"], now=slot.starts_at - timedelta(minutes=5))  # the tutor: any time
-    assert again.status == "cancelled"
+    with app.test_request_context():  # the teacher is notified, with a link
+        service.cancel(again, people["tutor"], now=slot.starts_at - timedelta(minutes=5), reason="Заболела")
+    assert again.status == "cancelled"  # the tutor: at any time
 
 
 def test_outcome_counts_as_targeted_support_once(app, people):
@@ -213,3 +217,89 @@ def test_a_booking_may_carry_a_file_for_the_tutor_only(login_as, people, app):
     client = Client(teacher.raw.application.test_client())
     client.login(other.email)
     assert client.get(url).status_code == 403
+
+
+def _change_hours(hours, starts: str, ends: str, today: date, minutes: int = 30):
+    data = service.OfficeHoursData(weekday=hours.weekday, starts=time.fromisoformat(starts),
+                                   ends=time.fromisoformat(ends), slot_minutes=minutes, place="214", online_url=None,
+                                   valid_from=today, valid_until=today + timedelta(weeks=4))
+    return service.save_office_hours(hours.tutor, hours, version=hours.version, data=data, today=today)
+
+
+def test_new_hours_never_cut_a_slot_overlapping_one_that_stays_booked(app, people):
+    today = date(2026, 11, 23)
+    hours, slots = make_office_hours(people["tutor"], weekday=2, starts="14:00", ends="17:00", today=today)
+    service.book(slots[1], people["teacher"], "Вопрос", now=datetime(2026, 11, 23, 9, 0))  # 14:30–15:00
+    _change_hours(hours, "14:15", "16:15", today)
+    open_slots = [s for s in _slots() if not s.cancelled]
+    for one in open_slots:
+        assert not any(other is not one and other.starts_at < one.ends_at and other.ends_at > one.starts_at
+                       for other in open_slots), f"{to_local(one.starts_at):%d.%m %H:%M} overlaps another slot"
+    wednesday = sorted(f"{to_local(s.starts_at):%H:%M}" for s in open_slots if s.starts_at.date() == WEDNESDAY)
+    assert wednesday == ["14:30", "15:15", "15:45"]  # 14:15 and 14:45 would overlap the booked 14:30
+
+
+def test_a_slot_whose_booking_was_cancelled_is_closed_when_the_hours_change(app, people):
+    today, now = date(2026, 11, 23), datetime(2026, 11, 23, 9, 0)
+    hours, slots = make_office_hours(people["tutor"], weekday=2, starts="14:00", ends="17:00", today=today)
+    booking = service.book(slots[0], people["teacher"], "Вопрос", now=now)
+    service.cancel(booking, people["teacher"], now=now)
+    _change_hours(hours, "09:00", "10:00", today)
+    bookable = queries.free_slots(now, now + timedelta(weeks=6))
+    assert bookable and {f"{to_local(s.starts_at):%H:%M}" for s in bookable} == {"09:00", "09:30"}
+    old = db.session.get(ConsultationSlot, slots[0].id)
+    assert old.cancelled and old.bookings == [booking]  # kept for the history of its booking, never offered
+    _change_hours(hours, "14:00", "15:00", today)  # back to the old time: the slot opens again
+    assert not old.cancelled and old in queries.free_slots(now, now + timedelta(weeks=6))
+
+
+def test_a_tutor_who_cancels_tells_the_teacher_why_and_nobody_can_book_that_time(login_as, people):
+    _hours, slots = make_office_hours(people["tutor"])
+    booking = service.book(slots[0], people["teacher"], "Вопрос по журналу")
+    db.session.commit()
+    tutor, url = login_as("tutor"), f"/courses/consultations/bookings/{booking.id}/cancel"
+    assert "Укажите, почему" in tutor.post(url, {"reason": ""}, follow_redirects=True).text
+    assert tutor.post(url, {"reason": "Заболела, перенесём на четверг"}).status_code == 302
+    db.session.expire_all()
+    text = db.session.scalars(select(Notification.text).where(Notification.user_id == people["teacher"].id)).one()
+    assert "Заболела, перенесём на четверг" in text and f"{to_local(slots[0].starts_at):%d.%m.%Y %H:%M}" in text
+    slot = db.session.get(ConsultationSlot, slots[0].id)
+    assert slot.cancelled and slot not in queries.free_slots(slot.starts_at - timedelta(days=2), slot.ends_at)
+    with pytest.raises(ServiceError, match="отменил это время"):
+        service.book(slot, make_user("teacher", email="next@example.org"), "Можно мне?")
+
+
+def test_office_hours_saved_twice_at_once_are_saved_once(app_factory, people):
+    """A double click on «save» of new office hours: two requests, the same hours, at the same moment."""
+    app = app_factory()
+    with app.app_context():
+        tutor_id = people["tutor"].id
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    today = date.today()
+    data = service.OfficeHoursData(weekday=(today + timedelta(days=1)).weekday(), starts=time(14), ends=time(16),
+                                   slot_minutes=30, place="214", online_url=None, valid_from=today,
+                                   valid_until=today + timedelta(weeks=4))
+
+    def save_hours() -> None:
+        with app.app_context():
+            tutor = db.session.get(type(people["tutor"]), tutor_id)
+            barrier.wait()
+            try:
+                service.save_office_hours(tutor, None, version=None, data=data, today=today)
+                db.session.commit()
+                outcomes.append("saved")
+            except ServiceError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save_hours) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "saved"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConsultationSlot)) == 4 * 4
