@@ -26,8 +26,10 @@ def lock_rows(model, *ids) -> None:
     """Hold the write lock of ``model``'s rows ``ids`` until the transaction ends, so a check made next
     (is the room free? has the teacher completed every module?) cannot be raced by a parallel request.
 
-    PostgreSQL locks the rows (SELECT … FOR UPDATE): another transaction locking one of them waits
-    until this one ends and then reads what it wrote. SQLite has no row locks but lets one writer in
+    PostgreSQL locks the rows (SELECT … FOR NO KEY UPDATE): another transaction locking one of them
+    waits until this one ends and then reads what it wrote. (Not FOR UPDATE: that would also wait for
+    the KEY SHARE locks every INSERT referring to the row takes, and two transactions that had each
+    inserted such a row before locking it would deadlock.) SQLite has no row locks but lets one writer in
     at a time, and takes that lock only at a transaction's first write: an UPDATE that changes nothing
     takes it here, before the check instead of at the INSERT after it. Rows are locked in key order,
     so two requests locking the same rows never deadlock.
@@ -38,7 +40,8 @@ def lock_rows(model, *ids) -> None:
     table = model.__table__
     (primary_key,) = table.primary_key.columns
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(primary_key).where(primary_key.in_(keys)).order_by(primary_key).with_for_update())
+        db.session.execute(select(primary_key).where(primary_key.in_(keys)).order_by(primary_key)
+                           .with_for_update(key_share=True))
         return
     # Columns with an onupdate (updated_at) are set to themselves too, or the no-op would touch them.
     unchanged = {column.name: column for column in table.columns
