@@ -34,7 +34,7 @@ class Certificate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id"), index=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("courses_programme.id"))
-    #: Registration number: programme code, year, sequence.
+    #: Registration number: programme id, year of issue, teacher id (ids never change; codes may).
     number: Mapped[str] = mapped_column(String(60), unique=True)
     #: The secret part of the public verification address.
     code: Mapped[str] = mapped_column(String(20), unique=True)

@@ -29,9 +29,10 @@ from courses.models import (
 )
 from lms import signals
 from lms.extensions import db
-from lms.i18n import to_local
+from lms.i18n import local_today, to_local
 from lms.models.mixins import utcnow
-from lms.models.sql import insert_or_ignore
+from lms.models.sql import insert_or_ignore, lock_rows
+from lms.users.models import User
 
 
 def module_requirements(user, module: Module) -> dict[str, tuple[int, int]]:
@@ -60,44 +61,75 @@ def module_requirements(user, module: Module) -> dict[str, tuple[int, int]]:
 def evaluate(user, module: Module) -> bool:
     """Record the module (and then the programme) as completed when its rules are met; True if complete.
 
-    Safe to call after any change of a teacher's progress: completion is recorded once.
+    Safe to call after any change of a teacher's progress: completion is recorded once, and a
+    certificate a race left out (see :func:`_maybe_certify`) is issued on the next call.
     """
-    if db.session.scalar(select(ModuleCompletion.id).where(
-            ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id)) is not None:
-        return True
-    if any(done < needed for done, needed in module_requirements(user, module).values()):
-        return False
-    app = current_app._get_current_object()
-    now = utcnow()
-    if insert_or_ignore(ModuleCompletion, user_id=user.id, module_id=module.id, completed_at=now):
-        signals.module_completed.send(app, user=user, module=module, completed_at=now)
-        _maybe_certify(user, module.programme)
+    recorded = db.session.scalar(select(ModuleCompletion.id).where(
+        ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id)) is not None
+    if not recorded:
+        if any(done < needed for done, needed in module_requirements(user, module).values()):
+            return False
+        now = utcnow()
+        if insert_or_ignore(ModuleCompletion, user_id=user.id, module_id=module.id, completed_at=now):
+            signals.module_completed.send(current_app._get_current_object(), user=user, module=module,
+                                          completed_at=now)
+    _maybe_certify(user, module.programme)
     return True
 
 
 def _maybe_certify(user, programme: Programme) -> None:
+    """Issue the certificate once every module of the programme is complete.
+
+    Two last modules completing in parallel (a review accepted while a sheet is saved) each see only
+    their own completion. So the teacher's row is locked before counting: the second waits until the
+    first commits and then sees both (on SQLite, which admits one writer at a time, lock_rows takes
+    that write lock). A certificate missing after such a race is issued on the teacher's next progress.
+    """
+    if _certificate_of(user, programme) is not None:
+        return
+    lock_rows(User, user.id)
     modules = {m.id for m in programme.modules}
     done = set(db.session.scalars(select(ModuleCompletion.module_id).where(
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(modules))))
     if modules and done == modules:
-        certificate = issue_certificate(user, programme)
-        signals.programme_completed.send(current_app._get_current_object(), user=user, programme=programme,
-                                         certificate=certificate)
+        certificate, issued = _issue(user, programme)
+        if issued:
+            signals.programme_completed.send(current_app._get_current_object(), user=user, programme=programme,
+                                             certificate=certificate)
+
+
+def _certificate_of(user, programme: Programme) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.programme_id == programme.id))
 
 
 def issue_certificate(user, programme: Programme) -> Certificate:
     """The certificate of ``user`` for ``programme`` (issued once; a repeat returns the first)."""
-    existing = db.session.scalar(select(Certificate).where(
-        Certificate.user_id == user.id, Certificate.programme_id == programme.id))
+    return _issue(user, programme)[0]
+
+
+def _issue(user, programme: Programme) -> tuple[Certificate, bool]:
+    """The certificate, and whether this call issued it (rather than an earlier or a parallel one).
+
+    The registration number is built from what never changes: the programme's id, the year and the
+    teacher's id (the programme's code may be edited and then taken by another programme). One
+    certificate per teacher and programme makes it unique; should a number of the older, code-based
+    scheme stand in the way, a suffix (-2, -3…) is added rather than failing.
+    """
+    existing = _certificate_of(user, programme)
     if existing is not None:
-        return existing
+        return existing, False
     first = db.session.scalar(select(func.min(Enrolment.since)).join(Group, Group.id == Enrolment.group_id).where(
         Enrolment.user_id == user.id, Group.programme_id == programme.id)) or utcnow()
-    today = to_local(utcnow()).date()
-    certificate = Certificate(  # one per teacher and programme, so the teacher's id makes the number unique
-        user_id=user.id, programme_id=programme.id, number=f"{programme.code}-{today.year}-{user.id:06d}",
-        code=secrets.token_hex(5), hours=programme.total_hours, holder_name=user.full_name,
-        programme_title=programme.title, started_on=to_local(first).date(), finished_on=today)
-    db.session.add(certificate)
-    db.session.flush()
-    return certificate
+    today = local_today()
+    number = f"{programme.id:03d}-{today.year}-{user.id:06d}"
+    for attempt in range(1, 10):
+        issued = insert_or_ignore(
+            Certificate, user_id=user.id, programme_id=programme.id,
+            number=number if attempt == 1 else f"{number}-{attempt}", code=secrets.token_hex(5),
+            hours=programme.total_hours, holder_name=user.full_name, programme_title=programme.title,
+            started_on=to_local(first).date(), finished_on=today, issued_at=utcnow())
+        certificate = _certificate_of(user, programme)
+        if certificate is not None:  # ours, or one a parallel request issued a moment earlier
+            return certificate, issued
+    raise RuntimeError(f"no free certificate number for user {user.id} and programme {programme.id}")

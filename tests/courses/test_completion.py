@@ -12,8 +12,9 @@ from courses.services import assignments, attendance, catalogue, completion
 from courses.services import groups as group_service
 from lms import signals
 from lms.extensions import db
+from lms.i18n import local_today
 from lms.models.mixins import utcnow
-from tests.factories import make_programme
+from tests.factories import make_programme, make_user
 
 
 @pytest.fixture
@@ -96,3 +97,101 @@ def test_the_issue_date_of_a_certificate_is_its_moscow_date(login_as, course, pe
     assert "01.12.2026" in listing and "30.11.2026" not in listing
     check = login_as("teacher").get(f"/courses/verify/{certificate.code}").text
     assert "01.12.2026" in check and "30.11.2026" not in check
+
+
+def test_a_certificate_left_out_by_two_modules_completing_at_once_is_issued_next_time(course, people):
+    """Each of two parallel completions saw only its own module: both are recorded, no certificate."""
+    teacher = people["teacher"]
+    first, second = course["programme"].modules
+    for module in (first, second):
+        db.session.add(ModuleCompletion(user_id=teacher.id, module_id=module.id, completed_at=utcnow()))
+    db.session.flush()
+    issued = []
+    with signals.programme_completed.connected_to(
+            lambda sender, user, programme, certificate: issued.append(certificate.number)):
+        assert completion.evaluate(teacher, first)
+        assert completion.evaluate(teacher, second)
+    assert len(issued) == 1 and db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_two_last_modules_completed_at_once_issue_one_certificate(app_factory, people):
+    """A tutor accepts the work of module 1 while the teacher studies the last lesson of module 2."""
+    import threading
+
+    from lms.users.models import User
+
+    app = app_factory()
+    with app.app_context():
+        teacher, tutor = (db.session.get(User, people[role].id) for role in ("teacher", "tutor"))
+        programme = make_programme(modules=2, lessons=1)
+        first, second = programme.modules
+        task = assignments.save_task(first, None, version=None, title="План", instructions="",
+                                     rubric_text="Цель — 2", pass_points=1)
+        catalogue.mark_studied(teacher, first.lessons[0])
+        submission = assignments.submit(task, teacher, text="План", link=None, upload=None).id
+        ids = {"teacher": teacher.id, "tutor": tutor.id, "lesson": second.lessons[0].id}
+        db.session.commit()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def accept_work():
+        from courses.models import Submission
+
+        with app.app_context():
+            work, reviewer = db.session.get(Submission, submission), db.session.get(User, ids["tutor"])
+            barrier.wait()
+            try:
+                assignments.review(work, reviewer, scores=[2], comment="", accept=True)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 — reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    def study_last_lesson():
+        from courses.models import Lesson
+
+        with app.app_context():
+            lesson, student = db.session.get(Lesson, ids["lesson"]), db.session.get(User, ids["teacher"])
+            barrier.wait()
+            try:
+                catalogue.mark_studied(student, lesson)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 — reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=accept_work), threading.Thread(target=study_last_lesson)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ModuleCompletion)) == 2
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_a_programme_code_taken_over_by_another_programme_never_blocks_a_certificate(course, people):
+    """Certificate numbers were built from the editable programme code: after a rename, the next
+    programme given the old code produced a number already issued, and issuing failed for good."""
+    teacher, programme = people["teacher"], course["programme"]
+    old_code = programme.code
+    first = completion.issue_certificate(teacher, programme)
+    catalogue.save_programme(programme, version=programme.version, code="RENAMED", title=programme.title,
+                             summary="", description="")
+    successor = make_programme(code=old_code)
+    second = completion.issue_certificate(teacher, successor)
+    assert second.number != first.number
+    third_programme = make_programme()
+    # A number of the older scheme that happens to equal the one the new scheme builds.
+    taken = f"{third_programme.id:03d}-{local_today().year}-{teacher.id:06d}"
+    db.session.add(Certificate(user_id=make_user("teacher", email="old@example.org").id,
+                               programme_id=programme.id, number=taken, code="oldcode123", hours=8,
+                               holder_name="Старый", programme_title="Старая", started_on=local_today(),
+                               finished_on=local_today()))
+    db.session.flush()
+    third = completion.issue_certificate(teacher, third_programme)
+    assert third.number == f"{taken}-2"
+    assert completion.issue_certificate(teacher, third_programme) is third  # a repeat returns the first
