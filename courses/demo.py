@@ -90,12 +90,12 @@ def load(objects: dict) -> None:
     publish the seed's office hours (Wednesday afternoon, Thursday morning) and book a few of them."""
     programmes = [_programme(*spec) for spec in PROGRAMMES]
     objects["programmes"] = programmes
-    teacher = objects["teachers"][0]
-    first_module = programmes[0].modules[0]
-    for lesson in first_module.lessons:
-        catalogue.mark_studied(teacher, lesson)
     _consultations(objects)
     _groups(objects)
+    # After the groups and their term: the module has sessions by then, so it completes by every rule.
+    teacher = objects["teachers"][0]
+    for lesson in programmes[0].modules[0].lessons:
+        catalogue.mark_studied(teacher, lesson)
 
 
 def _groups(objects: dict) -> None:
@@ -172,6 +172,9 @@ def _term(group: Group, objects: dict) -> None:
         room_id=room.id, online_url=None, tutor_id=tutor.id))
     for index, session in enumerate(sessions):
         session.module_id = modules[min(index // 2, len(modules) - 1)].id
+    for enrolment in group.enrolments:  # the term began six weeks ago: its members joined before it
+        if enrolment.status == "enrolled":
+            enrolment.since = schedule.local_day_bounds(first_tuesday - timedelta(weeks=1))[0]
     db.session.flush()
     members = attendance.members(sessions[0])
     statuses = ["present"] * 8 + ["late", "excused", "absent"]

@@ -6,6 +6,7 @@ from lms.users.permissions import has_permission, perm
 PERMISSIONS = (
     perm("courses.view", {"teacher", "tutor", "staff", "admin"}, _l("See the programmes catalogue")),
     perm("courses.manage_catalogue", {"staff", "admin"}, _l("Edit programmes, modules and lessons")),
+    perm("courses.study", {"teacher"}, _l("Mark lessons studied and complete programmes for a certificate")),
     perm("courses.book_consultation", {"teacher"}, _l("Book individual consultations")),
     perm("courses.hold_consultations", {"tutor"}, _l("Publish office hours and record consultations")),
     perm("courses.view_consultations", {"staff", "admin"}, _l("See all consultations and tutors' notes")),

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from courses.choices import ATTENDANCE_STATUSES
 from courses.models import AttendanceChange, AttendanceMark, Enrolment, ScheduledSession
@@ -267,6 +267,7 @@ def _when(value: str, day_start: datetime) -> datetime:
 @dataclass
 class AttendanceRow:
     user: User
+    #: Sessions held since the member joined the group (a late joiner is not counted absent before).
     held: int
     present: int
     late: int
@@ -279,20 +280,25 @@ class AttendanceRow:
 
 
 def group_summary(group, now: datetime | None = None) -> list[AttendanceRow]:
-    """Attendance of each member over the group's sessions held so far, counted in SQL."""
+    """Attendance of each member over the group's sessions held so far since they joined, counted in SQL."""
     now = now or utcnow()
-    held = db.session.scalar(select(func.count()).select_from(ScheduledSession).where(
-        ScheduledSession.group_id == group.id, ScheduledSession.cancelled.is_(False),
-        ScheduledSession.starts_at <= now))
-    # Marks counted per member and status over the group's held sessions, in one grouped query that
-    # walks the sessions' marks (not every mark of every member).
+    # Sessions of the group held so far that had not ended when the member joined.
+    since_joining = and_(ScheduledSession.group_id == Enrolment.group_id, ScheduledSession.cancelled.is_(False),
+                         ScheduledSession.starts_at <= now, ScheduledSession.ends_at > Enrolment.since)
+    members_of_group = and_(Enrolment.group_id == group.id, Enrolment.status == "enrolled")
+    held = dict(db.session.execute(
+        select(Enrolment.user_id, func.count(ScheduledSession.id)).join(ScheduledSession, since_joining)
+        .where(members_of_group).group_by(Enrolment.user_id)).all())
+    # Marks counted per member and status in one grouped query that walks the group's sessions' marks
+    # (not every mark of every member).
     counts: dict[tuple[int, str], int] = dict(((user_id, status), n) for user_id, status, n in db.session.execute(
         select(AttendanceMark.user_id, AttendanceMark.status, func.count())
         .join(ScheduledSession, ScheduledSession.id == AttendanceMark.session_id)
-        .where(ScheduledSession.group_id == group.id, ScheduledSession.cancelled.is_(False),
-               ScheduledSession.starts_at <= now)
+        .join(Enrolment, and_(Enrolment.user_id == AttendanceMark.user_id, since_joining))
+        .where(members_of_group)
         .group_by(AttendanceMark.user_id, AttendanceMark.status)))
     people = db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
-        Enrolment.group_id == group.id, Enrolment.status == "enrolled").order_by(User.last_name, User.first_name))
-    return [AttendanceRow(user, held, *(counts.get((user.id, status), 0) for status in ATTENDANCE_STATUSES))
+        members_of_group).order_by(User.last_name, User.first_name))
+    return [AttendanceRow(user, held.get(user.id, 0),
+                          *(counts.get((user.id, status), 0) for status in ATTENDANCE_STATUSES))
             for user in people]

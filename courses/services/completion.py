@@ -1,9 +1,13 @@
 """Completion rules of modules and programmes, and certificates.
 
-A module is complete when the teacher has studied every required lesson, has had every practical task
-of the module accepted, and attended at least ``Module.min_attendance`` percent of the held sessions of
-that module in their groups (a module without sessions asks for no attendance). A programme is
-complete when all its modules are; then a certificate is issued.
+A module is complete when the teacher has studied every required lesson and has had every practical
+task of the module accepted. A module that has sessions (in any group) also asks the teacher to be a
+member of a group of the programme (now, or of a group that has finished) and to have attended at least
+``Module.min_attendance`` percent of the module's sessions planned for their groups since they joined:
+held or still ahead, cancelled ones aside. So attending the first of four sessions is 25 %, not 100 %,
+and lessons studied before the group's sessions are planned complete nothing. A module without sessions
+asks for no attendance. Only teachers (``courses.study``) complete modules: staff and tutors reading
+lessons do not. A programme is complete when all its modules are; then a certificate is issued.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from courses.models import (
     AssignmentTask,
@@ -33,10 +37,12 @@ from lms.i18n import local_today, to_local
 from lms.models.mixins import utcnow
 from lms.models.sql import insert_or_ignore, lock_rows
 from lms.users.models import User
+from lms.users.permissions import has_permission
 
 
 def module_requirements(user, module: Module) -> dict[str, tuple[int, int]]:
-    """(done, needed) for each rule: lessons, tasks, attendance (percent of held sessions)."""
+    """(done, needed) for each rule: lessons, tasks, and for a module with sessions membership (a group
+    of the programme, 1 of 1) and attendance (percent of the sessions planned since joining)."""
     lessons = db.session.scalar(select(func.count()).select_from(Lesson).where(
         Lesson.module_id == module.id, Lesson.required.is_(True)))
     studied = db.session.scalar(select(func.count()).select_from(LessonProgress).join(Lesson).where(
@@ -45,17 +51,28 @@ def module_requirements(user, module: Module) -> dict[str, tuple[int, int]]:
         AssignmentTask.module_id == module.id))
     accepted = db.session.scalar(select(func.count(func.distinct(Submission.task_id))).join(AssignmentTask).where(
         AssignmentTask.module_id == module.id, Submission.user_id == user.id, Submission.status == "accepted"))
-    groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id, Enrolment.status == "enrolled")
-    held = db.session.scalar(select(func.count()).select_from(ScheduledSession).where(
-        ScheduledSession.module_id == module.id, ScheduledSession.group_id.in_(groups),
-        ScheduledSession.cancelled.is_(False), ScheduledSession.starts_at <= utcnow()))
-    attended = db.session.scalar(select(func.count()).select_from(AttendanceMark).join(ScheduledSession).where(
-        ScheduledSession.module_id == module.id, ScheduledSession.group_id.in_(groups),
-        ScheduledSession.cancelled.is_(False), AttendanceMark.user_id == user.id,
+    result = {"lessons": (studied, lessons), "tasks": (accepted, tasks)}
+    has_sessions = db.session.scalar(select(ScheduledSession.id).where(
+        ScheduledSession.module_id == module.id, ScheduledSession.cancelled.is_(False)).limit(1)) is not None
+    if not has_sessions:
+        result["attendance"] = (100, 0)
+        return result
+    member = db.session.scalar(select(Enrolment.id).join(Group, Group.id == Enrolment.group_id).where(
+        Enrolment.user_id == user.id, Enrolment.status == "enrolled", Group.programme_id == module.programme_id)
+        .limit(1)) is not None
+    # The module's sessions of the teacher's groups that had not ended when the teacher joined: a late
+    # joiner is measured against the sessions they could attend.
+    planned = (select(ScheduledSession.id).join(Enrolment, and_(
+        Enrolment.group_id == ScheduledSession.group_id, Enrolment.user_id == user.id,
+        Enrolment.status == "enrolled", ScheduledSession.ends_at > Enrolment.since))
+        .where(ScheduledSession.module_id == module.id, ScheduledSession.cancelled.is_(False)))
+    sessions = db.session.scalar(select(func.count()).select_from(planned.subquery()))
+    attended = db.session.scalar(select(func.count()).select_from(AttendanceMark).where(
+        AttendanceMark.session_id.in_(planned), AttendanceMark.user_id == user.id,
         AttendanceMark.status.in_(("present", "late"))))
-    percent = round(100 * attended / held) if held else 100
-    return {"lessons": (studied, lessons), "tasks": (accepted, tasks),
-            "attendance": (percent, module.min_attendance if held else 0)}
+    result["membership"] = (int(member), 1)
+    result["attendance"] = (round(100 * attended / sessions) if sessions else 0, module.min_attendance)
+    return result
 
 
 def evaluate(user, module: Module) -> bool:
@@ -64,6 +81,8 @@ def evaluate(user, module: Module) -> bool:
     Safe to call after any change of a teacher's progress: completion is recorded once, and a
     certificate a race left out (see :func:`_maybe_certify`) is issued on the next call.
     """
+    if not has_permission(user, "courses.study"):
+        return False
     recorded = db.session.scalar(select(ModuleCompletion.id).where(
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id)) is not None
     if not recorded:

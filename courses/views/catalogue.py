@@ -54,7 +54,7 @@ def lesson(lesson_id: int):
 
 
 @bp.route("/lessons/<int:lesson_id>/studied", methods=["POST"])
-@permission_required("courses.view")
+@permission_required("courses.study")
 def lesson_studied(lesson_id: int):
     item = get_or_404(Lesson, lesson_id, lambda user, obj: can_view_programme(user, obj.module.programme)
                       and obj.module.programme.status == "published")

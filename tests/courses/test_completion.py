@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from courses.models import Certificate, ModuleCompletion, ScheduledSession
+from courses.models import Certificate, Enrolment, LessonProgress, ModuleCompletion, ScheduledSession
 from courses.services import assignments, attendance, catalogue, completion
 from courses.services import groups as group_service
 from lms import signals
@@ -27,7 +27,8 @@ def course(app, people):
     group = group_service.save_group(None, version=None, data=group_service.GroupData(
         programme_id=programme.id, name="Г", source="administration", association_id=None,
         tutor_id=people["tutor"].id, capacity=5, starts_on=None, ends_on=None))
-    group_service.add_members(group, [people["teacher"]], people["staff"])
+    (enrolment,) = group_service.add_members(group, [people["teacher"]], people["staff"])
+    enrolment.since = utcnow() - timedelta(days=30)  # in the group since before its sessions
     sessions = []
     for days in (14, 7):
         start = utcnow() - timedelta(days=days)
@@ -35,7 +36,7 @@ def course(app, people):
                                          ends_at=start + timedelta(hours=1), online_url="https://m.example.org"))
     db.session.add_all(sessions)
     db.session.commit()
-    return {"programme": programme, "task": task, "sessions": sessions}
+    return {"programme": programme, "task": task, "sessions": sessions, "group": group}
 
 
 def _study(user, module):
@@ -48,7 +49,7 @@ def test_a_module_needs_lessons_work_and_attendance(course, people):
     module = course["programme"].modules[0]
     _study(teacher, module)
     assert completion.module_requirements(teacher, module) == {
-        "lessons": (2, 2), "tasks": (0, 1), "attendance": (0, 75)}
+        "lessons": (2, 2), "tasks": (0, 1), "membership": (1, 1), "attendance": (0, 75)}
     submission = assignments.submit(course["task"], teacher, text="План урока", link=None, upload=None)
     assignments.review(submission, tutor, scores=[2], comment="", accept=True)
     attendance.set_mark(course["sessions"][0], teacher, "present", actor=tutor)
@@ -97,6 +98,88 @@ def test_the_issue_date_of_a_certificate_is_its_moscow_date(login_as, course, pe
     assert "01.12.2026" in listing and "30.11.2026" not in listing
     check = login_as("teacher").get(f"/courses/verify/{certificate.code}").text
     assert "01.12.2026" in check and "30.11.2026" not in check
+
+
+def _sessions(group, module, *days_from_now):
+    """Sessions of ``module`` for ``group``, an hour long, starting the given number of days from now."""
+    sessions = []
+    for days in days_from_now:
+        start = utcnow() + timedelta(days=days)
+        sessions.append(ScheduledSession(group_id=group.id, module_id=module.id, starts_at=start,
+                                         ends_at=start + timedelta(hours=1), online_url="https://m.example.org"))
+    db.session.add_all(sessions)
+    db.session.flush()
+    return sessions
+
+
+def _accept(task, teacher, tutor):
+    submission = assignments.submit(task, teacher, text="План", link=None, upload=None)
+    assignments.review(submission, tutor, scores=[2], comment="", accept=True)
+
+
+def test_attendance_is_measured_against_every_planned_session_not_only_those_held(course, people):
+    teacher, tutor = people["teacher"], people["tutor"]
+    module = course["programme"].modules[1]  # lessons only, and now four weekly sessions, the first one held
+    held, *_ahead = _sessions(course["group"], module, -1, 6, 13, 20)
+    attendance.set_mark(held, teacher, "present", actor=tutor)
+    _study(teacher, module)
+    assert completion.module_requirements(teacher, module)["attendance"] == (25, 75)
+    assert not completion.evaluate(teacher, module)
+
+
+def test_lessons_studied_before_the_groups_sessions_are_planned_complete_nothing(course, people):
+    teacher = people["teacher"]
+    module = course["programme"].modules[1]
+    other = group_service.save_group(None, version=None, data=group_service.GroupData(
+        programme_id=course["programme"].id, name="Другая группа", source="administration", association_id=None,
+        tutor_id=None, capacity=5, starts_on=None, ends_on=None))
+    _sessions(other, module, 3)  # the module has sessions, but none planned for the teacher's group yet
+    _study(teacher, module)
+    assert completion.module_requirements(teacher, module)["attendance"] == (0, 75)
+    assert not completion.evaluate(teacher, module)
+
+
+def test_no_module_with_sessions_is_completed_outside_a_group(course, people):
+    teacher, tutor = people["teacher"], people["tutor"]
+    module = course["programme"].modules[0]
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == teacher.id))
+    group_service.withdraw(enrolment, people["staff"])  # left before any session: nothing held counts now
+    outsider = make_user("teacher", email="never-joined@example.org")
+    for someone in (teacher, outsider):
+        _study(someone, module)
+        _accept(course["task"], someone, tutor)
+        assert completion.module_requirements(someone, module)["membership"] == (0, 1)
+        assert not completion.evaluate(someone, module)
+    assert db.session.scalar(select(func.count()).select_from(ModuleCompletion)) == 0
+
+
+def test_only_teachers_record_progress_and_complete_modules(login_as, course, people):
+    lesson = course["programme"].modules[1].lessons[0]  # module 2: lessons only, no sessions
+    db.session.commit()
+    staff, teacher = login_as("staff"), login_as("teacher")
+    assert "Отметить как изученный" not in staff.get(f"/courses/lessons/{lesson.id}").text
+    assert "Отметить как изученный" in teacher.get(f"/courses/lessons/{lesson.id}").text
+    assert staff.post(f"/courses/lessons/{lesson.id}/studied").status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 0
+    for reader in (people["staff"], people["tutor"]):  # even with progress recorded some other way
+        for item in lesson.module.lessons:
+            catalogue.mark_studied(reader, item)
+        assert not completion.evaluate(reader, lesson.module)
+    assert db.session.scalar(select(func.count()).select_from(ModuleCompletion)) == 0
+
+
+def test_a_late_joiner_is_measured_against_the_sessions_since_joining(course, people):
+    tutor, module = people["tutor"], course["programme"].modules[0]
+    late = make_user("teacher", email="late@example.org")
+    (enrolment,) = group_service.add_members(course["group"], [late], people["staff"])
+    enrolment.since = utcnow() - timedelta(days=10)  # after the session of 14 days ago, before that of 7
+    attendance.set_mark(course["sessions"][1], late, "present", actor=tutor)
+    _study(late, module)
+    _accept(course["task"], late, tutor)
+    assert completion.module_requirements(late, module)["attendance"] == (100, 75)
+    assert db.session.scalar(select(ModuleCompletion).where(ModuleCompletion.user_id == late.id)) is not None
+    row = next(r for r in attendance.group_summary(course["group"]) if r.user.id == late.id)
+    assert (row.held, row.present, row.percent) == (1, 1, 100)
 
 
 def test_a_certificate_left_out_by_two_modules_completing_at_once_is_issued_next_time(course, people):

@@ -91,7 +91,7 @@ ACTIONS = {
     "users.deactivate": ("/admin/users/{teacher}/deactivate", {"admin"}),
     "users.activate": ("/admin/users/{teacher}/activate", {"admin"}),
     "users.send_link": ("/admin/users/{teacher}/send-link", {"admin"}),
-    "courses.lesson_studied": ("/courses/lessons/{lesson}/studied", ALL),
+    "courses.lesson_studied": ("/courses/lessons/{lesson}/studied", {"teacher"}),
     "courses.programme_status": ("/courses/programmes/{programme}/status/published", {"staff", "admin"}),
     "courses.module_move": ("/courses/modules/{module}/move/down", {"staff", "admin"}),
     "courses.book_slot": ("/courses/consultations/slots/{free_slot}/book", {"teacher"}),
