@@ -1,5 +1,8 @@
 """Assessments plugin: competency framework, item bank, deficit diagnostics, individual routes."""
 
+from flask import Flask
+
+from assessments import demo
 from assessments.blueprint import bp
 from assessments.permissions import PERMISSIONS
 from lms.i18n import _l
@@ -7,12 +10,21 @@ from lms.plugins import NavItem, Plugin
 
 from assessments import views  # noqa: E402,F401  (attaches the routes to bp)
 
+
+def init_app(app: Flask) -> None:
+    from assessments.cli import assessments_cli
+
+    app.cli.add_command(assessments_cli)
+
+
 plugin = Plugin(
     name="assessments",
     blueprint=bp,
     url_prefix="/assessments",
     requires=("courses",),
     permissions=PERMISSIONS,
+    init_app=init_app,
+    demo_loader=demo.load,
     nav=(NavItem(_l("Diagnostics"), "assessments.home", "assessments.view", order=200,
                  description=_l("Deficit diagnostics and individual educational routes")),),
 )

@@ -1,9 +1,31 @@
 """Permissions the assessments plugin adds, and its per-object rules."""
 
 from lms.i18n import _l
-from lms.users.permissions import perm
+from lms.users.permissions import has_permission, perm
 
 PERMISSIONS = (
     perm("assessments.view", {"teacher", "tutor", "staff", "admin"}, _l("See diagnostics and routes")),
+    perm("assessments.take", {"teacher"}, _l("Take deficit diagnostics")),
+    perm("assessments.view_results", {"tutor", "staff", "admin"},
+         _l("See the diagnostic results and answers of the teachers one supports")),
     perm("assessments.manage", {"staff", "admin"}, _l("Edit the competency framework and the item bank")),
 )
+
+
+def supports(tutor, teacher_id: int) -> bool:
+    """A tutor supports the members of the groups they lead."""
+    from sqlalchemy import select
+
+    from courses.models import Enrolment, Group
+    from lms.extensions import db
+
+    return db.session.scalar(select(Enrolment.id).join(Group, Group.id == Enrolment.group_id).where(
+        Group.tutor_id == tutor.id, Enrolment.user_id == teacher_id,
+        Enrolment.status.in_(("enrolled", "waiting", "applied"))).limit(1)) is not None
+
+
+def can_see_attempt(user, attempt) -> bool:
+    """The teacher themself; staff and the head; a tutor for the teachers they support."""
+    if attempt.user_id == user.id or has_permission(user, "assessments.manage"):
+        return True
+    return has_permission(user, "assessments.view_results") and supports(user, attempt.user_id)

@@ -1,1 +1,20 @@
-"""Imports every model module of the assessments plugin (none yet: the framework comes with its issue)."""
+"""Imports every model module of the assessments plugin so the metadata (and Alembic) sees its tables."""
+
+from assessments.models.bank import Item, ItemChange, ItemParameters  # noqa: F401
+from assessments.models.diagnostics import (  # noqa: F401
+    Answer,
+    Attempt,
+    CompetencyResult,
+    Diagnostic,
+    DiagnosticAudience,
+    diagnostic_competency,
+)
+from assessments.models.framework import (  # noqa: F401
+    Competency,
+    CompetencyLevel,
+    CompetencyMapping,
+    Domain,
+    Framework,
+    FrameworkLevel,
+    TargetLevel,
+)

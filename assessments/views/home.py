@@ -1,12 +1,22 @@
-"""The diagnostics home page."""
+"""The diagnostics home page: what is open to the teacher, their results, the framework."""
 
 from flask import render_template
+from flask_login import current_user
 
+from assessments import queries
 from assessments.blueprint import bp
-from lms.users.permissions import permission_required
+from lms.i18n import local_today
+from lms.users.permissions import has_permission, permission_required
 
 
 @bp.route("/")
 @permission_required("assessments.view")
 def home():
-    return render_template("assessments/home.html")
+    open_, attempts = [], []
+    if has_permission(current_user, "assessments.take"):
+        open_ = queries.open_diagnostics(current_user, local_today())
+        attempts = queries.my_attempts(current_user)
+    in_progress = {a.diagnostic_id: a.id for a in attempts if a.status == "in_progress"}
+    finished = {a.diagnostic_id for a in attempts if a.status == "finished"}
+    return render_template("assessments/home.html", open=open_, attempts=attempts, in_progress=in_progress,
+                           finished=finished)

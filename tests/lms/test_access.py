@@ -6,11 +6,13 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from assessments.models import Attempt, Diagnostic, Framework
 from courses.services.assignments import save_task, submit
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
 from courses.services.schedule import SessionPlan, plan_series, save_room
 from lms.extensions import db
+from lms.models.mixins import utcnow
 from lms.orgs.models import MethodAssociation
 from lms.reports.registry import Report, ReportTable, register_report
 from tests.factories import make_office_hours, make_programme
@@ -72,6 +74,8 @@ PAGES = {
     "courses.my_assignments": ("/courses/assignments/", {"teacher"}),
     "courses.submission_review": ("/courses/submissions/{submission}/review", {"staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
+    "assessments.framework": ("/assessments/framework/", ALL),
+    "assessments.result": ("/assessments/attempts/{finished_attempt}/result", ALL),  # the tutor supports the teacher
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
 EXTRA_PAGES = {
@@ -108,10 +112,13 @@ ACTIONS = {
                                        {"tutor", "staff", "admin"}),
     "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
     "courses.lesson_file_add": ("/courses/lessons/{lesson}/files", {"staff", "admin"}),
+    "assessments.attempt_start": ("/assessments/diagnostics/{diagnostic}/start", {"teacher"}),
+    "assessments.attempt_answer": ("/assessments/attempts/{finished_attempt}/answer", {"teacher"}),
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
 SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesson_file",
-           "courses.lesson_file_delete", "courses.booking_file"}
+           "courses.lesson_file_delete", "courses.booking_file",
+           "assessments.attempt"}  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
@@ -140,12 +147,18 @@ def ids(app, people):
     task = save_task(module, None, version=None, title="План урока", instructions="", rubric_text="Цель — 2",
                      pass_points=1)
     submission = submit(task, people["teacher"], text="Мой план", link=None, upload=None)
+    framework = Framework(code="t", version="1", title="Рамка")
+    diagnostic = Diagnostic(framework=framework, title="Диагностика", opens_on=date.today(), closes_on=date.today())
+    finished = Attempt(diagnostic=diagnostic, user_id=people["teacher"].id, status="finished", open_key=None,
+                       finished_at=utcnow(), finish_reason="completed")
+    db.session.add(finished)
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
             "lesson": module.lessons[0].id, "office_hours": hours.id, "booking": booking.id,
             "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id, "room": room.id,
-            "session": sessions[0].id, "task": task.id, "submission": submission.id}
+            "session": sessions[0].id, "task": task.id, "submission": submission.id,
+            "diagnostic": diagnostic.id, "finished_attempt": finished.id}
 
 
 def test_every_endpoint_is_classified(app):

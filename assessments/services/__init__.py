@@ -1,0 +1,1 @@
+"""Services of the assessments plugin: they change the session and never commit."""

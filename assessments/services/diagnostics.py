@@ -1,0 +1,221 @@
+"""Taking a diagnostic: start or resume, the item on screen, each answer saved as given, results at the end.
+
+An attempt's state is its answers. The engine session is rebuilt from them on every request (a few
+milliseconds even at a hundred answers), so a closed tab, a dropped connection or a server restart
+loses nothing, and the chosen next item is stored on the attempt so every tab shows the same one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from assessments.engine import Bank, Session, Settings
+from assessments.items import ITEM_TYPES, item_type
+from assessments.models import (
+    Answer,
+    Attempt,
+    CompetencyResult,
+    Diagnostic,
+    DiagnosticAudience,
+    Item,
+    TargetLevel,
+)
+from lms import signals
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.i18n import _
+from lms.models.sql import insert_or_ignore, lock_rows
+
+DEFAULT_TARGET = 3
+
+
+def available(diagnostic: Diagnostic, user, today: date) -> bool:
+    """Open, inside its window, and addressed to the user or to a group they are in."""
+    if diagnostic.status != "open" or not diagnostic.opens_on <= today <= diagnostic.closes_on:
+        return False
+    return is_addressed_to(diagnostic, user)
+
+
+def is_addressed_to(diagnostic: Diagnostic, user) -> bool:
+    from courses.models import Enrolment
+
+    in_groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id,
+                                                 Enrolment.status.in_(("enrolled", "applied", "waiting")))
+    return db.session.scalar(select(DiagnosticAudience.id).where(
+        DiagnosticAudience.diagnostic_id == diagnostic.id,
+        or_(DiagnosticAudience.user_id == user.id, DiagnosticAudience.group_id.in_(in_groups))).limit(1)) is not None
+
+
+def start(diagnostic: Diagnostic, user, now: datetime, today: date) -> Attempt:
+    """The user's attempt in progress, or a new one (the next number after their finished ones)."""
+    key = f"{diagnostic.id}:{user.id}"
+    attempt = db.session.scalar(select(Attempt).where(Attempt.open_key == key))
+    if attempt is not None:
+        return attempt
+    if not available(diagnostic, user, today):
+        raise ServiceError(_("This diagnostic is not open to you."))
+    number = 1 + (db.session.scalar(select(func.max(Attempt.number)).where(
+        Attempt.diagnostic_id == diagnostic.id, Attempt.user_id == user.id)) or 0)
+    deadline = now + timedelta(minutes=diagnostic.time_limit_minutes) if diagnostic.time_limit_minutes else None
+    # Two tabs pressing «start» at once: the unique open_key lets one insert win; both then use it.
+    insert_or_ignore(Attempt, diagnostic_id=diagnostic.id, user_id=user.id, number=number, open_key=key,
+                     status="in_progress", started_at=now, deadline_at=deadline, version=1,
+                     seed=secrets.randbelow(2**31))  # a signed 32-bit column on PostgreSQL
+    return db.session.scalar(select(Attempt).where(Attempt.open_key == key))
+
+
+@dataclass
+class Engine:
+    """The engine session of an attempt, rebuilt from its answers, with the item ↔ index maps."""
+
+    session: Session
+    items: list[Item]
+    index: dict[int, int]
+
+
+def _items(diagnostic: Diagnostic) -> list[Item]:
+    ids = [c.id for c in diagnostic.competencies]
+    statuses = ("live", "pilot") if diagnostic.pilot_share > 0 else ("live",)
+    return list(db.session.scalars(select(Item).where(Item.competency_id.in_(ids), Item.status.in_(statuses))
+                                   .options(selectinload(Item.parameters)).order_by(Item.code)))
+
+
+def targets_for(user, diagnostic: Diagnostic) -> dict[int, int]:
+    """The target level of each competency for the user's position and qualification category."""
+    profile = user.profile
+    level = None
+    if profile is not None and profile.position:
+        level = db.session.scalar(select(TargetLevel.level).where(
+            TargetLevel.framework_id == diagnostic.framework_id, TargetLevel.position == profile.position,
+            TargetLevel.category == (profile.qualification_category or "none")))
+    return {c.id: level or DEFAULT_TARGET for c in diagnostic.competencies}
+
+
+def engine_for(attempt: Attempt, items: list[Item] | None = None) -> Engine:
+    diagnostic = attempt.diagnostic
+    items = [i for i in (items if items is not None else _items(diagnostic))
+             if ITEM_TYPES[i.type].adaptive and i.current_parameters is not None]
+    competencies = [c.id for c in diagnostic.competencies]
+    position = {c: n for n, c in enumerate(competencies)}
+    params = [i.current_parameters for i in items]
+    bank = Bank(a=np.array([p.a for p in params]), b=np.array([p.b for p in params]),
+                competency=np.array([position[i.competency_id] for i in items], dtype=int),
+                n_competencies=len(competencies), scored=np.array([i.status == "live" for i in items], dtype=bool))
+    levels = sorted(diagnostic.framework.levels, key=lambda lv: lv.number)
+    targets = targets_for(_user(attempt), diagnostic)
+    k = len(competencies)
+    correlation = np.full((k, k), diagnostic.framework.correlation) + (1 - diagnostic.framework.correlation) * np.eye(k)
+    fixed = None
+    if diagnostic.mode == "fixed":
+        fixed = tuple(n for c in range(k) for n in [j for j in range(len(items)) if bank.competency[j] == c
+                                                   and bank.scored[j]][: diagnostic.max_per_competency])
+    settings = Settings(level_cuts=tuple(lv.threshold for lv in levels[1:]),
+                        targets=tuple(targets[c] for c in competencies), correlation=correlation,
+                        min_items=diagnostic.min_per_competency, max_items=diagnostic.max_per_competency,
+                        max_total=diagnostic.max_items, pilot_share=diagnostic.pilot_share, fixed_form=fixed)
+    session = Session(bank, settings, np.random.default_rng([attempt.seed, len(attempt.answers)]))
+    index = {item.id: n for n, item in enumerate(items)}
+    for answer in attempt.answers:
+        if answer.item_id in index:
+            session.record(index[answer.item_id], bool(answer.score) if answer.scored else False)
+    return Engine(session, items, index)
+
+
+def _user(attempt: Attempt):
+    from lms.users.models import User
+
+    return db.session.get(User, attempt.user_id)
+
+
+def _self_assessment_items(attempt: Attempt) -> list[Item]:
+    diagnostic = attempt.diagnostic
+    if not diagnostic.self_assessment:
+        return []
+    answered = {a.item_id for a in attempt.answers}
+    found = {}
+    for item in db.session.scalars(select(Item).where(
+            Item.competency_id.in_([c.id for c in diagnostic.competencies]), Item.type == "self_assessment",
+            Item.status == "live").order_by(Item.code)):
+        found.setdefault(item.competency_id, item)
+    order = [c.id for c in diagnostic.competencies]
+    return [found[c] for c in order if c in found and found[c].id not in answered]
+
+
+def current_item(attempt: Attempt, now: datetime) -> Item | None:
+    """The item on the teacher's screen, choosing it if needed; None once the attempt is finished."""
+    if attempt.status != "in_progress":
+        return None
+    if attempt.deadline_at is not None and now >= attempt.deadline_at:
+        finish(attempt, "time", now)
+        return None
+    if attempt.current_item_id is not None:
+        return attempt.current_item
+    pending = _self_assessment_items(attempt)
+    if pending:
+        attempt.current_item = pending[0]
+        return pending[0]
+    engine = engine_for(attempt)
+    chosen = engine.session.next_item()
+    if chosen is None:
+        finish(attempt, "completed", now, engine)
+        return None
+    attempt.current_item = engine.items[chosen]
+    return attempt.current_item
+
+
+def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
+    """Save the answer to the item on screen; True if it was recorded now, False for a repeat.
+
+    A repeat of an answer already saved (a double click, a resent form, a second tab) changes nothing.
+    An answer to any other item, after the time limit or after the attempt finished is refused.
+    """
+    lock_rows(Attempt, attempt.id)
+    db.session.refresh(attempt)
+    if any(a.item_id == item_id for a in attempt.answers):
+        return False
+    if attempt.status != "in_progress":
+        raise ServiceError(_("This attempt is already finished; its answers are saved."))
+    if attempt.deadline_at is not None and now >= attempt.deadline_at:
+        finish(attempt, "time", now)
+        raise ServiceError(_("The time limit has passed. The answers you gave in time are saved and scored."))
+    if attempt.current_item_id != item_id:
+        raise ServiceError(_("That question is not the one on your screen any more. Here is the current one."))
+    item = attempt.current_item
+    kind = item_type(item.type)
+    response = kind.read(item.content, form)
+    params = item.current_parameters if kind.adaptive else None
+    db.session.add(Answer(attempt=attempt, item_id=item.id, position=len(attempt.answers) + 1, response=response,
+                          score=kind.score(item.content, response), scored=kind.adaptive and item.status == "live",
+                          parameters_id=params.id if params else None, answered_at=now))
+    attempt.current_item = None
+    db.session.flush()
+    current_item(attempt, now)
+    return True
+
+
+def finish(attempt: Attempt, reason: str, now: datetime, engine: Engine | None = None) -> None:
+    """Close the attempt, store each competency's result and tell the other plugins the deficits."""
+    engine = engine or engine_for(attempt)
+    diagnostic = attempt.diagnostic
+    targets = targets_for(_user(attempt), diagnostic)
+    self_levels = {}
+    for a in attempt.answers:
+        if a.item.type == "self_assessment":
+            self_levels[a.item.competency_id] = ITEM_TYPES["self_assessment"].level(a.item.content, a.response)
+    attempt.results = [
+        CompetencyResult(competency_id=c.id, estimate=r.estimate, standard_error=r.standard_error, level=r.level,
+                         target_level=targets[c.id], p_deficit=r.p_deficit, deficit=r.deficit, n_items=r.n_items,
+                         self_level=self_levels.get(c.id), level_probabilities=list(r.level_probabilities))
+        for c, r in zip(diagnostic.competencies, engine.session.result(), strict=True)
+    ]
+    attempt.status, attempt.open_key, attempt.finished_at = "finished", None, now
+    attempt.finish_reason, attempt.current_item = reason, None
+    db.session.flush()
+    signals.diagnostic_completed.send(attempt, attempt=attempt,
+                                      deficits=[r.competency_id for r in attempt.results if r.deficit])

@@ -1,0 +1,68 @@
+"""Defining a diagnostic: framework version, competencies, mode and limits, window, who takes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from assessments.models import Competency, Diagnostic, DiagnosticAudience, Framework
+from lms.errors import ServiceError
+from lms.i18n import _
+
+
+@dataclass
+class DiagnosticData:
+    title: str
+    opens_on: date
+    closes_on: date
+    competencies: list[Competency]
+    mode: str = "adaptive"
+    min_per_competency: int = 1
+    max_per_competency: int = 12
+    max_items: int | None = None
+    time_limit_minutes: int | None = None
+    self_assessment: bool = True
+    pilot_share: float = 0.0
+    description: str = ""
+    user_ids: list[int] = field(default_factory=list)
+    group_ids: list[int] = field(default_factory=list)
+
+
+def save_diagnostic(framework: Framework, data: DiagnosticData, user=None,
+                    diagnostic: Diagnostic | None = None) -> Diagnostic:
+    """Create or change a diagnostic; the rules live here so the staff form and the demo share them."""
+    if data.closes_on < data.opens_on:
+        raise ServiceError(_("The diagnostic cannot close before it opens."), "closes_on")
+    if not data.competencies:
+        raise ServiceError(_("Choose at least one competency."), "competencies")
+    if any(c.framework_id != framework.id for c in data.competencies):
+        raise ServiceError(_("Every competency must belong to the chosen framework version."), "competencies")
+    if data.mode not in ("adaptive", "fixed"):
+        raise ServiceError(_("Unknown mode."), "mode")
+    if not 1 <= data.min_per_competency <= data.max_per_competency <= 50:
+        raise ServiceError(_("Questions per competency: the minimum must be at least 1 and not above the maximum "
+                             "(at most 50)."), "max_per_competency")
+    if data.max_items is not None and not 1 <= data.max_items <= 500:
+        raise ServiceError(_("The total limit must be from 1 to 500 questions."), "max_items")
+    if data.time_limit_minutes is not None and not 5 <= data.time_limit_minutes <= 600:
+        raise ServiceError(_("The time limit must be from 5 to 600 minutes."), "time_limit_minutes")
+    if not 0.0 <= data.pilot_share <= 0.5:
+        raise ServiceError(_("The share of pilot questions must be from 0 to 50 %."), "pilot_share")
+    if diagnostic is not None and diagnostic.framework_id != framework.id:
+        raise ServiceError(_("The framework version of a diagnostic cannot change."))
+    diagnostic = diagnostic or Diagnostic(framework=framework, created_by_id=getattr(user, "id", None))
+    for name in ("title", "description", "mode", "min_per_competency", "max_per_competency", "max_items",
+                 "time_limit_minutes", "self_assessment", "pilot_share", "opens_on", "closes_on"):
+        setattr(diagnostic, name, getattr(data, name))
+    diagnostic.competencies = list(data.competencies)
+    diagnostic.audience = ([DiagnosticAudience(user_id=u) for u in dict.fromkeys(data.user_ids)]
+                           + [DiagnosticAudience(group_id=g) for g in dict.fromkeys(data.group_ids)])
+    return diagnostic
+
+
+def set_status(diagnostic: Diagnostic, status: str) -> None:
+    if status not in ("draft", "open", "closed"):
+        raise ServiceError(_("Unknown status."))
+    if status == "open" and not diagnostic.audience:
+        raise ServiceError(_("Choose who takes the diagnostic before opening it."))
+    diagnostic.status = status

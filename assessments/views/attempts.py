@@ -1,0 +1,89 @@
+"""Taking a diagnostic: the list of open ones, start or resume, one item per page, the results profile."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from assessments import queries
+from assessments.blueprint import bp
+from assessments.items import ITEM_TYPES
+from assessments.models import Attempt, Diagnostic
+from assessments.permissions import can_see_attempt
+from assessments.services import diagnostics
+from lms.errors import ServiceError
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.i18n import local_today
+from lms.models.mixins import utcnow
+from lms.users.permissions import permission_required
+from lms.web import get_or_404, save
+
+
+@bp.route("/diagnostics/<int:diagnostic_id>/start", methods=["POST"])
+@permission_required("assessments.take")
+def attempt_start(diagnostic_id: int):
+    diagnostic = get_or_404(Diagnostic, diagnostic_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attempt = save(form, lambda: diagnostics.start(diagnostic, current_user, utcnow(), local_today()))
+    if attempt is None:
+        return redirect(url_for("assessments.home"))
+    return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@permission_required("assessments.take")
+def attempt(attempt_id: int):
+    attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id)
+    # Choosing the next item writes it on the attempt, so a reload or another tab shows the same one.
+    item = diagnostics.current_item(attempt, utcnow())
+    db.session.commit()
+    if item is None:
+        if attempt.finish_reason == "time":
+            flash(_time_up(), "info")
+        return redirect(url_for("assessments.result", attempt_id=attempt.id))
+    progress = queries.attempt_progress(attempt)
+    return render_template("assessments/attempt.html", attempt=attempt, item=item, kind=ITEM_TYPES[item.type],
+                           form=ActionForm(), progress=progress)
+
+
+@bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
+@permission_required("assessments.take")
+def attempt_answer(attempt_id: int):
+    attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        item_id = int(request.form.get("item_id", ""))
+    except ValueError:
+        abort(400)
+    try:
+        diagnostics.answer(attempt, item_id, request.form, utcnow())
+        db.session.commit()
+    except ServiceError as exc:
+        # A refused answer changes nothing, but the time-limit refusal finishes the attempt: keep that.
+        if exc.message and attempt.status == "finished":
+            db.session.commit()
+        else:
+            db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("assessments.attempt", attempt_id=attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@permission_required("assessments.view")
+def result(attempt_id: int):
+    attempt = get_or_404(Attempt, attempt_id, can_see_attempt)
+    if attempt.status != "finished":
+        if attempt.user_id == current_user.id:
+            return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+        abort(404)
+    page = queries.result_page(attempt, with_answers=attempt.user_id != current_user.id)
+    return render_template("assessments/result.html", attempt=attempt, **page)
+
+
+def _time_up() -> str:
+    from lms.i18n import _
+
+    return _("The time limit has passed. The answers you gave in time are saved and scored.")

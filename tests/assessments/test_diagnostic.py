@@ -1,0 +1,205 @@
+"""Taking a diagnostic over HTTP: saved as given, idempotent, resumable, time-limited, results per competency."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from assessments import demo
+from assessments.models import Answer, Attempt, CompetencyResult, Diagnostic
+from assessments.services import bank
+from assessments.services import framework as frameworks
+from assessments.services.setup import DiagnosticData, save_diagnostic, set_status
+from lms import signals
+from lms.extensions import db
+from lms.i18n import local_today
+from lms.models.mixins import utcnow
+from tests.factories import make_user
+
+
+@pytest.fixture
+def diagnostic(app, people):
+    framework = frameworks.load(frameworks.read(demo.FRAMEWORK_FILE.read_bytes()))
+    bank.import_bank(framework, bank.read(demo.BANK_FILE.read_bytes()))
+    competencies = [c for d in framework.domains for c in d.competencies][:4]
+    today = local_today()
+    made = save_diagnostic(framework, DiagnosticData(
+        title="Проверка", opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=1),
+        competencies=competencies, max_per_competency=4, user_ids=[people["teacher"].id]))
+    db.session.add(made)
+    db.session.flush()
+    set_status(made, "open")
+    db.session.commit()
+    return made
+
+
+def _attempt(teacher) -> Attempt:
+    db.session.expire_all()
+    return db.session.scalar(select(Attempt).where(Attempt.user_id == teacher.id).order_by(Attempt.id.desc()))
+
+
+def _answer_form(attempt: Attempt, right: bool = True) -> dict:
+    item = attempt.current_item
+    options = item.content["options"]
+    if item.type == "self_assessment":
+        chosen = [5]
+    elif item.type == "multiple_choice":
+        chosen = [i for i, o in enumerate(options) if o["correct"] == right] or [0]
+    else:
+        chosen = [next(i for i, o in enumerate(options) if o["correct"] == right)]
+    return {"item_id": str(item.id), "option": [str(i) for i in chosen]}
+
+
+def _take(client, teacher, *, right=True, limit=200):
+    for _ in range(limit):
+        attempt = _attempt(teacher)
+        if attempt.status == "finished":
+            return attempt
+        client.get(f"/assessments/attempts/{attempt.id}")
+        attempt = _attempt(teacher)
+        if attempt.status == "finished":
+            return attempt
+        client.post(f"/assessments/attempts/{attempt.id}/answer", _answer_form(attempt, right))
+    raise AssertionError("the diagnostic never finished")
+
+
+def test_a_teacher_takes_the_diagnostic_and_sees_a_profile(diagnostic, login_as, people):
+    teacher = people["teacher"]
+    client = login_as("teacher")
+    home = client.get("/assessments/")
+    assert "Проверка" in home.text
+    started = client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt = _attempt(teacher)
+    assert started.headers["Location"].endswith(f"/assessments/attempts/{attempt.id}")
+    first = client.get(f"/assessments/attempts/{attempt.id}")
+    assert first.status_code == 200 and "Какое утверждение" in first.text  # self-assessment comes first
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs)
+
+    with signals.diagnostic_completed.connected_to(listener):
+        attempt = _take(client, teacher, right=False)
+    assert attempt.finish_reason == "completed"
+    results = db.session.scalars(select(CompetencyResult).where(CompetencyResult.attempt_id == attempt.id)).all()
+    assert len(results) == 4
+    assert all(r.deficit and r.self_level == 6 and r.n_items >= 1 for r in results)
+    assert received and set(received[0]["deficits"]) == {r.competency_id for r in results}
+    page = client.get(f"/assessments/attempts/{attempt.id}/result")
+    assert page.status_code == 200 and "ниже целевого" in page.text and "<svg" in page.text
+    assert "higher than measured" not in page.text and "выше измеренного" in page.text
+    # A finished attempt's page leads to the results; a second sitting is a new attempt, shown as growth.
+    assert client.get(f"/assessments/attempts/{attempt.id}").headers["Location"].endswith("/result")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    second = _take(client, teacher, right=True)
+    assert second.number == 2 and second.id != attempt.id
+    growth = client.get(f"/assessments/attempts/{second.id}/result")
+    assert "Изменение с" in growth.text and "сверх погрешности измерения" in growth.text
+
+
+def test_answers_are_saved_once_and_only_for_the_item_on_screen(diagnostic, login_as, people):
+    teacher = people["teacher"]
+    client = login_as("teacher")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")  # a double click starts one attempt
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+    attempt = _attempt(teacher)
+    client.get(f"/assessments/attempts/{attempt.id}")
+    attempt = _attempt(teacher)
+    form = _answer_form(attempt)
+    client.post(f"/assessments/attempts/{attempt.id}/answer", form)
+    replay = client.post(f"/assessments/attempts/{attempt.id}/answer", form, follow_redirects=True)
+    assert replay.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    # An item that is not on screen (another competency's item, or any id) is refused and nothing is saved.
+    attempt = _attempt(teacher)
+    other = {"item_id": str(attempt.current_item_id + 10_000), "option": ["0"]}
+    refused = client.post(f"/assessments/attempts/{attempt.id}/answer", other, follow_redirects=True)
+    assert "не тот, что у вас на экране" in refused.text
+    empty = client.post(f"/assessments/attempts/{attempt.id}/answer", {"item_id": str(attempt.current_item_id)},
+                        follow_redirects=True)
+    assert "Выберите ответ" in empty.text
+    bad = client.post(f"/assessments/attempts/{attempt.id}/answer",
+                      {"item_id": str(attempt.current_item_id), "option": ["99"]}, follow_redirects=True)
+    assert "Выберите один из предложенных" in bad.text
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    # Another teacher can neither see nor answer this attempt.
+    intruder = make_user("teacher", email="other@example.org")
+    db.session.commit()
+    other_client = login_as("teacher")
+    other_client.logout()
+    other_client.login(intruder.email)
+    assert other_client.get(f"/assessments/attempts/{attempt.id}").status_code == 403
+    assert other_client.post(f"/assessments/attempts/{attempt.id}/answer", form).status_code == 403
+    for role in ("tutor", "staff", "admin"):  # an attempt in progress is the teacher's alone
+        assert login_as(role).get(f"/assessments/attempts/{attempt.id}").status_code == 403
+        assert login_as(role).get(f"/assessments/attempts/{attempt.id}/result").status_code in (403, 404)
+
+
+def test_a_closed_tab_resumes_on_the_same_item(diagnostic, login_as, people, app):
+    teacher = people["teacher"]
+    first_tab = login_as("teacher")
+    first_tab.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt = _attempt(teacher)
+    for _ in range(6):
+        first_tab.get(f"/assessments/attempts/{attempt.id}")
+        first_tab.post(f"/assessments/attempts/{attempt.id}/answer", _answer_form(_attempt(teacher)))
+    first_tab.get(f"/assessments/attempts/{attempt.id}")
+    on_screen = _attempt(teacher).current_item_id
+    # A new browser session (the tab was closed, the server restarted: the app is rebuilt from the database).
+    later = login_as("teacher")
+    page = later.get("/assessments/")
+    assert "Продолжить" in page.text
+    resumed = later.get(f"/assessments/attempts/{attempt.id}")
+    assert f'value="{on_screen}"' in resumed.text
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 6
+
+
+def test_the_time_limit_is_enforced_on_the_server(diagnostic, login_as, people):
+    teacher = people["teacher"]
+    diagnostic = db.session.get(Diagnostic, diagnostic.id)
+    diagnostic.time_limit_minutes = 30
+    db.session.commit()
+    client = login_as("teacher")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt = _attempt(teacher)
+    client.get(f"/assessments/attempts/{attempt.id}")
+    client.post(f"/assessments/attempts/{attempt.id}/answer", _answer_form(_attempt(teacher)))
+    client.get(f"/assessments/attempts/{attempt.id}")
+    attempt = _attempt(teacher)
+    form = _answer_form(attempt)
+    attempt.deadline_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    late = client.post(f"/assessments/attempts/{attempt.id}/answer", form, follow_redirects=True)
+    assert "Время на тест истекло" in late.text
+    attempt = _attempt(teacher)
+    assert attempt.status == "finished" and attempt.finish_reason == "time"
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1  # the answer in time is kept
+    assert len(attempt.results) == 4
+    after = client.post(f"/assessments/attempts/{attempt.id}/answer", form, follow_redirects=True)
+    assert "уже завершена" in after.text
+
+
+def test_results_are_for_the_teacher_their_tutor_and_staff(diagnostic, login_as, people):
+    from courses.models import Enrolment, Group
+    from tests.factories import make_programme
+
+    teacher = people["teacher"]
+    client = login_as("teacher")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt = _take(client, teacher)
+    url = f"/assessments/attempts/{attempt.id}/result"
+    tutor = login_as("tutor")
+    assert tutor.get(url).status_code == 403  # not their teacher
+    programme = make_programme()
+    group = Group(programme_id=programme.id, name="Группа 1", capacity=20, tutor_id=people["tutor"].id)
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(Enrolment(group_id=group.id, user_id=teacher.id, status="enrolled"))
+    db.session.commit()
+    page = tutor.get(url)
+    assert page.status_code == 200 and "Ответы" in page.text  # the tutor sees the answers too
+    assert "Ответы" not in client.get(url).text
+    assert login_as("staff").get(url).status_code == 200
