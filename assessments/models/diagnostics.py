@@ -53,7 +53,7 @@ class Diagnostic(TimestampMixin, VersionedMixin, db.Model):
 
     framework: Mapped[Framework] = relationship()
     competencies: Mapped[list[Competency]] = relationship(secondary=diagnostic_competency,
-                                                          order_by="(Competency.position, Competency.id)")
+                                                          order_by="Competency.id")  # the framework file's order
     audience: Mapped[list[DiagnosticAudience]] = relationship(cascade="all, delete-orphan")
 
 
