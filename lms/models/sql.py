@@ -40,10 +40,12 @@ def lock_rows(model, *ids) -> None:
     table = model.__table__
     (primary_key,) = table.primary_key.columns
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(primary_key).where(primary_key.in_(keys)).order_by(primary_key)
-                           .with_for_update(key_share=True))
+        db.session.execute(
+            select(primary_key).where(primary_key.in_(keys)).order_by(primary_key).with_for_update(key_share=True)
+        )
         return
     # Columns with an onupdate (updated_at) are set to themselves too, or the no-op would touch them.
-    unchanged = {column.name: column for column in table.columns
-                 if column is primary_key or column.onupdate is not None}
+    unchanged = {
+        column.name: column for column in table.columns if column is primary_key or column.onupdate is not None
+    }
     db.session.execute(update(table).where(primary_key.in_(keys)).values(unchanged))
