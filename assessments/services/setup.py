@@ -7,7 +7,9 @@ from datetime import date
 
 from assessments.models import Competency, Diagnostic, DiagnosticAudience, Framework
 from lms.errors import ServiceError
-from lms.i18n import _
+from lms.i18n import _, _l
+
+STATUSES = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed")}
 
 
 @dataclass
@@ -61,7 +63,7 @@ def save_diagnostic(framework: Framework, data: DiagnosticData, user=None,
 
 
 def set_status(diagnostic: Diagnostic, status: str) -> None:
-    if status not in ("draft", "open", "closed"):
+    if status not in STATUSES:
         raise ServiceError(_("Unknown status."))
     if status == "open" and not diagnostic.audience:
         raise ServiceError(_("Choose who takes the diagnostic before opening it."))

@@ -76,6 +76,8 @@ PAGES = {
     "assessments.home": ("/assessments/", ALL),
     "assessments.framework": ("/assessments/framework/", ALL),
     "assessments.result": ("/assessments/attempts/{finished_attempt}/result", ALL),  # the tutor supports the teacher
+    "assessments.diagnostics": ("/assessments/diagnostics/", {"staff", "admin"}),
+    "assessments.diagnostic_edit": ("/assessments/diagnostics/{diagnostic}/edit", {"staff", "admin"}),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
 EXTRA_PAGES = {
@@ -89,6 +91,7 @@ EXTRA_PAGES = {
     "/courses/groups/new": {"staff", "admin"},
     "/courses/rooms/new": {"staff", "admin"},
     "/courses/modules/{module}/tasks/new": {"staff", "admin"},
+    "/assessments/diagnostics/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -114,6 +117,7 @@ ACTIONS = {
     "courses.lesson_file_add": ("/courses/lessons/{lesson}/files", {"staff", "admin"}),
     "assessments.attempt_start": ("/assessments/diagnostics/{diagnostic}/start", {"teacher"}),
     "assessments.attempt_answer": ("/assessments/attempts/{finished_attempt}/answer", {"teacher"}),
+    "assessments.diagnostic_status": ("/assessments/diagnostics/{diagnostic}/status/open", {"staff", "admin"}),
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
 SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesson_file",
@@ -147,7 +151,7 @@ def ids(app, people):
     task = save_task(module, None, version=None, title="План урока", instructions="", rubric_text="Цель — 2",
                      pass_points=1)
     submission = submit(task, people["teacher"], text="Мой план", link=None, upload=None)
-    framework = Framework(code="t", version="1", title="Рамка")
+    framework = Framework(code="t", version="1", title="Рамка", current=True)
     diagnostic = Diagnostic(framework=framework, title="Диагностика", opens_on=date.today(), closes_on=date.today())
     finished = Attempt(diagnostic=diagnostic, user_id=people["teacher"].id, status="finished", open_key=None,
                        finished_at=utcnow(), finish_reason="completed")

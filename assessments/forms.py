@@ -1,0 +1,35 @@
+"""Forms of the assessments plugin."""
+
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
+from lms.i18n import _l
+
+
+class DiagnosticForm(VersionedForm):
+    title = StringField(_l("Title"), filters=[strip_filter],
+                        validators=[DataRequired(), Length(max=200), no_control_characters])
+    description = TextAreaField(_l("Note for teachers"), filters=[strip_filter], validators=[Length(max=2000)])
+    competency_ids = SelectMultipleField(_l("Competencies"), coerce=int,
+                                         validators=[DataRequired(message=_l("Choose at least one competency."))])
+    mode = SelectField(_l("Mode"), choices=options([
+        ("adaptive", _l("Adaptive: questions chosen by the answers, stops when the profile is sure")),
+        ("fixed", _l("Fixed form: the same questions for everyone"))]))
+    min_per_competency = IntegerField(_l("At least, questions per competency"), default=1,
+                                      validators=[InputRequired(), NumberRange(min=1, max=50)])
+    max_per_competency = IntegerField(_l("At most, questions per competency"), default=8,
+                                      validators=[InputRequired(), NumberRange(min=1, max=50)])
+    max_items = IntegerField(_l("At most, questions in all"), validators=[Optional(), NumberRange(min=1, max=500)],
+                             description=_l("Leave empty for no total limit."))
+    time_limit_minutes = IntegerField(_l("Time limit, minutes"), validators=[Optional(), NumberRange(min=5, max=600)],
+                                      description=_l("Leave empty for no limit. The server enforces it."))
+    self_assessment = BooleanField(_l("Ask the self-assessment statement of each competency first"), default=True)
+    pilot_percent = IntegerField(_l("Pilot questions, %"), default=0, validators=[InputRequired(),
+                                                                                  NumberRange(min=0, max=50)],
+                                 description=_l("New items shown unscored to collect answers for calibration."))
+    opens_on = RuDateField(_l("Opens on"), validators=[InputRequired()])
+    closes_on = RuDateField(_l("Closes on"), validators=[InputRequired()])
+    group_ids = SelectMultipleField(_l("Groups"), coerce=int)
+    emails = TextAreaField(_l("Teachers by e-mail"), filters=[strip_filter], validators=[Length(max=20000)],
+                           description=_l("One address per line; every member of the chosen groups takes it too."))

@@ -1,0 +1,93 @@
+"""Staff define a diagnostic, open it to a group and to teachers by e-mail; bad input and stale tabs are refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from assessments import demo
+from assessments.models import Diagnostic
+from assessments.services import framework as frameworks
+from courses.models import Enrolment, Group
+from lms.extensions import db
+from lms.i18n import local_today
+from tests.factories import make_programme, make_user
+
+
+@pytest.fixture
+def framework(app):
+    loaded = frameworks.load(frameworks.read(demo.FRAMEWORK_FILE.read_bytes()))
+    db.session.commit()
+    return loaded
+
+
+def _form(framework, **overrides) -> dict:
+    today = local_today()
+    data = {"title": "Весенняя диагностика", "description": "", "mode": "adaptive",
+            "competency_ids": [str(c.id) for d in framework.domains for c in d.competencies][:5],
+            "min_per_competency": "1", "max_per_competency": "6", "max_items": "", "time_limit_minutes": "45",
+            "self_assessment": "y", "pilot_percent": "10", "opens_on": today.strftime("%d.%m.%Y"),
+            "closes_on": (today + timedelta(days=14)).strftime("%d.%m.%Y"), "emails": "", "group_ids": []}
+    data.update(overrides)
+    return data
+
+
+def test_staff_define_open_and_teachers_of_the_group_see_it(framework, login_as, people):
+    staff, teacher = login_as("staff"), login_as("teacher")
+    group = Group(programme_id=make_programme().id, name="Группа ИКТ", capacity=20)
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(Enrolment(group_id=group.id, user_id=people["teacher"].id, status="enrolled"))
+    loner = make_user("teacher", email="loner@example.org")
+    db.session.commit()
+    response = staff.post("/assessments/diagnostics/new", _form(framework, group_ids=[str(group.id)],
+                                                                 emails="LONER@example.org\n"))
+    assert response.status_code == 302
+    made = db.session.scalar(select(Diagnostic))
+    assert len(made.competencies) == 5 and made.pilot_share == pytest.approx(0.1)
+    assert {(a.user_id, a.group_id) for a in made.audience} == {(loner.id, None), (None, group.id)}
+    assert "Весенняя диагностика" not in teacher.get("/assessments/").text  # still a draft
+    staff.post(f"/assessments/diagnostics/{made.id}/status/open")
+    assert "Весенняя диагностика" in teacher.get("/assessments/").text
+    assert "Весенняя диагностика" in staff.get("/assessments/diagnostics/").text
+    staff.post(f"/assessments/diagnostics/{made.id}/status/closed")
+    assert "Весенняя диагностика" not in teacher.get("/assessments/").text
+
+
+def test_bad_input_is_refused_with_the_form_kept(framework, login_as):
+    staff = login_as("staff")
+    today = local_today()
+    cases = [
+        (_form(framework, closes_on=(today - timedelta(days=1)).strftime("%d.%m.%Y")), "не может закрыться раньше"),
+        (_form(framework, competency_ids=[]), "хотя бы одну компетенцию"),
+        (_form(framework, min_per_competency="9", max_per_competency="3"), "минимум"),
+        (_form(framework, emails="nobody@example.org"), "nobody@example.org"),
+        (_form(framework, time_limit_minutes="1"), "5"),
+    ]
+    for data, message in cases:
+        page = staff.post("/assessments/diagnostics/new", data)
+        assert page.status_code == 200 and message in page.text, message
+        assert 'value="Весенняя диагностика"' in page.text  # what was typed is still there
+    assert db.session.scalar(select(Diagnostic)) is None
+    empty = db.session.scalar(select(Diagnostic))
+    assert empty is None
+    nobody = staff.post("/assessments/diagnostics/999/status/open")
+    assert nobody.status_code == 404
+
+
+def test_a_stale_tab_does_not_overwrite_and_opening_needs_an_audience(framework, login_as, people):
+    staff = login_as("staff")
+    staff.post("/assessments/diagnostics/new", _form(framework))
+    made = db.session.scalar(select(Diagnostic))
+    refused = staff.post(f"/assessments/diagnostics/{made.id}/status/open", follow_redirects=True)
+    assert "укажите, кто её проходит" in refused.text
+    url = f"/assessments/diagnostics/{made.id}/edit"
+    first = _form(framework, title="Вкладка 1", version=str(made.version), emails=people["teacher"].email)
+    second = _form(framework, title="Вкладка 2", version=str(made.version))
+    assert staff.post(url, first).status_code == 302
+    stale = staff.post(url, second)
+    assert stale.status_code == 200 and "изменил кто-то другой" in stale.text
+    db.session.expire_all()
+    assert db.session.get(Diagnostic, made.id).title == "Вкладка 1"
