@@ -1,18 +1,21 @@
-"""Demo data of the assessments plugin: the framework, the demo item bank and an open diagnostic."""
+"""Demo data of the assessments plugin: the framework, the demo bank, an open diagnostic and attempts at it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
-from assessments.models import Diagnostic, Framework
-from assessments.services import bank
+from assessments.models import Attempt, Diagnostic, Framework
+from assessments.services import bank, diagnostics
 from assessments.services import framework as frameworks
 from assessments.services.setup import DiagnosticData, save_diagnostic, set_status
 from lms.extensions import db
 from lms.i18n import local_today
+from lms.models.mixins import utcnow
 
 DATA = Path(__file__).resolve().parent / "data"
 FRAMEWORK_FILE = DATA / "framework_ict_v1.json"
@@ -34,7 +37,7 @@ def load(objects: dict) -> None:
         today = local_today()
         diagnostic = save_diagnostic(framework, DiagnosticData(
             title=DIAGNOSTIC_TITLE, opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
-            competencies=[c for d in framework.domains for c in d.competencies], max_per_competency=8,
+            competencies=[c for d in framework.domains for c in d.competencies], max_per_competency=6,
             description="Адаптивный тест: вопросы подбираются по вашим ответам, тест заканчивается, как только "
                         "профиль определён. Ответы сохраняются сразу, тест можно прервать и продолжить.",
             user_ids=[t.id for t in objects["teachers"]]), objects.get("staff"))
@@ -42,3 +45,39 @@ def load(objects: dict) -> None:
         db.session.flush()
         set_status(diagnostic, "open")
     objects["diagnostic"] = diagnostic
+    _attempts(objects, diagnostic)
+
+
+def _simulated_form(item, theta: float, rng) -> MultiDict:
+    """What a teacher of ability θ answers: right with the item's 2PL probability, else a wrong option."""
+    options = item.content["options"]
+    if item.type == "self_assessment":  # teachers tend to rate themselves a level above what they show
+        level = int(np.clip(round(3.5 + theta + rng.normal(0, 0.8)), 1, 6))
+        return MultiDict([("option", str(next(i for i, o in enumerate(options) if o["level"] == level)))])
+    params = item.current_parameters
+    right = rng.random() < 1 / (1 + np.exp(-params.a * (theta - params.b)))
+    chosen = [i for i, o in enumerate(options) if o["correct"] == right]
+    if item.type != "multiple_choice" or not right:
+        chosen = [chosen[int(rng.integers(len(chosen)))]] if chosen else [0]
+    return MultiDict([("option", str(i)) for i in chosen])
+
+
+def _attempts(objects: dict, diagnostic: Diagnostic) -> None:
+    """Finished attempts for most demo teachers, a repeated one (after a route) for a few."""
+    teachers = objects["teachers"]
+    done = set(db.session.scalars(select(Attempt.user_id).where(Attempt.diagnostic_id == diagnostic.id)))
+    rng = np.random.default_rng(20261123)
+    now = utcnow()
+    for n, teacher in enumerate(teachers[: int(len(teachers) * 0.6)]):
+        if teacher.id in done:
+            continue
+        theta = float(rng.normal(-0.3, 0.9))
+        sittings = [(now - timedelta(days=40 - n % 10), theta)]
+        if n % 6 == 1:  # a repeated diagnostic after working through the route
+            sittings.append((now - timedelta(days=3), theta + 0.9))
+        for when, ability in sittings:
+            attempt = diagnostics.start(diagnostic, teacher, when, local_today(), check_window=False)
+            step = when
+            while (item := diagnostics.current_item(attempt, step)) is not None:
+                step += timedelta(seconds=int(rng.integers(20, 90)))
+                diagnostics.answer(attempt, item.id, _simulated_form(item, ability, rng), step)

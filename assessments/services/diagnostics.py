@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, or_, select
 
 from assessments.engine import Bank, Session, Settings
 from assessments.items import ITEM_TYPES, item_type
@@ -24,6 +23,7 @@ from assessments.models import (
     Diagnostic,
     DiagnosticAudience,
     Item,
+    ItemParameters,
     TargetLevel,
 )
 from lms import signals
@@ -52,13 +52,16 @@ def is_addressed_to(diagnostic: Diagnostic, user) -> bool:
         or_(DiagnosticAudience.user_id == user.id, DiagnosticAudience.group_id.in_(in_groups))).limit(1)) is not None
 
 
-def start(diagnostic: Diagnostic, user, now: datetime, today: date) -> Attempt:
-    """The user's attempt in progress, or a new one (the next number after their finished ones)."""
+def start(diagnostic: Diagnostic, user, now: datetime, today: date, *, check_window: bool = True) -> Attempt:
+    """The user's attempt in progress, or a new one (the next number after their finished ones).
+
+    ``check_window=False`` is for loading past attempts (demo data, imports), never for a request.
+    """
     key = f"{diagnostic.id}:{user.id}"
     attempt = db.session.scalar(select(Attempt).where(Attempt.open_key == key))
     if attempt is not None:
         return attempt
-    if not available(diagnostic, user, today):
+    if check_window and not available(diagnostic, user, today):
         raise ServiceError(_("This diagnostic is not open to you."))
     number = 1 + (db.session.scalar(select(func.max(Attempt.number)).where(
         Attempt.diagnostic_id == diagnostic.id, Attempt.user_id == user.id)) or 0)
@@ -75,15 +78,23 @@ class Engine:
     """The engine session of an attempt, rebuilt from its answers, with the item ↔ index maps."""
 
     session: Session
-    items: list[Item]
+    item_ids: list[int]
     index: dict[int, int]
 
 
-def _items(diagnostic: Diagnostic) -> list[Item]:
-    ids = [c.id for c in diagnostic.competencies]
+ADAPTIVE_TYPES = tuple(name for name, kind in ITEM_TYPES.items() if kind.adaptive)
+
+
+def _bank_rows(diagnostic: Diagnostic) -> list:
+    """(id, competency, status, a, b) of the items the engine may offer: plain rows, not ORM objects,
+    because this runs on every answer."""
     statuses = ("live", "pilot") if diagnostic.pilot_share > 0 else ("live",)
-    return list(db.session.scalars(select(Item).where(Item.competency_id.in_(ids), Item.status.in_(statuses))
-                                   .options(selectinload(Item.parameters)).order_by(Item.code)))
+    return db.session.execute(
+        select(Item.id, Item.competency_id, Item.status, ItemParameters.a, ItemParameters.b)
+        .join(ItemParameters, and_(ItemParameters.item_id == Item.id, ItemParameters.current.is_(True)))
+        .where(Item.competency_id.in_([c.id for c in diagnostic.competencies]), Item.status.in_(statuses),
+               Item.type.in_(ADAPTIVE_TYPES))
+        .order_by(Item.code)).all()
 
 
 def targets_for(user, diagnostic: Diagnostic) -> dict[int, int]:
@@ -97,34 +108,34 @@ def targets_for(user, diagnostic: Diagnostic) -> dict[int, int]:
     return {c.id: level or DEFAULT_TARGET for c in diagnostic.competencies}
 
 
-def engine_for(attempt: Attempt, items: list[Item] | None = None) -> Engine:
+def engine_for(attempt: Attempt) -> Engine:
     diagnostic = attempt.diagnostic
-    items = [i for i in (items if items is not None else _items(diagnostic))
-             if ITEM_TYPES[i.type].adaptive and i.current_parameters is not None]
+    rows = _bank_rows(diagnostic)
     competencies = [c.id for c in diagnostic.competencies]
     position = {c: n for n, c in enumerate(competencies)}
-    params = [i.current_parameters for i in items]
-    bank = Bank(a=np.array([p.a for p in params]), b=np.array([p.b for p in params]),
-                competency=np.array([position[i.competency_id] for i in items], dtype=int),
-                n_competencies=len(competencies), scored=np.array([i.status == "live" for i in items], dtype=bool))
+    bank = Bank(a=np.array([r.a for r in rows], dtype=float), b=np.array([r.b for r in rows], dtype=float),
+                competency=np.array([position[r.competency_id] for r in rows], dtype=int),
+                n_competencies=len(competencies), scored=np.array([r.status == "live" for r in rows], dtype=bool))
     levels = sorted(diagnostic.framework.levels, key=lambda lv: lv.number)
     targets = targets_for(_user(attempt), diagnostic)
     k = len(competencies)
-    correlation = np.full((k, k), diagnostic.framework.correlation) + (1 - diagnostic.framework.correlation) * np.eye(k)
+    rho = diagnostic.framework.correlation
+    correlation = np.full((k, k), rho) + (1 - rho) * np.eye(k)
     fixed = None
     if diagnostic.mode == "fixed":
-        fixed = tuple(n for c in range(k) for n in [j for j in range(len(items)) if bank.competency[j] == c
+        fixed = tuple(n for c in range(k) for n in [j for j in range(len(rows)) if bank.competency[j] == c
                                                    and bank.scored[j]][: diagnostic.max_per_competency])
     settings = Settings(level_cuts=tuple(lv.threshold for lv in levels[1:]),
                         targets=tuple(targets[c] for c in competencies), correlation=correlation,
                         min_items=diagnostic.min_per_competency, max_items=diagnostic.max_per_competency,
                         max_total=diagnostic.max_items, pilot_share=diagnostic.pilot_share, fixed_form=fixed)
     session = Session(bank, settings, np.random.default_rng([attempt.seed, len(attempt.answers)]))
-    index = {item.id: n for n, item in enumerate(items)}
+    item_ids = [r.id for r in rows]
+    index = {item_id: n for n, item_id in enumerate(item_ids)}
     for answer in attempt.answers:
         if answer.item_id in index:
             session.record(index[answer.item_id], bool(answer.score) if answer.scored else False)
-    return Engine(session, items, index)
+    return Engine(session, item_ids, index)
 
 
 def _user(attempt: Attempt):
@@ -133,18 +144,20 @@ def _user(attempt: Attempt):
     return db.session.get(User, attempt.user_id)
 
 
-def _self_assessment_items(attempt: Attempt) -> list[Item]:
+def _next_self_assessment(attempt: Attempt) -> int | None:
+    """The first competency's self-assessment statement not yet answered, if the diagnostic asks them."""
     diagnostic = attempt.diagnostic
     if not diagnostic.self_assessment:
-        return []
+        return None
+    rows = db.session.execute(select(Item.id, Item.competency_id).where(
+        Item.competency_id.in_([c.id for c in diagnostic.competencies]), Item.type == "self_assessment",
+        Item.status == "live").order_by(Item.code)).all()
+    first = {}
+    for item_id, competency_id in rows:
+        first.setdefault(competency_id, item_id)
     answered = {a.item_id for a in attempt.answers}
-    found = {}
-    for item in db.session.scalars(select(Item).where(
-            Item.competency_id.in_([c.id for c in diagnostic.competencies]), Item.type == "self_assessment",
-            Item.status == "live").order_by(Item.code)):
-        found.setdefault(item.competency_id, item)
-    order = [c.id for c in diagnostic.competencies]
-    return [found[c] for c in order if c in found and found[c].id not in answered]
+    return next((first[c.id] for c in diagnostic.competencies if c.id in first and first[c.id] not in answered),
+                None)
 
 
 def current_item(attempt: Attempt, now: datetime) -> Item | None:
@@ -156,16 +169,16 @@ def current_item(attempt: Attempt, now: datetime) -> Item | None:
         return None
     if attempt.current_item_id is not None:
         return attempt.current_item
-    pending = _self_assessment_items(attempt)
-    if pending:
-        attempt.current_item = pending[0]
-        return pending[0]
+    pending = _next_self_assessment(attempt)
+    if pending is not None:
+        attempt.current_item = db.session.get(Item, pending)
+        return attempt.current_item
     engine = engine_for(attempt)
     chosen = engine.session.next_item()
     if chosen is None:
         finish(attempt, "completed", now, engine)
         return None
-    attempt.current_item = engine.items[chosen]
+    attempt.current_item = db.session.get(Item, engine.item_ids[chosen])
     return attempt.current_item
 
 
@@ -175,6 +188,7 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
     A repeat of an answer already saved (a double click, a resent form, a second tab) changes nothing.
     An answer to any other item, after the time limit or after the attempt finished is refused.
     """
+    db.session.flush()  # the refresh below must not drop a current item chosen in this transaction
     lock_rows(Attempt, attempt.id)
     db.session.refresh(attempt)
     if any(a.item_id == item_id for a in attempt.answers):
