@@ -78,6 +78,7 @@ PAGES = {
     "assessments.result": ("/assessments/attempts/{finished_attempt}/result", ALL),  # the tutor supports the teacher
     "assessments.diagnostics": ("/assessments/diagnostics/", {"staff", "admin"}),
     "assessments.diagnostic_edit": ("/assessments/diagnostics/{diagnostic}/edit", {"staff", "admin"}),
+    "assessments.bank_statistics": ("/assessments/bank/statistics", {"staff", "admin"}),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
 EXTRA_PAGES = {
