@@ -1,6 +1,16 @@
 """Forms of the assessments plugin."""
 
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
@@ -33,3 +43,33 @@ class DiagnosticForm(VersionedForm):
     group_ids = SelectMultipleField(_l("Groups"), coerce=int)
     emails = TextAreaField(_l("Teachers by e-mail"), filters=[strip_filter], validators=[Length(max=20000)],
                            description=_l("One address per line; every member of the chosen groups takes it too."))
+
+
+class DecimalCommaField(FloatField):
+    """A number typed the Russian way (1,25) or the other (1.25)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
+
+
+class ItemForm(VersionedForm):
+    competency_id = SelectField(_l("Competency"), coerce=int)
+    type = SelectField(_l("Type"))
+    status = SelectField(_l("Status"))
+    code = StringField(_l("Code"), filters=[strip_filter], validators=[DataRequired(), Length(max=40),
+                                                                        no_control_characters])
+    stem = TextAreaField(_l("Question"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
+    options_text = TextAreaField(
+        _l("Options"), filters=[strip_filter], validators=[Length(max=5000)],
+        description=_l("One option per line. Mark each correct option with «*» at the start; for a self-assessment "
+                       "start each line with its level, e.g. «3 I use…». Practical tasks: one criterion per line as "
+                       "«points | criterion»."))
+    explanation = TextAreaField(_l("Explanation shown with the results"), filters=[strip_filter],
+                                validators=[Length(max=2000)])
+    a = DecimalCommaField(_l("Discrimination a"), validators=[Optional(), NumberRange(min=0.05, max=10)])
+    b = DecimalCommaField(_l("Difficulty b"), validators=[Optional(), NumberRange(min=-10, max=10)])
+
+
+class BankImportForm(FlaskForm):
+    file = FileField(_l("Bank file (JSON)"), validators=[FileRequired(message=_l("Choose a file.")),
+                                                        FileAllowed(["json"], message=_l("Only JSON files."))])

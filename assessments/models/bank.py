@@ -8,7 +8,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assessments.models.framework import Competency
+from assessments.models.framework import Competency, Framework
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
 
@@ -38,6 +38,7 @@ class Item(TimestampMixin, VersionedMixin, db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
+    framework: Mapped[Framework] = relationship()
     competency: Mapped[Competency] = relationship()
     parameters: Mapped[list[ItemParameters]] = relationship(
         back_populates="item", order_by="ItemParameters.id", cascade="all, delete-orphan")

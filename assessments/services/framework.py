@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -17,7 +18,7 @@ from assessments.models import (
     TargetLevel,
 )
 from assessments.models.framework import LEVELS, MAPPING_SCHEMES
-from lms.errors import ServiceError
+from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
 from lms.users.choices import CATEGORIES, POSITIONS
@@ -169,3 +170,32 @@ def _as_list(value: Any, where: str) -> list:
     if not isinstance(value, list):
         raise ServiceError(_("%(where)s: each mapping must be a list of ids.", where=where))
     return value
+
+
+def targets_token(framework_id: int) -> str:
+    """A fingerprint of a framework's target levels: the edit form carries it so a stale tab is refused."""
+    rows = db.session.execute(select(TargetLevel.position, TargetLevel.category, TargetLevel.level)
+                              .where(TargetLevel.framework_id == framework_id)
+                              .order_by(TargetLevel.position, TargetLevel.category)).all()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def save_targets(framework_id: int, levels: dict[tuple[str, str], int], token: str) -> int:
+    """Set the target level of each (position, category); returns how many changed."""
+    if token != targets_token(framework_id):
+        raise ConflictError(_("The target levels were changed by someone else while you were editing them, so "
+                              "your changes were not saved. Saving this form again will replace them."))
+    existing = {(t.position, t.category): t for t in db.session.scalars(
+        select(TargetLevel).where(TargetLevel.framework_id == framework_id))}
+    changed = 0
+    for key, level in levels.items():
+        if key[0] not in POSITIONS or key[1] not in CATEGORIES or level not in LEVELS:
+            raise ServiceError(_("A target level must be from 1 to 6."))
+        row = existing.get(key)
+        if row is None:
+            db.session.add(TargetLevel(framework_id=framework_id, position=key[0], category=key[1], level=level))
+            changed += 1
+        elif row.level != level:
+            row.level = level
+            changed += 1
+    return changed

@@ -1,11 +1,16 @@
 """The competency framework as everyone reads it: domains, competencies, six levels, mappings, targets."""
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from assessments import queries
 from assessments.blueprint import bp
+from assessments.models import Framework
+from assessments.services import framework as frameworks
+from lms.forms import ActionForm
+from lms.i18n import _
 from lms.users.choices import CATEGORIES, POSITIONS
 from lms.users.permissions import permission_required
+from lms.web import get_or_404, save
 
 
 @bp.route("/framework/")
@@ -18,3 +23,25 @@ def framework(framework_id: int | None = None):
     targets = queries.target_levels(shown.id) if shown else {}
     return render_template("assessments/framework.html", framework=shown, versions=queries.framework_versions(),
                            targets=targets, positions=POSITIONS, categories=CATEGORIES)
+
+
+@bp.route("/framework/<int:framework_id>/targets", methods=["GET", "POST"])
+@permission_required("assessments.manage")
+def targets_edit(framework_id: int):
+    framework = get_or_404(Framework, framework_id)
+    form = ActionForm()
+    token = request.form.get("token") or frameworks.targets_token(framework.id)
+    if form.validate_on_submit():
+        levels = {}
+        for position in POSITIONS:
+            for category in CATEGORIES:
+                value = request.form.get(f"t-{position}-{category}", type=int)
+                if value is not None:
+                    levels[(position, category)] = value
+        changed = save(form, lambda: frameworks.save_targets(framework.id, levels, token))
+        if changed is not None:
+            flash(_("Target levels saved: %(n)s changed.", n=changed), "success")
+            return redirect(url_for("assessments.framework", framework_id=framework.id))
+        token = frameworks.targets_token(framework.id)
+    return render_template("assessments/targets.html", framework=framework, form=form, token=token,
+                           targets=queries.target_levels(framework.id), positions=POSITIONS, categories=CATEGORIES)

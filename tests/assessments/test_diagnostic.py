@@ -203,3 +203,48 @@ def test_results_are_for_the_teacher_their_tutor_and_staff(diagnostic, login_as,
     assert page.status_code == 200 and "Ответы" in page.text  # the tutor sees the answers too
     assert "Ответы" not in client.get(url).text
     assert login_as("staff").get(url).status_code == 200
+
+
+def test_the_same_answer_sent_from_four_tabs_at_once_is_recorded_once(app_factory, diagnostic, people):
+    """Four requests answer the item on screen at the same moment, each in its own transaction."""
+    import threading
+
+    from werkzeug.datastructures import MultiDict
+
+    from assessments.services import diagnostics as service
+    from lms.errors import ServiceError
+
+    app = app_factory()
+    with app.app_context():
+        teacher = db.session.get(type(people["teacher"]), people["teacher"].id)
+        attempt = service.start(db.session.get(Diagnostic, diagnostic.id), teacher, utcnow(), local_today())
+        item = service.current_item(attempt, utcnow())
+        attempt_id, item_id = attempt.id, item.id
+        form = MultiDict(_answer_form(attempt))
+        db.session.commit()
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def answer() -> None:
+        with app.app_context():
+            mine = db.session.get(Attempt, attempt_id)
+            barrier.wait()
+            try:
+                outcomes.append("recorded" if service.answer(mine, item_id, form, utcnow()) else "repeat")
+                db.session.commit()
+            except ServiceError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=answer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["recorded", "repeat", "repeat", "repeat"]
+    with app.app_context():
+        answers = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt_id)).all()
+        assert [(a.item_id, a.position) for a in answers] == [(item_id, 1)]
+        assert db.session.get(Attempt, attempt_id).current_item_id not in (None, item_id)

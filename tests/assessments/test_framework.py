@@ -118,3 +118,19 @@ def test_the_shipped_framework_file_loads_and_meets_the_framework_rules(app):
         assert {m.scheme for m in competency.mappings} == {"ps544", "digcompedu", "unesco"}, competency.code
     assert len(frameworks_targets := db.session.scalars(select(TargetLevel)).all()) == len(POSITIONS) * len(CATEGORIES)
     assert all(1 <= t.level <= 6 for t in frameworks_targets)
+
+
+def test_staff_edit_target_levels_and_a_stale_tab_is_refused(app, login_as):
+    loaded = frameworks.load(_framework())
+    db.session.commit()
+    staff = login_as("staff")
+    url = f"/assessments/framework/{loaded.id}/targets"
+    page = staff.get(url)
+    token = page.text.split('name="token" value="')[1].split('"')[0]
+    assert staff.post(url, {"token": token, "t-teacher-highest": "5"}).status_code == 302
+    level = db.session.scalar(select(TargetLevel.level).where(TargetLevel.position == "teacher",
+                                                              TargetLevel.category == "highest"))
+    assert level == 5
+    stale = staff.post(url, {"token": token, "t-teacher-highest": "2"})
+    assert stale.status_code == 200 and "изменил кто-то другой" in stale.text
+    assert login_as("teacher").get(url).status_code == 403

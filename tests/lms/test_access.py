@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from assessments.models import Attempt, Diagnostic, Framework
+from assessments.models import Attempt, Competency, Diagnostic, Domain, Framework, Item
 from courses.services.assignments import save_task, submit
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
@@ -78,6 +78,10 @@ PAGES = {
     "assessments.result": ("/assessments/attempts/{finished_attempt}/result", ALL),  # the tutor supports the teacher
     "assessments.diagnostics": ("/assessments/diagnostics/", {"staff", "admin"}),
     "assessments.diagnostic_edit": ("/assessments/diagnostics/{diagnostic}/edit", {"staff", "admin"}),
+    "assessments.bank_index": ("/assessments/bank/", {"staff", "admin"}),
+    "assessments.targets_edit": ("/assessments/framework/{framework}/targets", {"staff", "admin"}),
+    "assessments.bank_export": ("/assessments/bank/export", {"staff", "admin"}),
+    "assessments.item_edit": ("/assessments/bank/items/{item}/edit", {"staff", "admin"}),
     "assessments.bank_statistics": ("/assessments/bank/statistics", {"staff", "admin"}),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
@@ -93,6 +97,7 @@ EXTRA_PAGES = {
     "/courses/rooms/new": {"staff", "admin"},
     "/courses/modules/{module}/tasks/new": {"staff", "admin"},
     "/assessments/diagnostics/new": {"staff", "admin"},
+    "/assessments/bank/items/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -119,6 +124,7 @@ ACTIONS = {
     "assessments.attempt_start": ("/assessments/diagnostics/{diagnostic}/start", {"teacher"}),
     "assessments.attempt_answer": ("/assessments/attempts/{finished_attempt}/answer", {"teacher"}),
     "assessments.diagnostic_status": ("/assessments/diagnostics/{diagnostic}/status/open", {"staff", "admin"}),
+    "assessments.bank_import": ("/assessments/bank/import", {"staff", "admin"}),
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
 SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesson_file",
@@ -156,14 +162,20 @@ def ids(app, people):
     diagnostic = Diagnostic(framework=framework, title="Диагностика", opens_on=date.today(), closes_on=date.today())
     finished = Attempt(diagnostic=diagnostic, user_id=people["teacher"].id, status="finished", open_key=None,
                        finished_at=utcnow(), finish_reason="completed")
-    db.session.add(finished)
+    domain = Domain(framework=framework, code="D1", title="Область")
+    competency = Competency(framework=framework, domain=domain, code="D1.1", title="Компетенция")
+    item = Item(framework=framework, competency=competency, code="D1.1-K01", type="single_choice", status="draft",
+                stem="Вопрос", content={"options": [{"text": "Да", "correct": True},
+                                                     {"text": "Нет", "correct": False}]})
+    db.session.add_all([finished, item])
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
             "lesson": module.lessons[0].id, "office_hours": hours.id, "booking": booking.id,
             "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id, "room": room.id,
             "session": sessions[0].id, "task": task.id, "submission": submission.id,
-            "diagnostic": diagnostic.id, "finished_attempt": finished.id}
+            "diagnostic": diagnostic.id, "finished_attempt": finished.id, "item": item.id,
+            "framework": framework.id}
 
 
 def test_every_endpoint_is_classified(app):
