@@ -100,8 +100,10 @@ def generate(divisor: int, now: datetime) -> dict:
         "id": g + 1, "programme_id": 1, "name": f"Группа {g + 1:03d}", "source": "administration",
         "tutor_id": g % tutors + 1, "capacity": MEMBERS, "starts_on": first_monday, "status": "approved",
         "ends_on": first_monday + timedelta(weeks=HELD + PLANNED), "note": "", **versioned} for g in range(groups)))
+    # Members joined before their group's first session, so the attendance summary counts every held one.
+    joined = datetime.combine(first_monday - timedelta(days=7), datetime.min.time())
     rows["enrolments"] = bulk(Enrolment, ({"id": i + 1, "group_id": i // MEMBERS + 1, "user_id": uid,
-                                           "status": "enrolled", "since": now, **stamp}
+                                           "status": "enrolled", "since": joined, **stamp}
                                           for i, uid in enumerate(teacher_ids)))
     per_group = HELD + PLANNED
 
