@@ -73,3 +73,15 @@ class ItemForm(VersionedForm):
 class BankImportForm(FlaskForm):
     file = FileField(_l("Bank file (JSON)"), validators=[FileRequired(message=_l("Choose a file.")),
                                                         FileAllowed(["json"], message=_l("Only JSON files."))])
+
+
+class CompetencyForm(VersionedForm):
+    title = StringField(_l("Title"), filters=[strip_filter],
+                        validators=[DataRequired(), Length(max=300), no_control_characters])
+    description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[Length(max=5000)])
+    level_1 = TextAreaField(_l("Level 1"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
+    level_2 = TextAreaField(_l("Level 2"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
+    level_3 = TextAreaField(_l("Level 3"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
+    level_4 = TextAreaField(_l("Level 4"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
+    level_5 = TextAreaField(_l("Level 5"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
+    level_6 = TextAreaField(_l("Level 6"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])

@@ -4,7 +4,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from assessments import queries
 from assessments.blueprint import bp
-from assessments.models import Framework
+from assessments.forms import CompetencyForm
+from assessments.models import Competency, Framework
 from assessments.services import framework as frameworks
 from lms.forms import ActionForm
 from lms.i18n import _
@@ -45,3 +46,23 @@ def targets_edit(framework_id: int):
         token = frameworks.targets_token(framework.id)
     return render_template("assessments/targets.html", framework=framework, form=form, token=token,
                            targets=queries.target_levels(framework.id), positions=POSITIONS, categories=CATEGORIES)
+
+
+@bp.route("/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
+@permission_required("assessments.manage")
+def competency_edit(competency_id: int):
+    competency = get_or_404(Competency, competency_id)
+    form = CompetencyForm(obj=competency if request.method == "GET" else None)
+    if request.method == "GET":
+        for level in competency.levels:
+            getattr(form, f"level_{level.number}").data = level.descriptor
+    if form.validate_on_submit():
+        descriptors = {n: getattr(form, f"level_{n}").data for n in range(1, 7)}
+        saved = save(form, lambda: frameworks.save_competency(competency, form.version_value(), form.title.data,
+                                                               form.description.data or "", descriptors),
+                     versioned=competency)
+        if saved is not None:
+            flash(_("The competency has been saved."), "success")
+            return redirect(url_for("assessments.framework", framework_id=competency.framework_id)
+                            + f"#competency-{competency.code}")
+    return render_template("assessments/competency_edit.html", form=form, competency=competency)

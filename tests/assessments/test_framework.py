@@ -134,3 +134,22 @@ def test_staff_edit_target_levels_and_a_stale_tab_is_refused(app, login_as):
     stale = staff.post(url, {"token": token, "t-teacher-highest": "2"})
     assert stale.status_code == 200 and "изменил кто-то другой" in stale.text
     assert login_as("teacher").get(url).status_code == 403
+
+
+def test_staff_edit_a_competencys_wording_and_a_stale_tab_is_refused(app, login_as):
+    loaded = frameworks.load(_framework())
+    db.session.commit()
+    competency = db.session.scalar(select(Competency).where(Competency.framework_id == loaded.id))
+    staff = login_as("staff")
+    url = f"/assessments/competencies/{competency.id}/edit"
+    form = {"title": competency.title, "description": "", "version": str(competency.version),
+            **{f"level_{n}": f"Новое описание {n}" for n in range(1, 7)}}
+    assert staff.post(url, form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Competency, competency.id).descriptor(3) == "Новое описание 3"
+    stale = staff.post(url, {**form, "level_3": "Из старой вкладки"})
+    assert stale.status_code == 200 and "изменил кто-то другой" in stale.text
+    empty = staff.post(url, {**form, "version": str(db.session.get(Competency, competency.id).version), "level_6": ""})
+    assert empty.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Competency, competency.id).descriptor(6) == "Новое описание 6"

@@ -80,6 +80,7 @@ PAGES = {
     "assessments.diagnostic_edit": ("/assessments/diagnostics/{diagnostic}/edit", {"staff", "admin"}),
     "assessments.bank_index": ("/assessments/bank/", {"staff", "admin"}),
     "assessments.targets_edit": ("/assessments/framework/{framework}/targets", {"staff", "admin"}),
+    "assessments.competency_edit": ("/assessments/competencies/{competency}/edit", {"staff", "admin"}),
     "assessments.bank_export": ("/assessments/bank/export", {"staff", "admin"}),
     "assessments.item_edit": ("/assessments/bank/items/{item}/edit", {"staff", "admin"}),
     "assessments.bank_statistics": ("/assessments/bank/statistics", {"staff", "admin"}),
@@ -175,7 +176,7 @@ def ids(app, people):
             "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id, "room": room.id,
             "session": sessions[0].id, "task": task.id, "submission": submission.id,
             "diagnostic": diagnostic.id, "finished_attempt": finished.id, "item": item.id,
-            "framework": framework.id}
+            "framework": framework.id, "competency": competency.id}
 
 
 def test_every_endpoint_is_classified(app):
