@@ -150,3 +150,10 @@ def tutor_today():
                      joinedload(ScheduledSession.room)).order_by(ScheduledSession.starts_at))
     sessions = [s for s in db.session.scalars(stmt) if can_mark_attendance(current_user, s)]
     return render_template("courses/attendance/today.html", sessions=sessions, timedelta=timedelta)
+
+
+@bp.route("/attendance/mine")
+@permission_required("courses.apply_to_groups")
+def my_attendance():
+    """A teacher's own attendance per group: the share that counts for completion, and every session's mark."""
+    return render_template("courses/attendance/mine.html", groups=service.teacher_summary(current_user))

@@ -265,3 +265,17 @@ def test_a_mark_another_request_inserted_a_moment_earlier_is_corrected_not_a_500
         page = tutor.post(url, sheet)  # two people saved Белова's mark at the same moment
     assert raced and page.status_code == 200 and "Белова Анна" in page.text
     assert _marks()[second.id] == "late"
+
+
+def test_a_teacher_sees_their_own_attendance_and_nobody_elses(login_as, lesson, people):
+    session, (first, second, _third) = lesson["session"], lesson["teachers"]
+    service.set_mark(session, first, "late", actor=people["tutor"])
+    service.set_mark(session, second, "absent", actor=people["tutor"])
+    db.session.commit()
+    (group, row, sessions), = service.teacher_summary(first)
+    assert (row.held, row.late, row.absent, row.percent) == (1, 1, 0, 100)
+    assert [status for _s, status in sessions] == ["late"]
+    page = login_as("teacher").get("/courses/attendance/mine")
+    assert page.status_code == 200 and "Группа: 100 %" in page.text and "Опоздал" in page.text
+    assert "Белова" not in page.text
+    assert login_as("tutor").get("/courses/attendance/mine").status_code == 403

@@ -72,6 +72,7 @@ PAGES = {
     "courses.review_queue": ("/courses/reviews/", {"tutor", "staff", "admin"}),
     "courses.certificates": ("/courses/certificates/", ALL),
     "courses.my_assignments": ("/courses/assignments/", {"teacher"}),
+    "courses.my_attendance": ("/courses/attendance/mine", {"teacher"}),
     "courses.submission_review": ("/courses/submissions/{submission}/review", {"staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
     "assessments.framework": ("/assessments/framework/", ALL),

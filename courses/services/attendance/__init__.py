@@ -12,8 +12,8 @@ from courses.services.attendance.marks import (
     set_mark,
 )
 from courses.services.attendance.reports import ImportResult, import_meeting_report
-from courses.services.attendance.summary import AttendanceRow, group_summary
+from courses.services.attendance.summary import AttendanceRow, group_summary, teacher_summary
 
 __all__ = ["LATE_AFTER", "AttendanceRow", "ImportResult", "changed_rows", "check_in", "group_summary",
-           "import_meeting_report", "mark_all_present", "mark_token", "members", "open_checkin", "save_sheet",
-           "set_mark"]
+           "teacher_summary", "import_meeting_report", "mark_all_present", "mark_token", "members", "open_checkin",
+           "save_sheet", "set_mark"]

@@ -52,3 +52,26 @@ def group_summary(group, now: datetime | None = None) -> list[AttendanceRow]:
     return [AttendanceRow(user, held.get(user.id, 0),
                           *(counts.get((user.id, status), 0) for status in ATTENDANCE_STATUSES))
             for user in people]
+
+
+def teacher_summary(user, now: datetime | None = None) -> list[tuple[object, AttendanceRow, list]]:
+    """A teacher's own attendance in each group they are in: the counts, and each held session with its mark."""
+    from courses.models import Group
+
+    now = now or utcnow()
+    since_joining = and_(ScheduledSession.group_id == Enrolment.group_id, ScheduledSession.cancelled.is_(False),
+                         ScheduledSession.starts_at <= now, ScheduledSession.ends_at > Enrolment.since)
+    mine = and_(Enrolment.user_id == user.id, Enrolment.status == "enrolled")
+    sessions = db.session.execute(
+        select(ScheduledSession, AttendanceMark.status).join(Enrolment, since_joining)
+        .outerjoin(AttendanceMark, and_(AttendanceMark.session_id == ScheduledSession.id,
+                                        AttendanceMark.user_id == user.id))
+        .where(mine).order_by(ScheduledSession.starts_at)).all()
+    groups = db.session.scalars(select(Group).join(Enrolment, Enrolment.group_id == Group.id).where(mine)
+                                .order_by(Group.name)).all()
+    result = []
+    for group in groups:
+        held = [(s, status) for s, status in sessions if s.group_id == group.id]
+        counts = {code: sum(1 for _s, status in held if status == code) for code in ATTENDANCE_STATUSES}
+        result.append((group, AttendanceRow(user, len(held), *counts.values()), held))
+    return result
