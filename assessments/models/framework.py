@@ -35,8 +35,7 @@ class Framework(TimestampMixin, db.Model):
     levels: Mapped[list[FrameworkLevel]] = relationship(order_by="FrameworkLevel.number", cascade="all, delete-orphan")
     domains: Mapped[list[Domain]] = relationship(
         back_populates="framework", order_by="(Domain.position, Domain.id)", cascade="all, delete-orphan")
-    competencies: Mapped[list[Competency]] = relationship(
-        order_by="(Competency.position, Competency.id)", viewonly=True)
+    competencies: Mapped[list[Competency]] = relationship(order_by="Competency.id", viewonly=True)  # file order
 
     def __str__(self) -> str:
         return f"{self.title} ({self.version})"

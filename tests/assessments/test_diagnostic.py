@@ -90,6 +90,8 @@ def test_a_teacher_takes_the_diagnostic_and_sees_a_profile(diagnostic, login_as,
     page = client.get(f"/assessments/attempts/{attempt.id}/result")
     assert page.status_code == 200 and "ниже целевого" in page.text and "<svg" in page.text
     assert "higher than measured" not in page.text and "выше измеренного" in page.text
+    home = client.get("/assessments/")
+    assert "Мой текущий профиль" in home.text and "измерено" in home.text
     # A finished attempt's page leads to the results; a second sitting is a new attempt, shown as growth.
     assert client.get(f"/assessments/attempts/{attempt.id}").headers["Location"].endswith("/result")
     client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
@@ -248,3 +250,29 @@ def test_the_same_answer_sent_from_four_tabs_at_once_is_recorded_once(app_factor
         answers = db.session.scalars(select(Answer).where(Answer.attempt_id == attempt_id)).all()
         assert [(a.item_id, a.position) for a in answers] == [(item_id, 1)]
         assert db.session.get(Attempt, attempt_id).current_item_id not in (None, item_id)
+
+
+def test_the_current_profile_prefers_measured_evidence_then_the_newest(diagnostic, people):
+    from assessments.services.profile import current_profile
+
+    teacher = people["teacher"]
+    competency = diagnostic.competencies[0].id
+    now = utcnow()
+
+    def sitting(days_ago: int, **result) -> None:
+        number = 1 + db.session.scalar(select(func.count()).select_from(Attempt))
+        attempt = Attempt(diagnostic_id=diagnostic.id, user_id=teacher.id, number=number, status="finished",
+                          open_key=None, finished_at=now - timedelta(days=days_ago))
+        attempt.results = [CompetencyResult(competency_id=competency, estimate=0.0, standard_error=0.5,
+                                            target_level=3, p_deficit=0.5, **result)]
+        db.session.add(attempt)
+        db.session.flush()
+
+    sitting(30, level=2, deficit=True, n_items=5, self_level=4)
+    sitting(10, level=5, deficit=False, n_items=0, self_level=5)  # only a self-report, newer
+    evidence = current_profile(teacher.id, diagnostic.framework_id)[competency]
+    assert (evidence.source, evidence.level, evidence.deficit) == ("measured", 2, True)
+    sitting(2, level=4, deficit=False, n_items=4, self_level=2)  # newer measured evidence wins
+    evidence = current_profile(teacher.id, diagnostic.framework_id)[competency]
+    assert (evidence.source, evidence.level, evidence.deficit) == ("measured", 4, False)
+    assert current_profile(people["tutor"].id, diagnostic.framework_id) == {}
