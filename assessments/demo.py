@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
+from sqlalchemy.orm import selectinload
 
-from assessments.models import Attempt, Diagnostic, Framework
+from assessments.items import ITEM_TYPES
+from assessments.models import Answer, Attempt, Diagnostic, Framework, Item
 from assessments.services import bank, diagnostics
 from assessments.services import framework as frameworks
 from assessments.services.setup import DiagnosticData, save_diagnostic, set_status
@@ -48,24 +49,42 @@ def load(objects: dict) -> None:
     _attempts(objects, diagnostic)
 
 
-def _simulated_form(item, theta: float, rng) -> MultiDict:
+def _simulated_response(item: Item, theta: float, rng) -> list[int]:
     """What a teacher of ability θ answers: right with the item's 2PL probability, else a wrong option."""
     options = item.content["options"]
     if item.type == "self_assessment":  # teachers tend to rate themselves a level above what they show
         level = int(np.clip(round(3.5 + theta + rng.normal(0, 0.8)), 1, 6))
-        return MultiDict([("option", str(next(i for i, o in enumerate(options) if o["level"] == level)))])
+        return [next(i for i, o in enumerate(options) if o["level"] == level)]
     params = item.current_parameters
     right = rng.random() < 1 / (1 + np.exp(-params.a * (theta - params.b)))
     chosen = [i for i, o in enumerate(options) if o["correct"] == right]
     if item.type != "multiple_choice" or not right:
         chosen = [chosen[int(rng.integers(len(chosen)))]] if chosen else [0]
-    return MultiDict([("option", str(i)) for i in chosen])
+    return chosen
+
+
+def _answer(item: Item, response: list[int], position: int, at) -> Answer:
+    kind = ITEM_TYPES[item.type]
+    params = item.current_parameters if kind.adaptive else None
+    return Answer(item_id=item.id, position=position, response=response, score=kind.score(item.content, response),
+                  scored=kind.adaptive and item.status == "live", parameters_id=params.id if params else None,
+                  answered_at=at)
 
 
 def _attempts(objects: dict, diagnostic: Diagnostic) -> None:
-    """Finished attempts for most demo teachers, a repeated one (after a route) for a few."""
+    """Finished attempts for most demo teachers, a repeated one (after a route) for a few.
+
+    The answers are chosen by the same engine the web uses, run in memory and written in bulk: going
+    through a request per answer would make `flask demo load` take a minute for ~1 300 answers.
+    """
     teachers = objects["teachers"]
     done = set(db.session.scalars(select(Attempt.user_id).where(Attempt.diagnostic_id == diagnostic.id)))
+    items = {i.id: i for i in db.session.scalars(select(Item).where(
+        Item.competency_id.in_([c.id for c in diagnostic.competencies])).options(selectinload(Item.parameters)))}
+    self_assessments = {}
+    for item in sorted(items.values(), key=lambda i: i.code):
+        if item.type == "self_assessment" and item.status == "live":
+            self_assessments.setdefault(item.competency_id, item)
     rng = np.random.default_rng(20261123)
     now = utcnow()
     for n, teacher in enumerate(teachers[: int(len(teachers) * 0.6)]):
@@ -77,7 +96,18 @@ def _attempts(objects: dict, diagnostic: Diagnostic) -> None:
             sittings.append((now - timedelta(days=3), theta + 0.9))
         for when, ability in sittings:
             attempt = diagnostics.start(diagnostic, teacher, when, local_today(), check_window=False)
-            step = when
-            while (item := diagnostics.current_item(attempt, step)) is not None:
+            engine = diagnostics.engine_for(attempt)
+            step, answers = when, []
+            for competency in diagnostic.competencies:
+                if diagnostic.self_assessment and competency.id in self_assessments:
+                    item = self_assessments[competency.id]
+                    step += timedelta(seconds=int(rng.integers(20, 90)))
+                    answers.append(_answer(item, _simulated_response(item, ability, rng), len(answers) + 1, step))
+            while (chosen := engine.session.next_item()) is not None:
+                item = items[engine.item_ids[chosen]]
                 step += timedelta(seconds=int(rng.integers(20, 90)))
-                diagnostics.answer(attempt, item.id, _simulated_form(item, ability, rng), step)
+                answers.append(_answer(item, _simulated_response(item, ability, rng), len(answers) + 1, step))
+                engine.session.record(chosen, bool(answers[-1].score) if answers[-1].scored else False)
+            attempt.answers = answers
+            db.session.flush()
+            diagnostics.finish(attempt, "completed", step, engine)
