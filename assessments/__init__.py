@@ -4,7 +4,7 @@ from flask import Flask
 
 from assessments import demo
 from assessments.blueprint import bp
-from assessments.permissions import PERMISSIONS
+from assessments.permissions import PERMISSIONS, TEMPLATE_RULES
 from lms.i18n import _l
 from lms.plugins import NavItem, Plugin
 
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from assessments.cli import assessments_cli
 
     app.cli.add_command(assessments_cli)
+    app.jinja_env.globals.update(TEMPLATE_RULES)
 
 
 plugin = Plugin(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from assessments.items import ITEM_TYPES
 from assessments.models import Answer, Attempt, Diagnostic, Framework, Item
-from assessments.services import bank, diagnostics
+from assessments.services import bank, diagnostics, practical
 from assessments.services import framework as frameworks
 from assessments.services.setup import DiagnosticData, save_diagnostic, set_status
 from lms.extensions import db
@@ -47,6 +47,7 @@ def load(objects: dict) -> None:
         set_status(diagnostic, "open")
     objects["diagnostic"] = diagnostic
     _attempts(objects, diagnostic)
+    _practical_works(objects, diagnostic)
 
 
 def _simulated_response(item: Item, theta: float, rng) -> list[int]:
@@ -111,3 +112,38 @@ def _attempts(objects: dict, diagnostic: Diagnostic) -> None:
             attempt.answers = answers
             db.session.flush()
             diagnostics.finish(attempt, "completed", step, engine)
+
+
+PRACTICAL_TEXT = ("Описание выполненной работы: что сделано, для какого класса, как проверено на уроке. "
+                  "Снимки экрана и памятка — по ссылке.")
+
+
+def _practical_works(objects: dict, diagnostic: Diagnostic) -> None:
+    """Practical tasks handed in by a few teachers for a competency they showed a deficit in: some wait in
+    the tutors' queue, some are scored (and so re-measure their competency), one was returned for rework."""
+    from assessments.models import PracticalWork
+    from assessments.permissions import supports
+
+    if db.session.scalar(select(PracticalWork.id).limit(1)) is not None:
+        return
+    attempts = db.session.scalars(select(Attempt).where(Attempt.diagnostic_id == diagnostic.id,
+                                                        Attempt.status == "finished", Attempt.number == 1)
+                                  .order_by(Attempt.id).limit(8)).all()
+    rng = np.random.default_rng(7)
+    now = utcnow()
+    for n, attempt in enumerate(attempts):
+        deficits = {r.competency_id for r in attempt.results if r.deficit}
+        item = next((i for i in practical.offered(attempt) if i.competency_id in deficits), None)
+        teacher = next((t for t in objects["teachers"] if t.id == attempt.user_id), None)
+        tutor = next((t for t in objects.get("tutors", []) if teacher and supports(t, teacher.id)), None)
+        if item is None or teacher is None:
+            continue
+        work = practical.hand_in(attempt, item, teacher, text=PRACTICAL_TEXT, link="https://disk.example.org/demo",
+                                 upload=None, now=now - timedelta(days=10 - n))
+        if tutor is None or n % 3 == 0:
+            continue  # waits in the queue
+        maxima = [int(c["max_points"]) for c in item.content["rubric"]]
+        scores = [int(rng.integers(m // 2, m + 1)) for m in maxima]
+        accept = n % 3 == 1
+        practical.score(work, tutor, version=None, scores=scores, accept=accept, now=now - timedelta(days=5 - n % 5),
+                        comment="" if accept else "Добавьте памятку для коллег и порядок резервного копирования.")

@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
 from lms.i18n import _l
@@ -85,3 +85,16 @@ class CompetencyForm(VersionedForm):
     level_4 = TextAreaField(_l("Level 4"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
     level_5 = TextAreaField(_l("Level 5"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
     level_6 = TextAreaField(_l("Level 6"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
+
+
+class PracticalForm(FlaskForm):
+    text = TextAreaField(_l("Description of your work"), filters=[strip_filter], validators=[Length(max=20_000)])
+    link = StringField(_l("Link"), filters=[strip_filter],
+                       validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
+    file = FileField(_l("File"))
+
+
+class PracticalScoreForm(VersionedForm):
+    decision = SelectField(_l("Decision"), choices=options([("accept", _l("Score and count it")),
+                                                            ("return", _l("Return for rework"))]))
+    comment = TextAreaField(_l("Comment for the teacher"), filters=[strip_filter], validators=[Length(max=5000)])

@@ -9,6 +9,8 @@ PERMISSIONS = (
     perm("assessments.view_results", {"tutor", "staff", "admin"},
          _l("See the diagnostic results and answers of the teachers one supports")),
     perm("assessments.manage", {"staff", "admin"}, _l("Edit the competency framework and the item bank")),
+    perm("assessments.score", {"tutor", "staff", "admin"},
+         _l("Score the practical tasks of the teachers one supports by their rubric")),
 )
 
 
@@ -29,3 +31,17 @@ def can_see_attempt(user, attempt) -> bool:
     if attempt.user_id == user.id or has_permission(user, "assessments.manage"):
         return True
     return has_permission(user, "assessments.view_results") and supports(user, attempt.user_id)
+
+
+def can_score(user, work) -> bool:
+    """Staff and the head score any practical work; a tutor, that of the teachers they support."""
+    if not has_permission(user, "assessments.score"):
+        return False
+    return has_permission(user, "assessments.manage") or supports(user, work.user_id)
+
+
+def can_see_work(user, work) -> bool:
+    return work.user_id == user.id or can_score(user, work)
+
+
+TEMPLATE_RULES = {"can_score": can_score}

@@ -149,6 +149,15 @@ class Session:
         self._n_scored += 1
         self._prior.set_measurement(c, *irt.gaussian_message(self.log_lik[c]))
 
+    def add_evidence(self, competency: int, a: float, b: float, score: float) -> None:
+        """Take into account evidence from outside the bank's online items: a practical task a tutor
+        scored by its rubric, as the share of points ``score`` on an item with parameters (a, b)."""
+        row = self.log_lik[competency]
+        row += irt.partial_log_likelihood(a, b, score)
+        row -= row.max()
+        self.n_items[competency] += 1
+        self._prior.set_measurement(competency, *irt.gaussian_message(self.log_lik[competency]))
+
     @property
     def n_scored(self) -> int:
         return self._n_scored

@@ -31,6 +31,17 @@ def log_likelihood(a: float, b: float, correct: bool) -> np.ndarray:
     return -np.log1p(np.exp(z))
 
 
+def partial_log_likelihood(a: float, b: float, score: float) -> np.ndarray:
+    """The log-likelihood of a partial-credit score in [0, 1] (a tutor's rubric share) over the grid.
+
+    Fractional Bernoulli: s·log P + (1 − s)·log(1 − P). It equals :func:`log_likelihood` at 0 and 1 and
+    lets a rubric total count as one observation of the item, as strong as a right or wrong answer.
+    """
+    if not 0.0 <= score <= 1.0:
+        raise ValueError("a partial score lies in [0, 1]")
+    return score * log_likelihood(a, b, True) + (1.0 - score) * log_likelihood(a, b, False)
+
+
 def normalise(log_density: np.ndarray) -> np.ndarray:
     """Turn log densities on the grid (last axis) into probabilities summing to one."""
     w = np.exp(log_density - log_density.max(axis=-1, keepdims=True))

@@ -11,11 +11,14 @@ MAX_STEM, MAX_OPTION = 2000, 500
 
 
 class ItemType:
-    """What every item type provides. ``adaptive`` types carry 2PL parameters and feed the engine."""
+    """What every item type provides. ``adaptive`` types are chosen and scored by the engine during the
+    attempt; ``measured`` types carry 2PL parameters and count in the estimate (a practical task is
+    measured but not adaptive: the tutor's rubric score joins the estimate after the attempt)."""
 
     name = ""
     label: Any = ""
     adaptive = True
+    measured = True
     #: Answered online in the attempt; practical tasks are handed in and scored by a tutor instead.
     online = True
     template = ""
@@ -113,7 +116,7 @@ class SelfAssessment(ItemType):
     """Six statements anchored to the levels; the teacher picks the one that describes their practice."""
 
     name, label, template = "self_assessment", _l("Self-assessment"), "assessments/items/choice.html"
-    adaptive = False
+    adaptive = measured = False
 
     def validate(self, content):
         options = _options(content, need_level=True)

@@ -18,3 +18,4 @@ from assessments.models.framework import (  # noqa: F401
     FrameworkLevel,
     TargetLevel,
 )
+from assessments.models.practical import PracticalWork  # noqa: F401

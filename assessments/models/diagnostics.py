@@ -8,7 +8,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assessments.models.bank import Item
+from assessments.models.bank import Item, ItemParameters
 from assessments.models.framework import Competency, Framework
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
@@ -124,6 +124,7 @@ class Answer(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     item: Mapped[Item] = relationship()
+    parameters: Mapped[Optional[ItemParameters]] = relationship()
 
 
 class CompetencyResult(db.Model):

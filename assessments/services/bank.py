@@ -126,7 +126,7 @@ def _clean(row: Any, competencies: dict[str, Competency]) -> dict:
         raise ServiceError(_("the question text is missing or longer than %(n)s characters", n=MAX_STEM))
     content = kind.validate({k: row.get(k) for k in ("options", "rubric") if k in row})
     a, b = row.get("a"), row.get("b")
-    if kind.adaptive and (a is not None or b is not None or status in ("pilot", "live")):
+    if kind.measured and (a is not None or b is not None or status in ("pilot", "live")):
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (a, b)):
             raise ServiceError(_("a pilot or live item needs numeric parameters a and b"))
         if not 0 < a <= 10 or not -10 <= b <= 10:

@@ -117,7 +117,8 @@ def engine_for(attempt: Attempt) -> Engine:
                 competency=np.array([position[r.competency_id] for r in rows], dtype=int),
                 n_competencies=len(competencies), scored=np.array([r.status == "live" for r in rows], dtype=bool))
     levels = sorted(diagnostic.framework.levels, key=lambda lv: lv.number)
-    targets = targets_for(_user(attempt), diagnostic)
+    # A finished attempt keeps the targets it was measured against, even if the teacher's position changed.
+    targets = {r.competency_id: r.target_level for r in attempt.results} or targets_for(_user(attempt), diagnostic)
     k = len(competencies)
     rho = diagnostic.framework.correlation
     correlation = np.full((k, k), rho) + (1 - rho) * np.eye(k)
@@ -135,6 +136,10 @@ def engine_for(attempt: Attempt) -> Engine:
     for answer in attempt.answers:
         if answer.item_id in index:
             session.record(index[answer.item_id], bool(answer.score) if answer.scored else False)
+        elif answer.scored and answer.parameters is not None and answer.item.competency_id in position:
+            # A practical task a tutor scored after the attempt: its rubric share, on the item's parameters.
+            session.add_evidence(position[answer.item.competency_id], answer.parameters.a, answer.parameters.b,
+                                 float(answer.score))
     return Engine(session, item_ids, index)
 
 
@@ -215,21 +220,29 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
 
 def finish(attempt: Attempt, reason: str, now: datetime, engine: Engine | None = None) -> None:
     """Close the attempt, store each competency's result and tell the other plugins the deficits."""
-    engine = engine or engine_for(attempt)
-    diagnostic = attempt.diagnostic
-    targets = targets_for(_user(attempt), diagnostic)
-    self_levels = {}
-    for a in attempt.answers:
-        if a.item.type == "self_assessment":
-            self_levels[a.item.competency_id] = ITEM_TYPES["self_assessment"].level(a.item.content, a.response)
-    attempt.results = [
-        CompetencyResult(competency_id=c.id, estimate=r.estimate, standard_error=r.standard_error, level=r.level,
-                         target_level=targets[c.id], p_deficit=r.p_deficit, deficit=r.deficit, n_items=r.n_items,
-                         self_level=self_levels.get(c.id), level_probabilities=list(r.level_probabilities))
-        for c, r in zip(diagnostic.competencies, engine.session.result(), strict=True)
-    ]
+    store_results(attempt, engine or engine_for(attempt))
     attempt.status, attempt.open_key, attempt.finished_at = "finished", None, now
     attempt.finish_reason, attempt.current_item = reason, None
     db.session.flush()
     signals.diagnostic_completed.send(attempt, attempt=attempt,
                                       deficits=[r.competency_id for r in attempt.results if r.deficit])
+
+
+def store_results(attempt: Attempt, engine: Engine) -> None:
+    """Write each competency's result from the engine, updating the rows of an earlier computation (a
+    practical task scored after the attempt finished re-measures its competency)."""
+    diagnostic = attempt.diagnostic
+    targets = {r.competency_id: r.target_level for r in attempt.results} or targets_for(_user(attempt), diagnostic)
+    self_levels = {}
+    for a in attempt.answers:
+        if a.item.type == "self_assessment":
+            self_levels[a.item.competency_id] = ITEM_TYPES["self_assessment"].level(a.item.content, a.response)
+    stored = {r.competency_id: r for r in attempt.results}
+    for c, r in zip(diagnostic.competencies, engine.session.result(), strict=True):
+        row = stored.get(c.id)
+        if row is None:
+            row = CompetencyResult(competency_id=c.id, target_level=targets[c.id])
+            attempt.results.append(row)
+        row.estimate, row.standard_error, row.level, row.p_deficit = r.estimate, r.standard_error, r.level, r.p_deficit
+        row.deficit, row.n_items, row.self_level = r.deficit, r.n_items, self_levels.get(c.id)
+        row.level_probabilities = list(r.level_probabilities)

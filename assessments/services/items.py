@@ -74,7 +74,7 @@ def save_item(framework: Framework, item: Item | None, data: ItemData, user, ver
     clash = db.session.scalar(select(Item.id).where(Item.framework_id == framework.id, Item.code == data.code))
     if clash is not None and (item is None or clash != item.id):
         raise ServiceError(_("Another item already has this code."), "code")
-    if kind.adaptive and data.status in ("pilot", "live") and (data.a is None or data.b is None):
+    if kind.measured and data.status in ("pilot", "live") and (data.a is None or data.b is None):
         raise ServiceError(_("A pilot or live question needs its parameters a and b (an expert estimate will do "
                              "until calibration)."), "a")
     if item is None:
@@ -93,7 +93,7 @@ def save_item(framework: Framework, item: Item | None, data: ItemData, user, ver
                 setattr(item, field, value)
         record_change(item, user, changes)
     current = item.current_parameters
-    if kind.adaptive and data.a is not None and data.b is not None and (
+    if kind.measured and data.a is not None and data.b is not None and (
             current is None or (round(current.a, 4), round(current.b, 4)) != (round(data.a, 4), round(data.b, 4))):
         record_change(item, user, {"parameters": [[current.a, current.b] if current else None, [data.a, data.b]]})
         set_parameters(item, data.a, data.b, source="expert", sample=_("expert estimate"))

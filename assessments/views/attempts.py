@@ -8,7 +8,7 @@ from assessments.blueprint import bp
 from assessments.items import ITEM_TYPES
 from assessments.models import Attempt, Diagnostic
 from assessments.permissions import can_see_attempt
-from assessments.services import diagnostics
+from assessments.services import diagnostics, practical
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm
@@ -80,7 +80,10 @@ def result(attempt_id: int):
             return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
         abort(404)
     page = queries.result_page(attempt, with_answers=attempt.user_id != current_user.id)
-    return render_template("assessments/result.html", attempt=attempt, **page)
+    offered, works = practical.offered(attempt), practical.works(attempt)
+    tutor_scored = {w.item.competency_id for w in works.values() if w.status == "scored"}
+    return render_template("assessments/result.html", attempt=attempt, offered=offered, works=works,
+                           tutor_scored=tutor_scored, **page)
 
 
 def _time_up() -> str:

@@ -179,6 +179,32 @@ def test_level_probabilities_add_up_and_follow_the_evidence():
     assert result.level == 4 and not result.deficit and result.estimate > 1.0
 
 
+def test_a_rubric_share_is_a_fractional_observation_between_wrong_and_right():
+    """s·log P + (1 − s)·log(1 − P): at θ = b, log P = log ½ whatever s; at s = ¾ and θ = b + ln 3 / a,
+    P = ¾ so the value is ¾·log ¾ + ¼·log ¼."""
+    full, none = irt.partial_log_likelihood(1.2, 0.3, 1.0), irt.partial_log_likelihood(1.2, 0.3, 0.0)
+    assert np.allclose(full, irt.log_likelihood(1.2, 0.3, True))
+    assert np.allclose(none, irt.log_likelihood(1.2, 0.3, False))
+    three_quarters = irt.partial_log_likelihood(1.0, 0.0, 0.75)
+    theta = np.log(3)
+    assert np.interp(theta, irt.GRID, three_quarters) == pytest.approx(0.75 * np.log(0.75) + 0.25 * np.log(0.25),
+                                                                       abs=0.01)
+    with pytest.raises(ValueError):
+        irt.partial_log_likelihood(1.0, 0.0, 1.5)
+
+
+def test_tutor_scored_evidence_moves_the_estimate_by_its_share():
+    settings = Settings(level_cuts=(-1.0, 0.0, 1.0), targets=(3,))
+    estimates = []
+    for share in (0.0, 0.5, 1.0):
+        session = Session(_one_scale(5, a=1.5), settings)
+        session.add_evidence(0, 1.5, 0.0, share)
+        result = session.result()[0]
+        estimates.append(result.estimate)
+        assert result.n_items == 1
+    assert estimates[0] < -0.3 and abs(estimates[1]) < 0.05 and estimates[2] > 0.3
+
+
 def _simulate(a, b, theta, rng):
     return (rng.random((theta.size, a.size)) < 1 / (1 + np.exp(-a * (theta[:, None] - b)))).astype(float)
 
