@@ -14,7 +14,10 @@ from assessments import views  # noqa: E402,F401  (attaches the routes to bp)
 def init_app(app: Flask) -> None:
     from assessments.cli import assessments_cli
 
+    from assessments.services.routes import progress
+
     app.cli.add_command(assessments_cli)
+    progress.connect()
     app.jinja_env.globals.update(TEMPLATE_RULES)
 
 

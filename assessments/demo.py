@@ -48,6 +48,9 @@ def load(objects: dict) -> None:
     objects["diagnostic"] = diagnostic
     _attempts(objects, diagnostic)
     _practical_works(objects, diagnostic)
+    from assessments import demo_routes
+
+    demo_routes.load(objects)
 
 
 def _simulated_response(item: Item, theta: float, rng) -> list[int]:

@@ -98,3 +98,57 @@ class PracticalScoreForm(VersionedForm):
     decision = SelectField(_l("Decision"), choices=options([("accept", _l("Score and count it")),
                                                             ("return", _l("Return for rework"))]))
     comment = TextAreaField(_l("Comment for the teacher"), filters=[strip_filter], validators=[Length(max=5000)])
+
+
+class RouteSettingsForm(VersionedForm):
+    period_start = RuDateField(_l("Period from"), validators=[InputRequired()])
+    period_end = RuDateField(_l("Period to"), validators=[InputRequired()])
+    weekly_hours = DecimalCommaField(_l("Hours a week the teacher can spend"), default=4,
+                                     validators=[InputRequired(), NumberRange(min=0, max=40)])
+    delivery = SelectField(_l("Delivery"), choices=options([("online", _l("Online only")),
+                                                            ("onsite", _l("On site only"))], blank=_l("Either")))
+    competency_ids = SelectMultipleField(_l("Competencies (leave empty for the diagnosed deficits)"), coerce=int)
+
+
+class RouteActionForm(VersionedForm):
+    text = TextAreaField(_l("Comment"), filters=[strip_filter], validators=[Length(max=5000)])
+
+
+class StepForm(VersionedForm):
+    activity_id = SelectField(_l("Activity"), coerce=int)
+    starts_on = RuDateField(_l("From"), validators=[InputRequired()])
+    ends_on = RuDateField(_l("To"), validators=[InputRequired()])
+    hours = DecimalCommaField(_l("Hours"), validators=[Optional(), NumberRange(min=0.5, max=1000)])
+
+
+class StepChangeForm(VersionedForm):
+    starts_on = RuDateField(_l("From"), validators=[InputRequired()])
+    ends_on = RuDateField(_l("To"), validators=[InputRequired()])
+    hours = DecimalCommaField(_l("Hours"), validators=[InputRequired(), NumberRange(min=0.5, max=1000)])
+
+
+class ReassignForm(FlaskForm):
+    tutor_id = SelectField(_l("Tutor"), coerce=int)
+
+
+class ActivityForm(VersionedForm):
+    kind = SelectField(_l("Kind"))
+    title = StringField(_l("Title"), filters=[strip_filter], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[Length(max=5000)])
+    hours = DecimalCommaField(_l("Hours"), validators=[InputRequired(), NumberRange(min=0.5, max=1000)])
+    form = SelectField(_l("Form"))
+    delivery = SelectField(_l("Delivery"))
+    organiser = StringField(_l("Organiser or resource"), filters=[strip_filter], validators=[Length(max=200)])
+    result_form = SelectField(_l("Form of the result"))
+    url = StringField(_l("Link"), filters=[strip_filter],
+                      validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
+    module_id = SelectField(_l("Programme module"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    session_id = IntegerField(_l("Scheduled session number"), validators=[Optional()])
+    tutor_id = SelectField(_l("Tutor or mentor"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    starts_on = RuDateField(_l("Fixed dates: from"), validators=[Optional()])
+    ends_on = RuDateField(_l("to"), validators=[Optional()])
+    capacity = IntegerField(_l("Places"), validators=[Optional(), NumberRange(min=1, max=10000)])
+    active = BooleanField(_l("Offered in new routes"), default=True)
+    coverage = TextAreaField(_l("Competencies it develops"), filters=[strip_filter], validators=[Length(max=2000)],
+                             description=_l("One per line: the competency code and the level reached, e.g. «D1.1 4»."))
+    prerequisite_ids = SelectMultipleField(_l("Taken after"), coerce=int)

@@ -11,6 +11,10 @@ PERMISSIONS = (
     perm("assessments.manage", {"staff", "admin"}, _l("Edit the competency framework and the item bank")),
     perm("assessments.score", {"tutor", "staff", "admin"},
          _l("Score the practical tasks of the teachers one supports by their rubric")),
+    perm("assessments.routes", {"tutor", "staff", "admin"},
+         _l("Build, review, approve and track the individual routes of the teachers one supports")),
+    perm("assessments.catalogue", {"staff", "admin"},
+         _l("Say what each activity of the route catalogue covers, with its hours and prerequisites")),
 )
 
 
@@ -44,4 +48,24 @@ def can_see_work(user, work) -> bool:
     return work.user_id == user.id or can_score(user, work)
 
 
-TEMPLATE_RULES = {"can_score": can_score}
+
+def can_tutor_route(user, route) -> bool:
+    """Staff and the head for every route; a tutor for routes assigned to them or of teachers they support."""
+    if not has_permission(user, "assessments.routes"):
+        return False
+    if has_permission(user, "assessments.catalogue") or route.tutor_id == user.id:
+        return True
+    return supports(user, route.user_id)
+
+
+def can_view_route(user, route) -> bool:
+    return route.user_id == user.id or can_tutor_route(user, route)
+
+
+def can_tutor_teacher(user, teacher_id: int) -> bool:
+    if not has_permission(user, "assessments.routes"):
+        return False
+    return has_permission(user, "assessments.catalogue") or supports(user, teacher_id)
+
+
+TEMPLATE_RULES = {"can_score": can_score, "can_tutor_route": can_tutor_route}

@@ -1,6 +1,7 @@
 """Imports every model module of the assessments plugin so the metadata (and Alembic) sees its tables."""
 
 from assessments.models.bank import Item, ItemChange, ItemParameters  # noqa: F401
+from assessments.models.catalogue import Activity, ActivityCoverage, activity_prerequisite  # noqa: F401
 from assessments.models.diagnostics import (  # noqa: F401
     Answer,
     Attempt,
@@ -19,3 +20,4 @@ from assessments.models.framework import (  # noqa: F401
     TargetLevel,
 )
 from assessments.models.practical import PracticalWork  # noqa: F401
+from assessments.models.routes import Route, RouteEvent, RouteGoal, RouteStep  # noqa: F401

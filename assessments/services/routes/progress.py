@@ -1,0 +1,175 @@
+"""Progress from real activity: courses' signals complete steps, the repeated diagnostic closes or reopens
+goals, and the figures a tutor reads (done, overdue, pace, closure) are computed in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from assessments.models import Activity, CompetencyResult, Route, RouteStep
+from assessments.services.routes import history
+from lms.extensions import db
+from lms.i18n import _
+from lms.models.mixins import utcnow
+
+OPEN_STEP = ("planned", "booked", "waiting")
+
+
+@dataclass
+class Progress:
+    steps: int = 0
+    done: int = 0
+    overdue: list = field(default_factory=list)
+    hours: float = 0.0
+    hours_done: float = 0.0
+    weeks: int = 1
+    planned_pace: float = 0.0
+    actual_pace: float | None = None
+    on_time_share: float | None = None
+    #: competency id → "open" | "ready" (its steps done, awaiting the repeated diagnostic) | "closed" | "reopened"
+    closure: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        return self.done / self.steps if self.steps else 0.0
+
+    @property
+    def all_done(self) -> bool:
+        return self.steps > 0 and self.done == self.steps
+
+
+def progress(route: Route, today: date) -> Progress:
+    steps = [s for s in route.steps if s.status != "dropped"]
+    result = Progress(steps=len(steps), done=sum(s.status == "done" for s in steps))
+    result.overdue = [s for s in steps if s.status in OPEN_STEP and s.ends_on < today]
+    result.hours = sum(s.hours for s in steps)
+    result.hours_done = sum(s.hours for s in steps if s.status == "done")
+    result.weeks = max(1, -(-((route.period_end - route.period_start).days + 1) // 7))
+    result.planned_pace = result.hours / result.weeks
+    if route.approved_at is not None:
+        elapsed = max(1, -(-((min(today, route.period_end) - route.approved_at.date()).days + 1) // 7))
+        result.actual_pace = result.hours_done / elapsed
+    finished = [s for s in steps if s.status == "done" and s.done_at is not None]
+    if finished:
+        result.on_time_share = sum(s.done_at.date() <= s.ends_on for s in finished) / len(finished)
+    for goal in route.goals:
+        if goal.status in ("closed", "reopened"):
+            result.closure[goal.competency_id] = goal.status
+            continue
+        closing = [s for s in steps if goal.competency_id in (s.closes or [])]
+        ready = closing and all(s.status == "done" for s in closing)
+        result.closure[goal.competency_id] = "ready" if ready else "open"
+    return result
+
+
+def _open_steps(user_id: int, *conditions) -> list[RouteStep]:
+    return list(db.session.scalars(
+        select(RouteStep).join(Route, Route.id == RouteStep.route_id)
+        .outerjoin(Activity, Activity.id == RouteStep.activity_id)
+        .where(Route.user_id == user_id, Route.status == "active", RouteStep.status.in_(OPEN_STEP), *conditions)
+        .order_by(RouteStep.starts_on, RouteStep.id)))
+
+
+def complete_steps(steps: list[RouteStep], evidence: str, at: datetime) -> None:
+    for step in steps:
+        step.status, step.done_at, step.evidence = "done", at, evidence
+        history.record(step.route, None, "step_done", {"title": step.title, "evidence": evidence}, at)
+    db.session.flush()
+    for route in {s.route for s in steps}:
+        _maybe_ask_for_repeat(route)
+
+
+def _maybe_ask_for_repeat(route: Route) -> None:
+    from flask import url_for
+
+    from lms.notifications.services import notify
+
+    if progress(route, date.max).all_done and not any(e.action == "all_done" for e in route.events):
+        history.record(route, None, "all_done", {}, utcnow())
+        notify([route.user], lambda: _("Every step of your individual route is done. Take the diagnostic again: "
+                                       "its result closes your deficits."),
+               link=url_for("assessments.home"), subject=lambda: _("Metodist: your route is done"))
+
+
+def on_module_completed(sender, user, module, completed_at=None, **extra) -> None:
+    complete_steps(_open_steps(user.id, Activity.module_id == module.id),
+                   _("Module completed: %(title)s", title=module.title), completed_at or utcnow())
+
+
+def on_session_attended(sender, user, session, **extra) -> None:
+    complete_steps(_open_steps(user.id, Activity.session_id == session.id),
+                   _("Attended the session of %(date)s", date=session.starts_at.strftime("%d.%m.%Y")), utcnow())
+
+
+def on_consultation_held(sender, booking, **extra) -> None:
+    """The step booked into this slot; else the earliest consultation step with this tutor or for a gap."""
+    steps = _open_steps(booking.teacher_id, RouteStep.slot == f"slot:{booking.slot_id}")
+    if not steps:
+        candidates = _open_steps(booking.teacher_id, RouteStep.kind == "consultation")
+        tutor = booking.slot.tutor_id
+        steps = [s for s in candidates if s.activity is None or s.activity.tutor_id in (None, tutor)][:1]
+    complete_steps(steps, _("Consultation held on %(date)s", date=booking.slot.starts_at.strftime("%d.%m.%Y")),
+                   utcnow())
+
+
+def on_assignment_accepted(sender, submission, **extra) -> None:
+    """Accepted practical work is activity on the route even before its module completes."""
+    route = db.session.scalar(select(Route).where(Route.user_id == submission.user_id, Route.status == "active"))
+    if route is not None:
+        history.record(route, None, "work_accepted", {"task": submission.task.title}, utcnow())
+
+
+def on_diagnostic_completed(sender, attempt, deficits, **extra) -> None:
+    """A repeated diagnostic closes each goal it measures at or above the target and reopens the others; a
+    route whose steps are all done is then completed."""
+    route = db.session.scalar(select(Route).where(Route.user_id == attempt.user_id, Route.status == "active",
+                                                  Route.framework_id == attempt.diagnostic.framework_id))
+    if route is None or route.attempt_id == attempt.id:
+        return
+    results = {r.competency_id: r for r in db.session.scalars(select(CompetencyResult).where(
+        CompetencyResult.attempt_id == attempt.id))}
+    changed = {}
+    for goal in route.goals:
+        result = results.get(goal.competency_id)
+        if result is None or result.n_items == 0:
+            continue
+        goal.level_after = result.level
+        goal.status = "closed" if result.level >= goal.target_level and not result.deficit else "reopened"
+        changed[goal.competency.code] = goal.status
+    route.repeat_attempt_id = attempt.id
+    now = attempt.finished_at or utcnow()
+    history.record(route, None, "repeat_diagnostic", {"goals": changed}, now)
+    if progress(route, date.max).all_done:
+        route.status, route.open_key, route.completed_at = "completed", None, now
+        history.record(route, None, "completed", {}, now)
+    db.session.flush()
+
+
+def _when_loaded(receiver):
+    """Signals are process-wide; act only in an app that runs this plugin (tests build apps without it)."""
+    def guarded(sender, **kwargs):
+        from flask import current_app
+
+        if any(p.name == "assessments" for p in current_app.extensions.get("lms.plugins", [])):
+            receiver(sender, **kwargs)
+
+    guarded.__name__ = receiver.__name__
+    return guarded
+
+
+RECEIVERS = {
+    "module_completed": _when_loaded(on_module_completed),
+    "session_attended": _when_loaded(on_session_attended),
+    "consultation_held": _when_loaded(on_consultation_held),
+    "assignment_accepted": _when_loaded(on_assignment_accepted),
+    "diagnostic_completed": _when_loaded(on_diagnostic_completed),
+}
+
+
+def connect() -> None:
+    from lms import signals
+
+    for name, receiver in RECEIVERS.items():
+        getattr(signals, name).connect(receiver, weak=False)  # the same function object: connecting twice is once

@@ -1,0 +1,230 @@
+"""The route's workflow: draft → review → active → completed, returned for rework with the tutor's comment,
+the teacher's proposals, the tutor's edits of steps, and booking the chosen places when approved."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from assessments.models import Activity, Route, RouteStep
+from assessments.services.routes import history
+from lms.errors import ConflictError, ServiceError
+from lms.extensions import db
+from lms.i18n import _
+
+EDITABLE = ("draft", "review", "returned", "active")
+
+
+def check_version(route: Route, version: int | None) -> None:
+    if version is not None and version != route.version:
+        raise ConflictError(_("Someone else changed this route while you were working on it, so your change was "
+                              "not saved. Here is the current route; make your change again if it is still needed."))
+
+
+def submit(route: Route, actor, *, version: int | None, note: str, now: datetime) -> Route:
+    """The teacher (or tutor) sends the draft or the reworked route for review."""
+    check_version(route, version)
+    if route.status not in ("draft", "returned"):
+        raise ServiceError(_("Only a draft or a returned route can be sent for review."))
+    if not route.steps:
+        raise ServiceError(_("The route has no steps to review."))
+    route.status, route.submitted_at, route.teacher_note = "review", now, (note or "").strip()
+    history.record(route, actor, "submitted", {"note": route.teacher_note}, now)
+    db.session.flush()
+    return route
+
+
+def return_for_rework(route: Route, tutor, *, version: int | None, comment: str, now: datetime) -> Route:
+    check_version(route, version)
+    if route.status != "review":
+        raise ServiceError(_("Only a route on review can be returned."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError(_("Say what to rework: the teacher sees your comment."), field="comment")
+    route.status, route.review_comment = "returned", comment
+    history.record(route, tutor, "returned", {"comment": comment}, now)
+    db.session.flush()
+    return route
+
+
+def approve(route: Route, tutor, *, version: int | None, now: datetime) -> list[str]:
+    """Make the route active and book the teacher into the chosen groups and consultation slots (a full
+    group puts them on its waiting list). Returns the steps that could not be booked, with why: those
+    stay planned for the tutor to re-date, the rest is booked, nothing is half-saved."""
+    check_version(route, version)
+    if route.status != "review":
+        raise ServiceError(_("Only a route on review can be approved."))
+    route.status, route.approved_at, route.approved_by_id = "active", now, tutor.id
+    route.review_comment = route.teacher_note = ""
+    problems = [message for step in route.steps if (message := book(step, tutor, now))]
+    history.record(route, tutor, "approved", {"not_booked": problems}, now)
+    db.session.flush()
+    return problems
+
+
+def book(step: RouteStep, actor, now: datetime) -> str | None:
+    """Book one step through courses' services inside a savepoint; a refusal is returned, not raised."""
+    from courses.models import ConsultationSlot, Group
+    from courses.services import consultations, groups
+
+    if step.status != "planned" or not step.slot or step.slot.startswith("dates:"):
+        return None
+    kind, _sep, ident = step.slot.partition(":")
+    teacher = step.route.user
+    try:
+        with db.session.begin_nested():
+            if kind == "group":
+                group = db.session.get(Group, int(ident))
+                enrolment = groups.add_members(group, [teacher], actor)[0]
+                step.status = "booked" if enrolment.status == "enrolled" else "waiting"
+            elif kind == "slot":
+                slot = db.session.get(ConsultationSlot, int(ident))
+                consultations.book(slot, teacher, step.title, now)
+                step.status = "booked"
+    except ServiceError as exc:
+        return _("«%(step)s»: %(reason)s", step=step.title, reason=exc.message)
+    return None
+
+
+def propose(route: Route, teacher, *, version: int | None, note: str, now: datetime) -> Route:
+    """The teacher asks for a change of an active or reviewed route; the tutor sees it in the caseload."""
+    check_version(route, version)
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError(_("Write what you would like to change."), field="note")
+    if route.status not in ("review", "active"):
+        raise ServiceError(_("Change the draft directly, or wait until it is on review."))
+    route.teacher_note = note
+    history.record(route, teacher, "proposed", {"note": note}, now)
+    db.session.flush()
+    return route
+
+
+def add_step(route: Route, actor, *, version: int | None, activity: Activity, starts_on: date, ends_on: date,
+             hours: float | None, now: datetime) -> RouteStep:
+    """Add a catalogue activity by hand; it closes the route's goals its coverage reaches."""
+    check_version(route, version)
+    _editable(route)
+    _check_dates(route, starts_on, ends_on)
+    hours = float(hours or activity.hours)
+    if hours <= 0:
+        raise ServiceError(_("Hours must be more than zero."), field="hours")
+    reach = {c.competency.code: c.level for c in activity.coverage}
+    closes = [g.competency_id for g in route.goals if reach.get(g.competency.code, 0) >= g.target_level]
+    step = RouteStep(activity_id=activity.id, kind=activity.kind, title=activity.title, form=activity.form,
+                     organiser=activity.organiser, result_form=activity.result_form, hours=hours,
+                     starts_on=starts_on, ends_on=ends_on, closes=closes, status="planned",
+                     position=1 + max((s.position for s in route.steps), default=0))
+    route.steps.append(step)
+    route.method = "manual"
+    _acted(route, actor)
+    history.record(route, actor, "step_added", {"title": activity.title, "hours": hours,
+                                                "dates": [starts_on.isoformat(), ends_on.isoformat()]}, now)
+    db.session.flush()
+    return step
+
+
+def change_step(step: RouteStep, actor, *, version: int | None, starts_on: date, ends_on: date, hours: float,
+                now: datetime) -> RouteStep:
+    route = step.route
+    check_version(route, version)
+    _editable(route)
+    _check_dates(route, starts_on, ends_on)
+    if hours <= 0:
+        raise ServiceError(_("Hours must be more than zero."), field="hours")
+    before = {"dates": [step.starts_on.isoformat(), step.ends_on.isoformat()], "hours": step.hours}
+    step.starts_on, step.ends_on, step.hours = starts_on, ends_on, hours
+    route.method = "manual"
+    _acted(route, actor)
+    history.record(route, actor, "step_changed", {"title": step.title, "before": before, "after": {
+        "dates": [starts_on.isoformat(), ends_on.isoformat()], "hours": hours}}, now)
+    db.session.flush()
+    return step
+
+
+def drop_step(step: RouteStep, actor, *, version: int | None, now: datetime) -> RouteStep:
+    """Take a step out; in an approved route it stays in the table as dropped, so the record is kept."""
+    route = step.route
+    check_version(route, version)
+    _editable(route)
+    if step.status == "done":
+        raise ServiceError(_("A step already done cannot be dropped."))
+    _acted(route, actor)
+    history.record(route, actor, "step_dropped", {"title": step.title}, now)
+    if route.status == "active":
+        step.status = "dropped"
+    else:
+        route.steps.remove(step)
+    route.method = "manual"
+    db.session.flush()
+    return step
+
+
+def mark_done(step: RouteStep, tutor, *, version: int | None, evidence: str, now: datetime) -> RouteStep:
+    """The tutor records a step as done with what showed it (a product, a talk, a certificate from elsewhere)."""
+    route = step.route
+    check_version(route, version)
+    if route.status != "active":
+        raise ServiceError(_("Steps are marked done in an approved route."))
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ServiceError(_("Say what shows the step was done."), field="evidence")
+    if step.status == "done":
+        raise ServiceError(_("This step is already done."))
+    step.status, step.done_at, step.evidence, step.marked_by_id = "done", now, evidence, tutor.id
+    history.record(route, tutor, "step_done", {"title": step.title, "evidence": evidence}, now)
+    db.session.flush()
+    return step
+
+
+def complete(route: Route, tutor, *, version: int | None, conclusion: str, now: datetime) -> Route:
+    """The tutor closes an active route with a conclusion (section «Итоги»), whatever is left undone."""
+    check_version(route, version)
+    if route.status != "active":
+        raise ServiceError(_("Only an active route can be completed."))
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise ServiceError(_("Write the conclusion: it goes into the document."), field="conclusion")
+    route.status, route.open_key, route.completed_at, route.conclusion = "completed", None, now, conclusion
+    history.record(route, tutor, "completed", {"conclusion": conclusion}, now)
+    db.session.flush()
+    return route
+
+
+def reassign(route: Route, staff, tutor, *, now: datetime) -> Route:
+    if tutor is not None and not tutor.has_role("tutor"):
+        raise ServiceError(_("%(name)s is not a tutor.", name=tutor.full_name))
+    before = route.tutor.full_name if route.tutor else None
+    route.tutor_id = tutor.id if tutor else None
+    history.record(route, staff, "reassigned", {"from": before, "to": tutor.full_name if tutor else None}, now)
+    db.session.flush()
+    return route
+
+
+def _acted(route: Route, actor) -> None:
+    """A tutor's edit answers the teacher's pending proposal."""
+    if actor is not None and actor.id != route.user_id:
+        route.teacher_note = ""
+
+
+def _editable(route: Route) -> None:
+    if route.status not in EDITABLE:
+        raise ServiceError(_("A completed route is no longer changed."))
+
+
+def _check_dates(route: Route, starts_on: date, ends_on: date) -> None:
+    if starts_on > ends_on:
+        raise ServiceError(_("The step ends before it starts."), field="ends_on")
+    if starts_on < route.period_start or ends_on > route.period_end:
+        raise ServiceError(_("The step's dates must lie within the route's period, %(start)s – %(end)s.",
+                             start=route.period_start.strftime("%d.%m.%Y"),
+                             end=route.period_end.strftime("%d.%m.%Y")), field="starts_on")
+
+
+def active_steps(route: Route) -> list[RouteStep]:
+    return [s for s in route.steps if s.status != "dropped"]
+
+
+def find_route(user_id: int) -> Route | None:
+    return db.session.scalar(select(Route).where(Route.open_key == str(user_id)))

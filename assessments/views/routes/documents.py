@@ -1,0 +1,57 @@
+"""The ИОМ as a DOCX or PDF document, and a group's routes as a spreadsheet."""
+
+from flask import Response, abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from assessments.blueprint import bp
+from assessments.models import Route, RouteGoal
+from assessments.permissions import can_view_route
+from assessments.services.routes.document import group_rows, route_document
+from lms.i18n import local_today
+from lms.users.permissions import has_permission, permission_required
+from lms.web import get_or_404
+
+TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _download(data: bytes, name: str, kind: str) -> Response:
+    response = Response(data, mimetype=TYPES[kind])
+    response.headers["Content-Disposition"] = f"attachment; filename={name}.{kind}"
+    return response
+
+
+@bp.route("/routes/<int:route_id>/document.<fmt>")
+@permission_required("assessments.view")
+def route_document_file(route_id: int, fmt: str):
+    if fmt not in ("docx", "pdf"):
+        abort(404)
+    route = get_or_404(Route, route_id, can_view_route)
+    doc = route_document(route, local_today())
+    if fmt == "docx":
+        from assessments.documents.route_docx import route_docx
+
+        return _download(route_docx(doc), f"iom-{route.id}", "docx")
+    from assessments.documents.route_pdf import route_pdf
+
+    return _download(route_pdf(doc), f"iom-{route.id}", "pdf")
+
+
+@bp.route("/groups/<int:group_id>/routes.xlsx")
+@permission_required("assessments.routes")
+def group_routes_xlsx(group_id: int):
+    from assessments.documents.routes_xlsx import routes_xlsx
+    from courses.models import Enrolment, Group
+    from lms.extensions import db
+
+    group = get_or_404(Group, group_id, lambda user, g: g.tutor_id == user.id or has_permission(
+        user, "assessments.catalogue"))
+    members = select(Enrolment.user_id).where(Enrolment.group_id == group.id, Enrolment.status == "enrolled")
+    routes = []
+    for route in db.session.scalars(select(Route).where(Route.user_id.in_(members)).order_by(Route.created_at)
+                                    .options(selectinload(Route.steps), selectinload(Route.goals)
+                                             .selectinload(RouteGoal.competency))):
+        routes = [r for r in routes if r.user_id != route.user_id] + [route]  # the newest route per teacher
+    routes.sort(key=lambda r: (r.user.last_name, r.user.first_name))
+    return _download(routes_xlsx(group.name, group_rows(routes, local_today())), f"routes-group-{group.id}", "xlsx")
