@@ -15,6 +15,10 @@ FONT_DIR = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
 FONT = "DejaVu"
 MARGIN = 12
 LINE = 5.5  # mm per line of body text
+PADDING = 1.2
+# fpdf2 refuses a table row taller than a page; rows are cut so that no piece is taller than this.
+ROW_LIMIT_MM = 140
+MEASURE_FROM = 120  # characters: shorter cells cannot come near the limit, and measuring costs time
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
 BOLD = FontFace(emphasis="BOLD")
 
@@ -88,6 +92,7 @@ def _heading(pdf: FPDF, block: Heading) -> None:
 
 def _table(pdf: FPDF, block: Table) -> None:
     pdf.set_font(FONT, "", 8 if block.small else 9.5)
+    line_height = 3.8 if block.small else 4.8
     centred = set(block.centred)
     with pdf.table(
         col_widths=block.widths,
@@ -98,14 +103,14 @@ def _table(pdf: FPDF, block: Table) -> None:
         borders_layout="ALL" if block.borders else "NONE",
         text_align="LEFT",
         v_align="TOP",
-        line_height=(3.8 if block.small else 4.8),
-        padding=1.2,
+        line_height=line_height,
+        padding=PADDING,
     ) as table:
         if block.header:
             row = table.row()
             for text in block.header:
                 row.cell(text, align="C")
-        for values in block.rows:
+        for values in _rows_that_fit(pdf, block, line_height):
             row = table.row()
             for index, text in enumerate(values):
                 label = block.header is None and index == 0
@@ -117,3 +122,21 @@ def _table(pdf: FPDF, block: Table) -> None:
                 row.cell(text, colspan=span, style=BOLD, align="C" if index in centred else "L")
                 index += span
     pdf.ln(3)
+
+
+def _rows_that_fit(pdf: FPDF, block: Table, line_height: float) -> list[tuple[str, ...]]:
+    """The rows, a row with a cell longer than a page cut into continuation rows (the text is kept whole)."""
+    limit = int(ROW_LIMIT_MM / line_height)
+    scale = pdf.epw / sum(block.widths)
+    rows = []
+    for values in block.rows:
+        lines = [pdf.multi_cell(width * scale - 2 * PADDING, line_height, text, dry_run=True, output="LINES")
+                 if len(text) > MEASURE_FROM else [text]
+                 for width, text in zip(block.widths, values, strict=True)]
+        tallest = max(map(len, lines), default=0)
+        if tallest <= limit:
+            rows.append(values)
+            continue
+        for start in range(0, tallest, limit):
+            rows.append(tuple("\n".join(cell[start:start + limit]) for cell in lines))
+    return rows
