@@ -104,8 +104,11 @@ def plan_into(route: Route, found, now: datetime) -> planner.Route:
         raise ServiceError(_("The route cannot be planned: %(reason)s.", reason=str(exc))) from exc
     by_code = {c.code: c for c in competencies.values()}
     gaps = {g.competency: g.reason for g in plan.gaps}
+    # Planning again: the old goals go first, or the unique (route, competency) refuses the new ones.
+    route.goals, route.steps = [], []
+    db.session.flush()
     route.goals = [RouteGoal(competency_id=e.competency_id, level=e.level, target_level=e.target_level,
-                             p_deficit=p, gap=competencies[e.competency_id].code in gaps,
+                             p_deficit=p, gap=gaps.get(competencies[e.competency_id].code) == "no_activity",
                              task=_task(competencies[e.competency_id], e.target_level))
                    for e, p in sorted(found, key=lambda pair: competencies[pair[0].competency_id].code)]
     steps = []
@@ -115,7 +118,9 @@ def plan_into(route: Route, found, now: datetime) -> planner.Route:
             activity_id=row.id, kind=row.kind, title=row.title, form=row.form, organiser=row.organiser,
             result_form=row.result_form, hours=step.hours, starts_on=step.start, ends_on=step.end, slot=step.slot,
             closes=sorted(by_code[c].id for c in step.closes if c in by_code), status="planned"))
-    for code in sorted(gaps):
+    # Only a deficit nothing in the catalogue reaches gets a stand-in consultation; one the budget, the dates or
+    # the delivery form leave out is explained instead, so the tutor changes those settings.
+    for code in sorted(c for c, reason in gaps.items() if reason == "no_activity"):
         competency = by_code[code]
         day = route.period_start + timedelta(days=7 * len([s for s in steps if s.activity_id is None]))
         day = min(day, route.period_end)
