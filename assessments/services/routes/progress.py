@@ -78,19 +78,25 @@ def complete_steps(steps: list[RouteStep], evidence: str, at: datetime) -> None:
         history.record(step.route, None, "step_done", {"title": step.title, "evidence": evidence}, at)
     db.session.flush()
     for route in {s.route for s in steps}:
-        _maybe_ask_for_repeat(route)
+        ask_for_repeat_if_done(route)
 
 
-def _maybe_ask_for_repeat(route: Route) -> None:
-    from flask import url_for
+def ask_for_repeat_if_done(route: Route) -> None:
+    from contextlib import nullcontext
+
+    from flask import current_app, has_request_context, url_for
 
     from lms.notifications.services import notify
 
     if progress(route, date.max).all_done and not any(e.action == "all_done" for e in route.events):
         history.record(route, None, "all_done", {}, utcnow())
+        # Signals also arrive from the CLI and background work, where there is no request to build a link on.
+        with nullcontext() if has_request_context() else current_app.test_request_context(
+                base_url=current_app.config["BASE_URL"]):
+            link = url_for("assessments.home")
         notify([route.user], lambda: _("Every step of your individual route is done. Take the diagnostic again: "
                                        "its result closes your deficits."),
-               link=url_for("assessments.home"), subject=lambda: _("Metodist: your route is done"))
+               link=link, subject=lambda: _("Metodist: your route is done"))
 
 
 def on_module_completed(sender, user, module, completed_at=None, **extra) -> None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from assessments.models import Activity, Route, RouteStep
-from assessments.services.routes import history
+from assessments.services.routes import history, progress
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
@@ -175,6 +175,7 @@ def mark_done(step: RouteStep, tutor, *, version: int | None, evidence: str, now
     step.status, step.done_at, step.evidence, step.marked_by_id = "done", now, evidence, tutor.id
     history.record(route, tutor, "step_done", {"title": step.title, "evidence": evidence}, now)
     db.session.flush()
+    progress.ask_for_repeat_if_done(route)
     return step
 
 
