@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms.i18n import _l
+from lms.i18n import _l, _lp
 
 #: What a route step can be (DESIGN.md, DOMAIN.md §F.5).
 ACTIVITY_KINDS = {
@@ -48,7 +48,7 @@ DELIVERY = {
 ROUTE_STATUSES = {
     "draft": _l("Draft"),
     "review": _l("On review"),
-    "returned": _l("Returned for rework"),
+    "returned": _lp("route", "Returned for rework"),
     "active": _l("Active"),
     "completed": _l("Completed"),
 }

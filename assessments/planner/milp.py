@@ -58,12 +58,13 @@ class _Rows:
 class Model:
     """Variables: x (one per candidate), y (one per usable slot of a scheduled candidate), z (one per deficit).
 
-    The time rows are necessary conditions of the list schedule, so they never cut a feasible selection:
-    each week's scheduled load fits its budget, all hours fit the period, a slot's self-paced ancestors fit in
-    the weeks before it, and a slot's self-paced descendants fit in the weeks after it.
+    The time rows are necessary conditions of the list schedule, so they never cut a feasible selection.
+    From the start: each week's scheduled load fits its budget and all hours fit the period. Added for a
+    scheduled activity once a selection with it failed the check (they are dense, and rarely needed): a slot's
+    self-paced ancestors fit in the weeks before it, and its self-paced descendants in the weeks after it.
     """
 
-    def __init__(self, prep: Prepared, timed: bool = True):
+    def __init__(self, prep: Prepared, timed: bool = True, bound: float | None = None):
         self.prep, n, k = prep, len(prep), len(prep.coverable)
         self.y: list[list[int]] = []
         col = n
@@ -83,9 +84,15 @@ class Model:
                 for s, slot in enumerate(prep.slots[i]) if prep.slots[p] else ():
                     earlier = [(v, -1.0) for v, q in zip(self.y[p], prep.slots[p], strict=True) if q.end < slot.start]
                     rows.add([(self.y[i][s], 1.0), *earlier], ub=0.0)
+        if bound is not None:  # a route as good as greedy's exists, so nothing above its hours is worth a node
+            rows.add([(i, prep.hours[i]) for i in range(n)], ub=bound + 1e-6)
+        self.timed, self.tightened = timed, set()
+        self._week_loads()
         if timed:
-            self._time_rows(rows)
-        self.rows = rows
+            for w in np.flatnonzero(self.load.any(axis=0)):
+                rows.add(self._loads(int(w), int(w) + 1), ub=float(prep.period.cap[w]))
+            rows.add([(i, prep.hours[i]) for i in range(n)], ub=prep.period.total)
+        self.rows, self.extra = rows, _Rows()
         self.cost = np.zeros(self.size)
         self.cost[:n] = np.array(prep.hours) + PER_ACTIVITY
         for i in range(n):
@@ -94,35 +101,39 @@ class Model:
         self.lower = np.zeros(self.size)
         self.lower[prep.required] = 1.0
 
-    def _loads(self, weeks: slice):
-        """(variable, hours of its slot falling in ``weeks``) for every slot touching them."""
-        lo, hi = weeks.start, weeks.stop
-        for i, slots in enumerate(self.prep.slots):
-            for v, slot in zip(self.y[i], slots, strict=True):
-                overlap = min(slot.w1 + 1, hi) - max(slot.w0, lo)
-                if overlap > 0:
-                    yield v, slot.per_week * overlap
+    def _week_loads(self) -> None:
+        """load[s, w]: hours slot variable slot_vars[s] puts in week w; cum adds them up from week 0."""
+        weeks = self.prep.period.weeks
+        slots = [(v, slot) for i, ys in enumerate(self.y) for v, slot in zip(ys, self.prep.slots[i], strict=True)]
+        self.slot_vars = np.array([v for v, _ in slots], dtype=int)
+        self.load = np.zeros((len(slots), weeks))
+        for row, (_, slot) in enumerate(slots):
+            self.load[row, slot.w0 : slot.w1 + 1] = slot.per_week
+        self.cum = np.concatenate((np.zeros((len(slots), 1)), np.cumsum(self.load, axis=1)), axis=1)
 
-    def _time_rows(self, rows: _Rows) -> None:
-        prep, period, n = self.prep, self.prep.period, len(self.prep)
-        for w in sorted({w for slots in prep.slots for s in slots for w in range(s.w0, s.w1 + 1)}):
-            rows.add(list(self._loads(slice(w, w + 1))), ub=float(period.cap[w]))
-        rows.add([(i, prep.hours[i]) for i in range(n)], ub=period.total)
-        descendants: list[list[int]] = [[] for _ in range(n)]
-        for d in range(n):
-            for a in prep.ancestors[d]:
-                descendants[a].append(d)
-        for i in range(n):
+    def _loads(self, lo: int, hi: int) -> list[tuple[int, float]]:
+        """(variable, hours of its slot in weeks lo..hi-1) for every slot with some."""
+        hours = self.cum[:, hi] - self.cum[:, lo]
+        hit = np.flatnonzero(hours > 0)
+        return list(zip(self.slot_vars[hit].tolist(), hours[hit].tolist(), strict=True))
+
+    def tighten(self, selection: dict[int, int | None]) -> None:
+        """The dense rows for the scheduled activities of a selection that failed the check."""
+        prep, period = self.prep, self.prep.period
+        for i in selection:
+            if not self.timed or not prep.slots[i] or i in self.tightened:
+                continue
+            self.tightened.add(i)
             before = sum(prep.hours[a] for a in prep.ancestors[i] if not prep.slots[a])
-            after = [d for d in descendants[i] if not prep.slots[d]]
+            after = [d for d in range(i + 1, len(prep)) if i in prep.ancestors[d] and not prep.slots[d]]
             big = sum(prep.hours[d] for d in after)
             for v, slot in zip(self.y[i], prep.slots[i], strict=True):
                 if before:
-                    rows.add([(v, before), *self._loads(slice(0, slot.w0))], ub=float(period.before[slot.w0]))
+                    self.extra.add([(v, before), *self._loads(0, slot.w0)], ub=float(period.before[slot.w0]))
                 if after:
                     w = min(period.week(slot.end + DAY), period.weeks)
-                    terms = [(d, prep.hours[d]) for d in after] + [(v, big), *self._loads(slice(w, period.weeks))]
-                    rows.add(terms, ub=float(period.after[w]) + big)
+                    terms = [(d, prep.hours[d]) for d in after] + [(v, big), *self._loads(w, period.weeks)]
+                    self.extra.add(terms, ub=float(period.after[w]) + big)
 
     def solve(self, cuts: list[list[int]], k: int | None, seconds: float):
         """Minimise hours covering at least ``k`` deficits, or (k None) maximise the deficits covered."""
@@ -139,9 +150,7 @@ class Model:
             extra.add([(v, 1.0) for v in self.z], lb=float(k))
         for cut in cuts:
             extra.add([(v, 1.0) for v in cut], ub=len(cut) - 1.0)
-        constraints = [self.rows.constraint(self.size)] if self.rows.lb else []
-        if extra.lb:
-            constraints.append(extra.constraint(self.size))
+        constraints = [r.constraint(self.size) for r in (self.rows, self.extra, extra) if r.lb]
         return milp(cost, integrality=np.ones(self.size), bounds=Bounds(lower, np.ones(self.size)),
                     constraints=constraints, options={**OPTIONS, "time_limit": max(seconds, 0.01)})
 
@@ -168,10 +177,13 @@ def minimum_hours(prep: Prepared, seconds: float) -> float | None:
     return float(sum(h for h, x in zip(prep.hours, res.x, strict=False) if x > 0.5))
 
 
-def solve_milp(prep: Prepared, time_limit: float) -> Outcome:
-    """Cover every deficit if the time rows allow, else as many as they allow; check the schedule and cut."""
+def solve_milp(prep: Prepared, time_limit: float, bound: float | None = None) -> Outcome:
+    """Cover every deficit if the time rows allow, else as many as they allow; check the schedule and cut.
+
+    ``bound``: the hours of a known route covering every deficit; no better route can hold more hours.
+    """
     deadline = time.perf_counter() + time_limit
-    model, out = Model(prep), Outcome(optimal=True)
+    model, out = Model(prep, bound=bound), Outcome(optimal=True)
     cuts: list[list[int]] = []
     k = len(prep.coverable)
     while len(cuts) <= MAX_CUTS:
@@ -201,4 +213,5 @@ def solve_milp(prep: Prepared, time_limit: float) -> Outcome:
             return out
         # Adding work never rescues a schedule, so the cut forbids this selection and every superset of it.
         cuts.append(chosen)
+        model.tighten(selection)
     return Outcome(fallback="cuts", solves=out.solves, cuts=len(cuts))

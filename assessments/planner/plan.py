@@ -25,7 +25,8 @@ from assessments.planner.model import (
     Step,
 )
 from assessments.planner.period import EPS
-from assessments.planner.prepare import Prepared, prepare
+from assessments.planner.prepare import Prepared, prepare, restrict
+from assessments.planner.schedule import schedule
 from assessments.planner.validate import Catalogue, validate
 
 UNLIMITED = 1e6  # weekly hours for "how many hours would it take", far above any real route
@@ -75,6 +76,25 @@ def _explain(cat: Catalogue, constraints: Constraints, prep: Prepared, out: Outc
     return problems
 
 
+def _solve_milp(prep: Prepared, time_limit: float) -> Outcome:
+    """Greedy first: its route bounds the MILP's hours, which prunes most of a large catalogue, and it is the
+    answer whenever the MILP fails or (never expected) does worse."""
+    greedy = solve_greedy(prep)
+    count, hours = _count(prep, greedy)
+    whole = greedy.required_fit and count == len(prep.coverable)
+    sub = restrict(prep, hours) if whole else prep
+    out = solve_milp(sub, time_limit, bound=hours if whole else None)
+    if out.selection is not None and sub.origin is not None:
+        out.selection = {sub.origin[i]: s for i, s in out.selection.items()}
+        out.schedule = schedule(prep, out.selection)
+        if not out.schedule.ok:  # the restricted order is the full one's, so this would be a bug; stay safe
+            out = Outcome(fallback="solver", solves=out.solves)
+    if greedy.selection is not None and (out.selection is None or _better(prep, out, greedy)):
+        greedy.fallback, greedy.solves = out.fallback or "greedy_better", out.solves
+        return greedy
+    return out
+
+
 def _steps(prep: Prepared, out: Outcome) -> tuple[Step, ...]:
     selection, plan = out.selection or {}, out.schedule
     steps = []
@@ -119,13 +139,9 @@ def build_route(
     elif method == "greedy":
         out = solve_greedy(prep)
     else:
-        out = solve_milp(prep, time_limit)
-        # The greedy route is the floor the MILP must never fall below, whenever the MILP is not proven optimal.
-        if out.fallback or not out.optimal or out.cuts:
-            other = solve_greedy(prep)
-            if other.selection is not None and (out.selection is None or _better(prep, out, other)):
-                other.fallback, other.solves = out.fallback or "greedy_better", out.solves
-                out, method = other, "greedy"
+        out, method = _solve_milp(prep, time_limit), "milp"
+        if out.fallback:
+            method = "greedy"
     covered = {c for i in out.selection or {} for c in prep.covers[i]}
     gaps = list(prep.gaps) + [Gap(c, BUDGET) for c in prep.coverable if c not in covered]
     problems = list(prep.problems)

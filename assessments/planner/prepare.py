@@ -41,6 +41,7 @@ class Prepared:
     gaps: list[Gap] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     nothing_to_do: bool = False
+    origin: list[int] | None = None  # after restrict(): each candidate's index in the unrestricted set
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -206,4 +207,32 @@ def prepare(cat: Catalogue, constraints, weekly_hours: float | None = None, prun
         gaps=gaps,
         problems=problems,
         nothing_to_do=not deficits and not required_all,
+    )
+
+
+def restrict(prep: Prepared, bound: float) -> Prepared:
+    """Only candidates that fit a route of at most ``bound`` hours: together with their prerequisites and the
+    required activities (and theirs) they cost no more. Order, and so the schedule's tie-breaks, is kept."""
+    forced = set(prep.required).union(*(prep.ancestors[i] for i in prep.required))
+    keep = [
+        i for i in range(len(prep))
+        if sum(prep.hours[a] for a in forced | prep.ancestors[i] | {i}) <= bound + 1e-6
+    ]
+    number = {i: n for n, i in enumerate(keep)}
+    return Prepared(
+        period=prep.period,
+        keys=[prep.keys[i] for i in keep],
+        hours=[prep.hours[i] for i in keep],
+        slots=[prep.slots[i] for i in keep],
+        prereqs=[[number[p] for p in prep.prereqs[i]] for i in keep],
+        dependants=[[number[d] for d in prep.dependants[i] if d in number] for i in keep],
+        ancestors=[frozenset(number[a] for a in prep.ancestors[i]) for i in keep],
+        masks=[prep.masks[i] for i in keep],
+        covers=[prep.covers[i] for i in keep],
+        required=[number[i] for i in prep.required],
+        coverable=prep.coverable,
+        gaps=prep.gaps,
+        problems=prep.problems,
+        nothing_to_do=prep.nothing_to_do,
+        origin=keep,
     )

@@ -74,7 +74,7 @@ def event_label(event) -> str:
         "completed": lambda: _("completed"),
         "all_done": lambda: _("all steps done; the repeated diagnostic is due"),
         "repeat_diagnostic": lambda: _("repeated diagnostic: %(goals)s", goals=", ".join(
-            f"{code} — {_('closed') if status == 'closed' else _('not closed')}"
+            f"{code} — {_('deficit closed') if status == 'closed' else _('deficit not closed')}"
             for code, status in (d.get("goals") or {}).items()) or "—"),
         "work_accepted": lambda: _("practical work accepted: %(task)s", task=d.get("task", "")),
     }
