@@ -141,3 +141,20 @@ def test_a_tutor_chooses_competencies_by_hand_and_a_second_build_replans_the_dra
     assert again.id == first.id and [g.competency.code for g in again.goals] == ["D3.1"]
     assert [s.title for s in again.steps] == ["Урок"]
     assert [e.action for e in again.events] == ["built", "built"]
+
+
+def test_the_teachers_own_group_already_under_way_still_counts(app, people):
+    from courses.models import ScheduledSession
+
+    fw = framework()
+    teacher = people["teacher"]
+    finished_attempt(fw, teacher, {"D1.1": (2, 4)})
+    group = tutor_group(people)
+    module = group.programme.modules[0]
+    for offset in (-14, 21):  # one session held, one to come
+        start = utcnow() + timedelta(days=offset)
+        db.session.add(ScheduledSession(group_id=group.id, module_id=module.id, starts_at=start,
+                                        ends_at=start + timedelta(hours=2)))
+    activity(module.title, 4, {"D1.1": 4}, kind="module", module_id=module.id, form="seminar", delivery="onsite")
+    route = builder.build(teacher, teacher, _settings(), utcnow())
+    assert [(s.slot, s.starts_on) for s in route.steps] == [(f"group:{group.id}", local_today())]

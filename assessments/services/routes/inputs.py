@@ -76,8 +76,11 @@ def _slots(rows: list[Activity], user, tutor_id: int | None, start: date, end: d
                 runs[(module_id, group_id)].append(day)
         capacities = dict(db.session.execute(select(Group.id, Group.capacity)).all()) if runs else {}
         for (module_id, group_id), days in sorted(runs.items()):
+            first = min(days)
+            if group_id in mine and first < start <= max(days):
+                first = start  # the teacher's own group, already under way: the rest of its run counts
             free = None if group_id in mine else max(0, capacities[group_id] - members.get(group_id, 0))
-            found[module_ids[module_id]].append(planner.Slot(f"group:{group_id}", min(days), max(days), free))
+            found[module_ids[module_id]].append(planner.Slot(f"group:{group_id}", first, max(days), free))
     consulting = {r.id: r.tutor_id or tutor_id for r in rows if r.kind == "consultation" and (r.tutor_id or tutor_id)}
     if consulting:
         free_slots = db.session.execute(
