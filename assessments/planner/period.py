@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from datetime import date, timedelta
 
 import numpy as np
@@ -22,6 +23,8 @@ class Period:
         # before[w]: capacity of the weeks before w; after[w]: of weeks w and later (both have weeks + 1 entries).
         self.before = np.concatenate(([0.0], np.cumsum(self.cap)))
         self.after = self.total - self.before
+        # Plain lists for the per-activity questions prepare() asks thousands of times: numpy's call cost dominates.
+        self.cap_list, self.before_list = self.cap.tolist(), self.before.tolist()
 
     def week(self, day: date) -> int:
         return (day - self.start).days // 7
@@ -34,6 +37,16 @@ class Period:
 
     def contains(self, first: date, last: date) -> bool:
         return self.start <= first and last <= self.end
+
+    def min_cap(self, first: int, last: int) -> float:
+        return min(self.cap_list[first : last + 1])
+
+    def alone_last_week(self, first_week: int, hours: float) -> int | None:
+        """The week ``hours`` from ``first_week`` on would end in with the whole budget to themselves."""
+        if first_week >= self.weeks:
+            return None
+        last = bisect.bisect_left(self.before_list, self.before_list[first_week] + hours - EPS, lo=first_week + 1)
+        return last - 1 if last <= self.weeks else None
 
     def fill(self, free: np.ndarray, hours: float, first_week: int) -> tuple[int, int, np.ndarray] | None:
         """Take ``hours`` from the earliest free capacity from ``first_week`` on; None when it does not fit.

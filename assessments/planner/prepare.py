@@ -74,9 +74,7 @@ def _usability(cat: Catalogue, relevant: set[int], period: Period, constraints):
     fail: dict[int, int | None] = {}
     slots: dict[int, list[SlotInfo]] = {}
     earliest: dict[int, date] = {}
-    for i in cat.order:
-        if i not in relevant:
-            continue
+    for i in (i for i in cat.order if i in relevant):
         a = cat.activities[i]
         if a.key in constraints.excluded:
             fail[i] = _STAGE[EXCLUDED]
@@ -91,9 +89,9 @@ def _usability(cat: Catalogue, relevant: set[int], period: Period, constraints):
         release = max([earliest[p] + DAY for p in cat.prereqs[i]], default=period.start)
         fail[i] = _STAGE[BUDGET]
         if not a.slots:
-            placed = period.fill(period.cap, a.hours, period.week(release)) if release <= period.end else None
-            if placed is not None:
-                fail[i], earliest[i] = None, period.week_end(placed[1])
+            last = period.alone_last_week(period.week(release), a.hours) if release <= period.end else None
+            if last is not None:
+                fail[i], earliest[i] = None, period.week_end(last)
             continue
         dated = [s for s in a.slots if period.contains(s.start, s.end) and s.free_places != 0]
         if not dated:
@@ -106,7 +104,7 @@ def _usability(cat: Catalogue, relevant: set[int], period: Period, constraints):
         for s in sorted(dated, key=lambda s: (s.start, s.end, s.key)):
             w0, w1 = period.week(s.start), period.week(s.end)
             per_week = a.hours / (w1 - w0 + 1)
-            if s.start >= release and per_week <= period.cap[w0 : w1 + 1].min() + EPS:
+            if s.start >= release and per_week <= period.min_cap(w0, w1) + EPS:
                 usable.append(SlotInfo(s.key, s.start, s.end, w0, w1, per_week))
         if usable:
             fail[i], slots[i], earliest[i] = None, usable, min(s.end for s in usable)
@@ -153,10 +151,12 @@ def prepare(cat: Catalogue, constraints, weekly_hours: float | None = None, prun
     deficits = _open_deficits(cat, constraints.done)
     acts, done = cat.activities, {cat.index[k] for k in constraints.done if k in cat.index}
     required_all = {cat.index[k] for k in constraints.required if k in cat.index} - done
-    reaching = {
-        d.competency: [i for i, a in enumerate(acts) if i not in done and a.covers.get(d.competency, 0) >= d.target]
-        for d in deficits
-    }
+    targets = {d.competency: d.target for d in deficits}
+    reaching: dict[str, list[int]] = {c: [] for c in targets}
+    for i, a in enumerate(acts):
+        for c, level in a.covers.items():
+            if c in targets and level >= targets[c] and i not in done:
+                reaching[c].append(i)
     relevant = _relevant(cat, required_all | {i for rows in reaching.values() for i in rows})
     fail, slots = _usability(cat, relevant, period, constraints)
 

@@ -37,7 +37,11 @@ def _check_constraints(c: Constraints) -> None:
 
 
 def _check_activity(a: Activity) -> None:
-    if not _finite(a.hours) or a.hours <= 0:
+    try:
+        positive = 0 < a.hours < math.inf  # NaN fails too
+    except TypeError:
+        positive = False
+    if not positive:
         raise PlanError(f"{a.key}: hours must be > 0, not {a.hours!r}", "hours", (a.key,))
     if a.delivery not in DELIVERIES:
         raise PlanError(f"{a.key}: unknown delivery {a.delivery!r}", "delivery", (a.key,))
@@ -80,11 +84,12 @@ def find_cycle(remaining: set[int], prereqs: list[list[int]]) -> list[int]:
 def topological_order(prereqs: list[list[int]]) -> tuple[list[int], set[int]]:
     """Kahn's order over "p is a prerequisite of a"; the second value holds the nodes left on cycles."""
     n = len(prereqs)
-    indegree = [len(set(p)) for p in prereqs]
+    indegree = [0] * n
     dependants: list[list[int]] = [[] for _ in range(n)]
     for a, ps in enumerate(prereqs):
-        for p in set(ps):
+        for p in set(ps) if ps else ():
             dependants[p].append(a)
+            indegree[a] += 1
     queue = [a for a in range(n) if indegree[a] == 0]
     order: list[int] = []
     while queue:
@@ -108,12 +113,14 @@ def validate(deficits: Iterable[Deficit], activities: Iterable[Activity], constr
         _check_activity(a)
     full: list[list[int]] = []
     for a in acts:
-        row = []
-        for key in a.requires:
-            if key in index:
-                row.append(index[key])
-            elif key not in constraints.done:
-                raise PlanError(f"{a.key} requires unknown {key}", "unknown_prerequisite", (a.key, key))
+        if not a.requires:
+            full.append([])
+            continue
+        row = [index[key] for key in a.requires if key in index]
+        if len(row) < len(a.requires):
+            for key in a.requires:
+                if key not in index and key not in constraints.done:
+                    raise PlanError(f"{a.key} requires unknown {key}", "unknown_prerequisite", (a.key, key))
         full.append(row)
     # Cycles are a catalogue error even when one of their activities is done, so the full graph is checked.
     order, left = topological_order(full)
@@ -125,5 +132,5 @@ def validate(deficits: Iterable[Deficit], activities: Iterable[Activity], constr
         raise PlanError(f"required activities not in the catalogue: {', '.join(unknown)}", "unknown_required",
                         tuple(unknown))
     done = {index[k] for k in constraints.done if k in index}
-    prereqs = [sorted({p for p in row if p not in done}) for row in full]
+    prereqs = [sorted({p for p in row if p not in done}) if row else row for row in full]
     return Catalogue(acts, index, prereqs, order, _merge_deficits(deficits))
