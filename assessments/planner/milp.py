@@ -30,7 +30,6 @@ class Outcome:
     fallback: str | None = None
     solves: int = 0
     required_fit: bool = True
-    cuts: int = 0
 
 
 @dataclass
@@ -192,13 +191,13 @@ def solve_milp(prep: Prepared, time_limit: float, bound: float | None = None) ->
         res = model.solve(cuts, k, deadline - time.perf_counter())
         out.solves += 1
         if res.status == 2 and k == 0:  # not even the required activities fit
-            return Outcome(required_fit=False, solves=out.solves, optimal=True, cuts=len(cuts))
+            return Outcome(required_fit=False, solves=out.solves, optimal=True)
         if res.status == 2:  # infeasible: fewer deficits, found by maximising coverage under the same rows
             best = model.solve(cuts, None, deadline - time.perf_counter())
             out.solves += 1
             if best.x is None:
                 if best.status == 2:
-                    return Outcome(required_fit=False, solves=out.solves, optimal=True, cuts=len(cuts))
+                    return Outcome(required_fit=False, solves=out.solves, optimal=True)
                 return Outcome(fallback="timeout" if best.status == 1 else "solver", solves=out.solves)
             out.optimal &= best.status == 0
             k = min(k - 1, round(-best.fun))
@@ -209,9 +208,9 @@ def solve_milp(prep: Prepared, time_limit: float, bound: float | None = None) ->
         selection, chosen = model.decode(res.x)
         plan = schedule(prep, selection)
         if plan.ok:
-            out.selection, out.schedule, out.cuts = selection, plan, len(cuts)
+            out.selection, out.schedule = selection, plan
             return out
         # Adding work never rescues a schedule, so the cut forbids this selection and every superset of it.
         cuts.append(chosen)
         model.tighten(selection)
-    return Outcome(fallback="cuts", solves=out.solves, cuts=len(cuts))
+    return Outcome(fallback="cuts", solves=out.solves)

@@ -84,7 +84,9 @@ class Step:
 
 @dataclass(frozen=True)
 class Gap:
-    """A deficit the route leaves open, with a stable reason code (see STAGES and NO_ACTIVITY)."""
+    """A deficit the route leaves open. ``reason``: no_activity (nothing in the catalogue reaches the target),
+    excluded (only excluded activities do), delivery (only the other delivery form), dates (only scheduled ones
+    with no open slot inside the period), budget (possible, but not within the weekly hours and the period)."""
 
     competency: str
     reason: str
@@ -92,7 +94,14 @@ class Gap:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a route is infeasible or partial, as a code the web layer translates; never a sentence."""
+    """Why a route is infeasible or partial, as a code the web layer translates; never a sentence.
+
+    zero_budget; budget_too_small (value: the fewest hours that close every deficit this period allows);
+    min_weekly_hours (value: those hours spread evenly over the period, a lower bound, only when above the
+    budget); period_too_short (value: the fewest weeks a longer period would need, or None); required_do_not_fit
+    (keys: the required activities, which fit one by one but not together); required_excluded,
+    required_delivery, required_dates, required_budget (keys: a required activity left out for that reason).
+    """
 
     code: str
     keys: tuple[str, ...] = ()
