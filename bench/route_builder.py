@@ -199,6 +199,7 @@ def main(argv=None):
             "teachers_per_size": [_teachers(n, args) for n in args.sizes],
             "hours_ratio_vs_greedy_max": round(max(all_ratios), 4) if all_ratios else None,
             "hours_ratio_vs_greedy_mean": round(float(np.mean(all_ratios)), 4) if all_ratios else None,
+            "hours_ratio_vs_greedy_min": round(min(all_ratios), 4) if all_ratios else None,
             "greedy_worse_share": round(float(np.mean(np.array(all_ratios) < 1 - 1e-9)), 4) if all_ratios else None,
             "infeasible_share": round(infeasible / planned, 4),
             "infeasible_explained": round(explained / infeasible, 4) if infeasible else 1.0,
