@@ -211,13 +211,25 @@ def prepare(cat: Catalogue, constraints, weekly_hours: float | None = None, prun
 
 
 def restrict(prep: Prepared, bound: float) -> Prepared:
-    """Only candidates that fit a route of at most ``bound`` hours: together with their prerequisites and the
-    required activities (and theirs) they cost no more. Order, and so the schedule's tie-breaks, is kept."""
+    """Only candidates that fit a route of at most ``bound`` hours. A route with candidate i holds i, its
+    prerequisites and the required activities (and theirs), and for every deficit these leave open at least one
+    more activity, which costs no less than the cheapest activity closing that deficit. Order, and so the
+    schedule's tie-breaks, is kept."""
+    cheapest = [min((h for h, m in zip(prep.hours, prep.masks, strict=True) if m >> j & 1), default=0.0)
+                for j in range(len(prep.coverable))]
     forced = set(prep.required).union(*(prep.ancestors[i] for i in prep.required))
-    keep = [
-        i for i in range(len(prep))
-        if sum(prep.hours[a] for a in forced | prep.ancestors[i] | {i}) <= bound + 1e-6
-    ]
+    keep = []
+    for i in range(len(prep)):
+        closure = forced | prep.ancestors[i] | {i}
+        mask = 0
+        for a in closure:
+            mask |= prep.masks[a]
+        rest = max((h for j, h in enumerate(cheapest) if not mask >> j & 1), default=0.0)
+        if sum(prep.hours[a] for a in closure) + rest <= bound + 1e-6:
+            keep.append(i)
+    # A prerequisite passes whenever its dependant does (whatever the dependant closes costs at most its hours);
+    # the union makes the closure explicit rather than leaning on that argument.
+    keep = sorted(set(keep).union(*(prep.ancestors[i] for i in keep)))
     number = {i: n for n, i in enumerate(keep)}
     return Prepared(
         period=prep.period,
