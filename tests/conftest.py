@@ -152,6 +152,11 @@ def client(app) -> Client:
 @pytest.fixture
 def people(app) -> dict:
     """One committed account per role, plus a teacher with a full profile at a school."""
+    return make_people()
+
+
+def make_people() -> dict:
+    """The ``people`` fixture's rows, for fixtures of a wider scope (tests/lms/test_access.py)."""
     school = make_school()
     result = {
         "teacher": make_user("teacher", email="teacher@example.org", school=school, position="teacher",
