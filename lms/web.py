@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.sql import valid_id
 
 T = TypeVar("T")
 
@@ -27,6 +28,8 @@ def safe_back(target: str | None, default: str = "main.dashboard") -> str:
 
 def get_or_404(model, ident, rule=None):
     """Load ``model`` by primary key: 404 when missing, 403 when ``rule(current_user, obj)`` is false."""
+    if isinstance(ident, int) and valid_id(ident) is None:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)

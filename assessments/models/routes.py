@@ -128,6 +128,9 @@ class RouteStep(db.Model):
     #: Competency ids of the goals this step closes; empty for a step that is only a prerequisite.
     closes: Mapped[list[int]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default="planned")
+    #: The approval made the booking (a place in a group, a consultation time), so taking the step out of the
+    #: route gives it back; a place the teacher already had before the route is never touched.
+    booked_by_route: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[Optional[datetime]]
     #: What showed it was done: "signal" (courses reported it) or the tutor's evidence text.
     evidence: Mapped[str] = mapped_column(Text, default="")

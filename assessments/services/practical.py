@@ -125,6 +125,9 @@ def _measure(work: PracticalWork, now: datetime) -> None:
     db.session.flush()
     db.session.expire(attempt, ["answers"])
     diagnostics.store_results(attempt, diagnostics.engine_for(attempt))
+    from assessments.services.routes import progress
+
+    progress.remeasured(attempt)
 
 
 def queue(user, *, everyone: bool) -> list[PracticalWork]:

@@ -208,10 +208,12 @@ def is_taken(slot: ConsultationSlot) -> bool:
         is not None
 
 
-def cancel(booking: ConsultationBooking, actor, now: datetime | None = None, reason: str = "") -> ConsultationBooking:
+def cancel(booking: ConsultationBooking, actor, now: datetime | None = None, reason: str = "",
+           free_slot: bool = False) -> ConsultationBooking:
     """Cancel a standing booking; a teacher may do so until COURSES_CANCEL_HOURS before the start, and
     the time becomes free for others. The tutor may cancel at any time, saying why: the teacher is
-    notified with the reason, and the time is closed, since the tutor cannot hold it.
+    notified with the reason, and the time is closed, since the tutor cannot hold it — unless
+    ``free_slot`` says the time stays offered (the booking, not the tutor's time, is withdrawn).
 
     :raises ServiceError: the booking no longer stands, the teacher is too late, the tutor gave no reason.
     """
@@ -229,7 +231,7 @@ def cancel(booking: ConsultationBooking, actor, now: datetime | None = None, rea
         raise ServiceError(_("Say why you cancel the consultation: the teacher receives your words."),
                            field="reason")
     booking.status, booking.active_slot_id, booking.cancelled_at = "cancelled", None, now
-    if by_tutor:
+    if by_tutor and not free_slot:
         slot.cancelled = True
     db.session.flush()
     if by_tutor:

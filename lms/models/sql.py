@@ -49,3 +49,12 @@ def lock_rows(model, *ids) -> None:
         column.name: column for column in table.columns if column is primary_key or column.onupdate is not None
     }
     db.session.execute(update(table).where(primary_key.in_(keys)).values(unchanged))
+
+
+#: Primary keys are 32-bit on PostgreSQL: a larger number in a URL names nothing (and must not reach the driver).
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value) -> int | None:
+    """``value`` when it can be a primary key, else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID else None

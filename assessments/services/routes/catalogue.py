@@ -14,6 +14,7 @@ from assessments.models import Activity, ActivityCoverage, Competency, Framework
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.sql import valid_id
 
 #: Module forms of courses → the ИОМ form of the route step.
 MODULE_FORM = {"seminar": "seminar", "practicum": "practicum", "master_class": "master_class", "lecture": "lecture",
@@ -92,6 +93,16 @@ def save_activity(activity: Optional[Activity], data: ActivityData, *, version: 
         raise ServiceError(_("Give both dates, the first not after the second, or neither."), field="starts_on")
     if any(not 1 <= level <= 6 for level in data.coverage.values()) or not data.coverage:
         raise ServiceError(_("Say which competency the activity develops, and up to which level."), field="coverage")
+    from courses.models import Module, ScheduledSession
+
+    if data.module_id is not None and (valid_id(data.module_id) is None or db.session.get(Module, data.module_id)
+                                       is None):
+        raise ServiceError(_("There is no such programme module."), field="module_id")
+    if data.session_id is not None and (valid_id(data.session_id) is None or db.session.get(
+            ScheduledSession, data.session_id) is None):
+        raise ServiceError(_("There is no scheduled session with this number."), field="session_id")
+    if data.capacity is not None and not 1 <= data.capacity <= 10000:
+        raise ServiceError(_("Between 1 and 10 000 places."), field="capacity")
     clash = db.session.scalar(select(Activity.id).where(
         (Activity.module_id == data.module_id) if data.module_id else (Activity.session_id == data.session_id)
     )) if (data.module_id or data.session_id) else None

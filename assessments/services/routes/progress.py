@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from assessments.models import Activity, CompetencyResult, Route, RouteStep
 from assessments.services.routes import history
@@ -82,17 +82,16 @@ def complete_steps(steps: list[RouteStep], evidence: str, at: datetime) -> None:
 
 
 def ask_for_repeat_if_done(route: Route) -> None:
-    from contextlib import nullcontext
-
-    from flask import current_app, has_request_context, url_for
+    from flask import url_for
 
     from lms.notifications.services import notify
 
-    if progress(route, date.max).all_done and not any(e.action == "all_done" for e in route.events):
+    # Asked once per completion: a step added and finished later asks again.
+    last = next((e.action for e in reversed(route.events) if e.action in ("all_done", "step_added")), None)
+    if progress(route, date.max).all_done and last != "all_done":
         history.record(route, None, "all_done", {}, utcnow())
         # Signals also arrive from the CLI and background work, where there is no request to build a link on.
-        with nullcontext() if has_request_context() else current_app.test_request_context(
-                base_url=current_app.config["BASE_URL"]):
+        with history.links_context():
             link = url_for("assessments.home")
         notify([route.user], lambda: _("Every step of your individual route is done. Take the diagnostic again: "
                                        "its result closes your deficits."),
@@ -112,8 +111,9 @@ def on_session_attended(sender, user, session, **extra) -> None:
 def on_consultation_held(sender, booking, **extra) -> None:
     """The step booked into this slot; else the earliest consultation step with this tutor or for a gap."""
     steps = _open_steps(booking.teacher_id, RouteStep.slot == f"slot:{booking.slot_id}")
-    if not steps:
-        candidates = _open_steps(booking.teacher_id, RouteStep.kind == "consultation")
+    if not steps:  # a step tied to another time waits for that one
+        candidates = _open_steps(booking.teacher_id, RouteStep.kind == "consultation",
+                                 or_(RouteStep.slot.is_(None), RouteStep.slot.not_like("slot:%")))
         tutor = booking.slot.tutor_id
         steps = [s for s in candidates if s.activity is None or s.activity.tutor_id in (None, tutor)][:1]
     complete_steps(steps, _("Consultation held on %(date)s", date=booking.slot.starts_at.strftime("%d.%m.%Y")),
@@ -144,12 +144,33 @@ def on_diagnostic_completed(sender, attempt, deficits, **extra) -> None:
         goal.level_after = result.level
         goal.status = "closed" if result.level >= goal.target_level and not result.deficit else "reopened"
         changed[goal.competency.code] = goal.status
+    if not changed:
+        return  # it measured none of the route's deficits: neither closes nor completes anything
     route.repeat_attempt_id = attempt.id
     now = attempt.finished_at or utcnow()
     history.record(route, None, "repeat_diagnostic", {"goals": changed}, now)
     if progress(route, date.max).all_done:
         route.status, route.open_key, route.completed_at = "completed", None, now
         history.record(route, None, "completed", {}, now)
+    db.session.flush()
+
+
+def remeasured(attempt) -> None:
+    """A practical task scored after the repeated diagnostic changed its results: the goals that diagnostic
+    closed or reopened follow the new measurement."""
+    for route in db.session.scalars(select(Route).where(Route.repeat_attempt_id == attempt.id)):
+        results = {r.competency_id: r for r in attempt.results}
+        changed = {}
+        for goal in route.goals:
+            result = results.get(goal.competency_id)
+            if result is None or goal.status not in ("closed", "reopened"):
+                continue
+            status = "closed" if result.level >= goal.target_level and not result.deficit else "reopened"
+            if (status, result.level) != (goal.status, goal.level_after):
+                goal.status, goal.level_after = status, result.level
+                changed[goal.competency.code] = status
+        if changed:
+            history.record(route, None, "repeat_diagnostic", {"goals": changed}, utcnow())
     db.session.flush()
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from assessments.models import Activity, Route, RouteStep
-from assessments.services.routes import history, progress
+from assessments.services.routes import booking, history, progress
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
@@ -55,36 +55,14 @@ def approve(route: Route, tutor, *, version: int | None, now: datetime) -> list[
     check_version(route, version)
     if route.status != "review":
         raise ServiceError(_("Only a route on review can be approved."))
+    if not active_steps(route):
+        raise ServiceError(_("The route has no steps to approve."))
     route.status, route.approved_at, route.approved_by_id = "active", now, tutor.id
     route.review_comment = route.teacher_note = ""
-    problems = [message for step in route.steps if (message := book(step, tutor, now))]
+    problems = [message for step in route.steps if (message := booking.book(step, tutor, now))]
     history.record(route, tutor, "approved", {"not_booked": problems}, now)
     db.session.flush()
     return problems
-
-
-def book(step: RouteStep, actor, now: datetime) -> str | None:
-    """Book one step through courses' services inside a savepoint; a refusal is returned, not raised."""
-    from courses.models import ConsultationSlot, Group
-    from courses.services import consultations, groups
-
-    if step.status != "planned" or not step.slot or step.slot.startswith("dates:"):
-        return None
-    kind, _sep, ident = step.slot.partition(":")
-    teacher = step.route.user
-    try:
-        with db.session.begin_nested():
-            if kind == "group":
-                group = db.session.get(Group, int(ident))
-                enrolment = groups.add_members(group, [teacher], actor)[0]
-                step.status = "booked" if enrolment.status == "enrolled" else "waiting"
-            elif kind == "slot":
-                slot = db.session.get(ConsultationSlot, int(ident))
-                consultations.book(slot, teacher, step.title, now)
-                step.status = "booked"
-    except ServiceError as exc:
-        return _("«%(step)s»: %(reason)s", step=step.title, reason=exc.message)
-    return None
 
 
 def propose(route: Route, teacher, *, version: int | None, note: str, now: datetime) -> Route:
@@ -119,10 +97,28 @@ def add_step(route: Route, actor, *, version: int | None, activity: Activity, st
     route.steps.append(step)
     route.method = "manual"
     _acted(route, actor)
+    db.session.flush()
+    _place(step, actor, starts_on, ends_on, now)
     history.record(route, actor, "step_added", {"title": activity.title, "hours": hours,
                                                 "dates": [starts_on.isoformat(), ends_on.isoformat()]}, now)
     db.session.flush()
     return step
+
+
+def _place(step: RouteStep, actor, starts_on: date, ends_on: date, now: datetime) -> None:
+    """Choose the step's dated offer (a group's run, a consultation time) within its dates and, in an approved
+    route, book it at once; an activity only taken at dated offers needs one within the dates.
+
+    :raises ServiceError: no such offer within the dates, or the booking was refused (nothing is saved).
+    """
+    step.slot, dated_only = booking.find_slot(step, starts_on, ends_on)
+    if step.slot is None and dated_only:
+        raise ServiceError(_("No group, session or fixed dates of «%(step)s» fall within these dates; choose the "
+                             "dates of one of its runs.", step=step.title), field="starts_on")
+    if step.route.status == "active":
+        problem = booking.book(step, actor, now)
+        if problem:
+            raise ServiceError(problem)
 
 
 def change_step(step: RouteStep, actor, *, version: int | None, starts_on: date, ends_on: date, hours: float,
@@ -133,8 +129,16 @@ def change_step(step: RouteStep, actor, *, version: int | None, starts_on: date,
     _check_dates(route, starts_on, ends_on)
     if hours <= 0:
         raise ServiceError(_("Hours must be more than zero."), field="hours")
+    if step.status in ("done", "dropped"):
+        raise ServiceError(_("A step done or taken out is kept as it was."))
     before = {"dates": [step.starts_on.isoformat(), step.ends_on.isoformat()], "hours": step.hours}
+    moved = (starts_on, ends_on) != (step.starts_on, step.ends_on)
+    if moved and step.status in ("booked", "waiting"):
+        raise ServiceError(_("A booked step keeps the dates of its group or consultation; take it out of the route "
+                             "and add it again with other dates."), field="starts_on")
     step.starts_on, step.ends_on, step.hours = starts_on, ends_on, hours
+    if moved or (step.status == "planned" and route.status == "active"):
+        _place(step, actor, starts_on, ends_on, now)  # a step approval could not book gets its chance here
     route.method = "manual"
     _acted(route, actor)
     history.record(route, actor, "step_changed", {"title": step.title, "before": before, "after": {
@@ -150,6 +154,9 @@ def drop_step(step: RouteStep, actor, *, version: int | None, now: datetime) -> 
     _editable(route)
     if step.status == "done":
         raise ServiceError(_("A step already done cannot be dropped."))
+    if step.status == "dropped":
+        raise ServiceError(_("This step is already taken out of the route."))
+    booking.release(step, actor, now)
     _acted(route, actor)
     history.record(route, actor, "step_dropped", {"title": step.title}, now)
     if route.status == "active":
@@ -170,8 +177,8 @@ def mark_done(step: RouteStep, tutor, *, version: int | None, evidence: str, now
     evidence = (evidence or "").strip()
     if not evidence:
         raise ServiceError(_("Say what shows the step was done."), field="evidence")
-    if step.status == "done":
-        raise ServiceError(_("This step is already done."))
+    if step.status not in progress.OPEN_STEP:
+        raise ServiceError(_("This step is already done or taken out of the route."))
     step.status, step.done_at, step.evidence, step.marked_by_id = "done", now, evidence, tutor.id
     history.record(route, tutor, "step_done", {"title": step.title, "evidence": evidence}, now)
     db.session.flush()
@@ -194,6 +201,7 @@ def complete(route: Route, tutor, *, version: int | None, conclusion: str, now: 
 
 
 def reassign(route: Route, staff, tutor, *, now: datetime) -> Route:
+    _editable(route)
     if tutor is not None and not tutor.has_role("tutor"):
         raise ServiceError(_("%(name)s is not a tutor.", name=tutor.full_name))
     before = route.tutor.full_name if route.tutor else None

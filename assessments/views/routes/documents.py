@@ -9,6 +9,7 @@ from assessments.models import Route, RouteGoal
 from assessments.permissions import can_view_route
 from assessments.services.routes.document import group_rows, route_document
 from lms.i18n import local_today
+from lms.users.models import TeacherProfile, User
 from lms.users.permissions import has_permission, permission_required
 from lms.web import get_or_404
 
@@ -50,8 +51,10 @@ def group_routes_xlsx(group_id: int):
     members = select(Enrolment.user_id).where(Enrolment.group_id == group.id, Enrolment.status == "enrolled")
     routes = []
     for route in db.session.scalars(select(Route).where(Route.user_id.in_(members)).order_by(Route.created_at)
-                                    .options(selectinload(Route.steps), selectinload(Route.goals)
-                                             .selectinload(RouteGoal.competency))):
+                                    .options(selectinload(Route.steps), selectinload(Route.tutor),
+                                             selectinload(Route.user).selectinload(User.profile)
+                                             .selectinload(TeacherProfile.school),
+                                             selectinload(Route.goals).selectinload(RouteGoal.competency))):
         routes = [r for r in routes if r.user_id != route.user_id] + [route]  # the newest route per teacher
     routes.sort(key=lambda r: (r.user.last_name, r.user.first_name))
     return _download(routes_xlsx(group.name, group_rows(routes, local_today())), f"routes-group-{group.id}", "xlsx")

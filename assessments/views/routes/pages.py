@@ -53,11 +53,12 @@ def route_mine():
 def route_new(user_id: int):
     teacher = get_or_404(User, user_id, lambda user, t: t.has_role("teacher") and can_tutor_teacher(user, t.id))
     existing = db.session.scalar(select(Route).where(Route.open_key == str(teacher.id)))
-    if existing is not None and existing.status not in ("draft", "returned"):
-        flash(_("%(name)s already has a route on review or in progress; change that one.", name=teacher.full_name),
+    if existing is not None:
+        # Its page plans it again with a form that knows the route's version: nobody's edits are lost.
+        flash(_("%(name)s already has a route in work; change it or plan it again here.", name=teacher.full_name),
               "info")
         return redirect(route_url(existing))
-    return _build_page(teacher, latest=existing)
+    return _build_page(teacher, latest=None)
 
 
 def _build_page(teacher, latest):
