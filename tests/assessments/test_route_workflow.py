@@ -154,3 +154,23 @@ def test_a_teacher_cannot_edit_an_approved_route_but_may_propose_a_change(app, p
                                                                    "text": "Сертификат № 15"})
     route = _route(teacher)
     assert route.steps[0].status == "done" and route.steps[0].evidence == "Сертификат № 15"
+
+
+def test_the_route_entry_pages_lead_each_role_to_its_place(app, people, login_as):
+    fw = framework()
+    teacher = people["teacher"]
+    finished_attempt(fw, teacher, {"D1.1": (2, 4)})
+    db.session.commit()
+    client, tutor = login_as("teacher"), login_as("tutor")
+    assert client.get("/assessments/routes/").headers["Location"].endswith("/assessments/routes/mine")
+    assert tutor.get("/assessments/routes/").headers["Location"].endswith("/assessments/routes/caseload")
+    assert "Спланировать маршрут" in client.get("/assessments/routes/mine").text
+    assert tutor.get("/assessments/routes/mine").status_code == 403
+    new = f"/assessments/routes/new/{teacher.id}"
+    assert tutor.get(new).status_code == 403  # not a teacher this tutor supports
+    tutor_group(people)
+    db.session.commit()
+    assert "Спланировать маршрут" in tutor.get(new).text
+    assert login_as("staff").get(new).status_code == 200
+    assert tutor.get(f"/assessments/routes/new/{people['staff'].id}").status_code == 403  # not a teacher
+    assert client.get(new).status_code == 403

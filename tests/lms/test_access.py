@@ -7,7 +7,20 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import event, text
 
-from assessments.models import Attempt, Competency, Diagnostic, Domain, Framework, Item
+from assessments.models import (
+    Activity,
+    ActivityCoverage,
+    Attempt,
+    Competency,
+    Diagnostic,
+    Domain,
+    Framework,
+    Item,
+    ItemParameters,
+    PracticalWork,
+    Route,
+    RouteStep,
+)
 from courses.services.assignments import save_task, submit
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
@@ -89,6 +102,16 @@ PAGES = {
     "assessments.bank_export": ("/assessments/bank/export", {"staff", "admin"}),
     "assessments.item_edit": ("/assessments/bank/items/{item}/edit", {"staff", "admin"}),
     "assessments.bank_statistics": ("/assessments/bank/statistics", {"staff", "admin"}),
+    "assessments.practical_hand_in": ("/assessments/attempts/{finished_attempt}/practical/{practical_item}",
+                                      {"teacher"}),
+    "assessments.practical_queue": ("/assessments/practical/", {"tutor", "staff", "admin"}),
+    "assessments.practical_score": ("/assessments/practical/{work}", {"tutor", "staff", "admin"}),
+    "assessments.route": ("/assessments/routes/{route}", ALL),  # the tutor supports the teacher
+    "assessments.route_document_file": ("/assessments/routes/{route}/document.docx", ALL),
+    "assessments.caseload": ("/assessments/routes/caseload", {"tutor", "staff", "admin"}),
+    "assessments.group_routes_xlsx": ("/assessments/groups/{group}/routes.xlsx", {"tutor", "staff", "admin"}),
+    "assessments.catalogue": ("/assessments/catalogue/", {"staff", "admin"}),
+    "assessments.activity_edit": ("/assessments/catalogue/{activity}/edit", {"staff", "admin"}),
 }
 #: Extra URLs of endpoints with several rules (the "new" forms).
 EXTRA_PAGES = {
@@ -104,6 +127,7 @@ EXTRA_PAGES = {
     "/courses/modules/{module}/tasks/new": {"staff", "admin"},
     "/assessments/diagnostics/new": {"staff", "admin"},
     "/assessments/bank/items/new": {"staff", "admin"},
+    "/assessments/catalogue/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -131,11 +155,25 @@ ACTIONS = {
     "assessments.attempt_answer": ("/assessments/attempts/{finished_attempt}/answer", {"teacher"}),
     "assessments.diagnostic_status": ("/assessments/diagnostics/{diagnostic}/status/open", {"staff", "admin"}),
     "assessments.bank_import": ("/assessments/bank/import", {"staff", "admin"}),
+    "assessments.route_plan": ("/assessments/routes/{route}/plan", ALL),  # a draft: its teacher and tutor, staff
+    "assessments.route_submit": ("/assessments/routes/{route}/submit", ALL),
+    "assessments.route_return": ("/assessments/routes/{route}/return", {"tutor", "staff", "admin"}),
+    "assessments.route_approve": ("/assessments/routes/{route}/approve", {"tutor", "staff", "admin"}),
+    "assessments.route_propose": ("/assessments/routes/{route}/propose", {"teacher"}),
+    "assessments.route_complete": ("/assessments/routes/{route}/complete", {"tutor", "staff", "admin"}),
+    "assessments.route_reassign": ("/assessments/routes/{route}/reassign", {"staff", "admin"}),
+    "assessments.step_add": ("/assessments/routes/{route}/steps", ALL),
+    "assessments.step_change": ("/assessments/routes/steps/{step}/change", ALL),
+    "assessments.step_drop": ("/assessments/routes/steps/{step}/drop", ALL),
+    "assessments.step_done": ("/assessments/routes/steps/{step}/done", {"tutor", "staff", "admin"}),
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
 SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesson_file",
            "courses.lesson_file_delete", "courses.booking_file",
-           "assessments.attempt"}  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
+           "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
+           "assessments.practical_file",  # a handed-in file: tests/assessments/test_practical.py
+           # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
+           "assessments.routes_home", "assessments.route_mine", "assessments.route_new"}
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
@@ -172,7 +210,22 @@ def _build(people) -> dict:
     item = Item(framework=framework, competency=competency, code="D1.1-K01", type="single_choice", status="draft",
                 stem="Вопрос", content={"options": [{"text": "Да", "correct": True},
                                                      {"text": "Нет", "correct": False}]})
-    db.session.add_all([finished, item])
+    diagnostic.competencies.append(competency)
+    practical_item = Item(framework=framework, competency=competency, code="D1.1-P01", type="practical",
+                          status="live", stem="Задание", content={"rubric": [{"criterion": "Всё", "max_points": 2}]})
+    practical_item.parameters.append(ItemParameters(a=1.0, b=0.0, source="expert"))
+    activity = Activity(kind="external", title="Курс", hours=4, form="course",
+                        coverage=[ActivityCoverage(competency=competency, level=4)])
+    route = Route(user_id=people["teacher"].id, tutor_id=people["tutor"].id, framework=framework,
+                  open_key=str(people["teacher"].id), status="draft", period_start=date.today(),
+                  period_end=date.today() + timedelta(days=90), weekly_hours=4)
+    route.steps.append(RouteStep(activity=activity, kind="external", title="Курс", form="course", hours=4,
+                                 starts_on=date.today(), ends_on=date.today() + timedelta(days=14)))
+    db.session.add_all([finished, item, practical_item, route])
+    db.session.flush()
+    work = PracticalWork(attempt_id=finished.id, item_id=practical_item.id, user_id=people["teacher"].id,
+                         text="Работа", status="submitted")
+    db.session.add(work)
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
@@ -180,7 +233,8 @@ def _build(people) -> dict:
             "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id, "room": room.id,
             "session": sessions[0].id, "task": task.id, "submission": submission.id,
             "diagnostic": diagnostic.id, "finished_attempt": finished.id, "item": item.id,
-            "framework": framework.id, "competency": competency.id}
+            "framework": framework.id, "competency": competency.id, "practical_item": practical_item.id,
+            "work": work.id, "route": route.id, "step": route.steps[0].id, "activity": activity.id}
 
 
 class World:
