@@ -1,0 +1,445 @@
+"""The machinery of bench/diagnostic_load.py: gunicorn as deployed, teachers answering over HTTP, a CPU meter.
+
+``Gunicorn`` runs ``wsgi:app`` as README.md deploys it and stops it with its workers however the run ends. Each
+``Teacher`` is a thread with its own cookies and client address that talks to it as a browser behind nginx would:
+it signs in, opens «Diagnostics», presses «Start» and answers the item on screen after a pause to read it, until
+the results page. Some answers are sent twice (a double click: both requests at once, or a form sent again after
+the reply), and some teachers lose the connection in the middle of an answer together with their session, sign in
+again and press «Continue». Every answer the client saw accepted is kept (``accepted``) for the integrity check;
+``Stats`` keeps the timings and every error by kind; ``CpuMeter`` says where the CPU went on a shared machine.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+PASSWORD = "bench-password"
+THINK = (2.0, 8.0)  # seconds a teacher reads an item before answering, uniform, times --think
+DOUBLE_SHARE = 0.05  # answers sent twice; half of them both at once
+TIMEOUT = (10, 120)  # connect, read: a queue of 200 sign-ins must not look like a failure
+MAX_RELOADS = 20  # error pages a teacher sits through before giving up
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ITEM_RE = re.compile(r'name="item_id" value="(\d+)"')
+OPTION_RE = re.compile(r'type="(radio|checkbox)" name="option" value="(\d+)"')
+START_RE = re.compile(r'action="(/assessments/diagnostics/(\d+)/start)"')
+CONTINUE_RE = re.compile(r'href="/assessments/attempts/(\d+)"')
+FLASH_ERROR_RE = re.compile(r'class="flash flash-error"[^>]*>([^<]*)<')
+LOG_LINE_RE = re.compile(r"\[\d{4}-\d\d-\d\d |\d+\.\d+\.\d+\.\d+ - ")  # gunicorn's or Flask's log, the access log
+ROOT = Path(__file__).resolve().parents[1]
+ID_RE = re.compile(r"\d+")  # errors are counted per kind of address: /assessments/attempts/N/answer
+
+
+# --- the clients -------------------------------------------------------------------------------
+
+class Stats:
+    """Timings and counters every client thread adds to, under one lock."""
+
+    KINDS = ("answer", "answer_self", "answer_adaptive", "next", "login", "start", "result")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.timings: dict[str, list[float]] = {kind: [] for kind in self.KINDS}
+        self.errors: Counter = Counter()
+        self.events: Counter = Counter()
+
+    def time(self, kind: str, seconds: float) -> None:
+        with self.lock:
+            self.timings[kind].append(seconds)
+
+    def error(self, kind: str) -> None:
+        with self.lock:
+            self.errors[kind] += 1
+
+    def event(self, kind: str) -> None:
+        with self.lock:
+            self.events[kind] += 1
+
+
+def percentile_ms(values: list[float], q: int) -> float | None:
+    if len(values) < 2:
+        return round(values[0] * 1000, 1) if values else None
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1)
+
+
+class Failed(Exception):
+    """A reply a browser would show as an error (or none at all): the teacher waits and reloads."""
+
+
+class Browser(requests.Session):
+    """A cookie jar and the headers nginx passes on: the teacher's address, https, and the page's origin (Flask-WTF
+    checks the Referer of https requests). One connection per request, as nginx talks to gunicorn by default."""
+
+    def __init__(self, base: str, address: str) -> None:
+        super().__init__()
+        self.headers.update({"Connection": "close", "X-Forwarded-For": address, "X-Forwarded-Proto": "https",
+                             "Referer": "https://" + urlsplit(base).netloc + "/"})
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        for cookie in self.cookies:  # nginx terminates TLS: to the browser the site is https, Secure cookies go back
+            cookie.secure = False
+        return super().prepare_request(request)
+
+
+class Teacher(threading.Thread):
+    def __init__(self, n: int, base: str, plan: dict, stats: Stats, start: threading.Barrier, seed: float,
+                 think: float, drop: bool) -> None:
+        super().__init__(name=f"teacher-{n + 1}", daemon=True)
+        self.user_id, self.email = n + 1, plan["emails"][n]
+        self.base, self.plan, self.stats, self.start_gate, self.think = base, plan, stats, start, think
+        self.address = f"10.{n // 250 % 250}.{n % 250}.{1 + n // 62500}"
+        self.rng = rng = random.Random(seed)
+        rho = plan["correlation"]
+        general = rng.gauss(0, 1)
+        self.theta = {c: math.sqrt(rho) * general + math.sqrt(1 - rho) * rng.gauss(0, 1)
+                      for c in plan["competencies"]}
+        # The answer (counted from 0) whose connection drops: never the last, no attempt is shorter.
+        self.drop_at = rng.randrange(1, plan["min_answers"]) if drop else None
+        self.session = Browser(base, self.address)
+        self.attempt_id: int | None = None
+        self.sent: dict[int, list[int]] = {}  # item id → the options chosen, sent again unchanged
+        self.accepted: dict[int, list[int]] = {}  # item id → options, for every answer the client saw saved
+        self.answered = self.reloads = 0
+        self.finished = False
+        self.failure: str | None = None
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def request(self, method: str, path: str, session: requests.Session | None = None, **kwargs) -> requests.Response:
+        """One request, redirects not followed; a reply ≥ 400 or no reply is counted by kind and raises Failed."""
+        try:
+            response = (session or self.session).request(method, self.base + path, allow_redirects=False,
+                                                         timeout=TIMEOUT, **kwargs)
+        except requests.RequestException as exc:
+            self.stats.error(f"{method} {ID_RE.sub('N', path)} {type(exc).__name__}")
+            raise Failed(type(exc).__name__) from exc
+        if response.status_code >= 400:
+            self.stats.error(f"{method} {ID_RE.sub('N', path)} {response.status_code}")
+            raise Failed(f"{method} {path}: {response.status_code}")
+        return response
+
+    @staticmethod
+    def location(response: requests.Response) -> str:
+        parts = urlsplit(response.headers["Location"])
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def follow(self, response: requests.Response) -> tuple[requests.Response, bool]:
+        """Follow redirects as a browser does; True when they end on the results page."""
+        for _hop in range(4):
+            if response.status_code != 302:
+                return response, False
+            path = self.location(response)
+            started = time.perf_counter()
+            response = self.request("GET", path)
+            if path.endswith("/result") and response.status_code == 200:
+                self.stats.time("result", time.perf_counter() - started)
+                return response, True
+        raise Failed("too many redirects")
+
+    # --- what a teacher does -------------------------------------------------------------------
+
+    def sign_in(self) -> None:
+        token = CSRF_RE.search(self.request("GET", "/auth/login").text).group(1)
+        started = time.perf_counter()
+        response = self.request("POST", "/auth/login", data={"email": self.email, "password": PASSWORD,
+                                                            "csrf_token": token})
+        self.stats.time("login", time.perf_counter() - started)
+        if response.status_code != 302:
+            self.stats.error("sign-in refused")
+            raise Failed("sign-in refused")
+        self.follow(response)  # the dashboard, where a browser lands
+
+    def open_attempt(self) -> requests.Response:
+        """«Diagnostics», then «Continue» or «Start»; the reply to the attempt page's GET."""
+        home = self.request("GET", "/assessments/").text
+        resumed = CONTINUE_RE.search(home)
+        if resumed:
+            attempt_id = int(resumed.group(1))
+        else:
+            match = START_RE.search(home)
+            if match is None or int(match.group(2)) != self.plan["diagnostic_id"]:
+                self.stats.error("diagnostic not offered")
+                raise Failed("the diagnostic is not offered")
+            started = time.perf_counter()
+            response = self.request("POST", match.group(1), data={"csrf_token": CSRF_RE.search(home).group(1)})
+            self.stats.time("start", time.perf_counter() - started)
+            attempt_id = int(self.location(response).rstrip("/").rsplit("/", 1)[-1])
+        if self.attempt_id not in (None, attempt_id):
+            self.stats.error("resumed on another attempt")
+        self.attempt_id = attempt_id
+        return self.request("GET", f"/assessments/attempts/{attempt_id}")
+
+    def run(self) -> None:
+        try:
+            self.start_gate.wait()
+            self.take()
+        except Exception as exc:  # noqa: BLE001 — counted and reported, never lost in a thread
+            self.failure = f"{type(exc).__name__}: {exc}"
+            self.stats.error(f"teacher gave up ({type(exc).__name__})")
+
+    def take(self) -> None:
+        self.sign_in()
+        page, done = self.open_attempt(), False
+        while True:
+            try:
+                if not done:
+                    page, done = self.follow(page)
+                if done:
+                    self.finished = True
+                    return
+                item, options = ITEM_RE.search(page.text), OPTION_RE.findall(page.text)
+                if item is None or not options:
+                    self.stats.error("page without an item")
+                    raise Failed("no item on the attempt page")
+                item_id = int(item.group(1))
+                form = {"csrf_token": CSRF_RE.search(page.text).group(1), "item_id": str(item_id),
+                        "option": [str(i) for i in self.choose(item_id, len(options))]}
+                time.sleep(self.rng.uniform(*THINK) * self.think)
+                if self.answered == self.drop_at:
+                    page, done = self.drop_and_resume(form, item_id), False
+                else:
+                    page, done = self.answer(form, item_id)
+                self.answered += 1
+            except Failed:  # an error page: wait a moment and reload the attempt
+                page, done = self.reload(), False
+
+    def answer(self, form: dict, item_id: int) -> tuple[requests.Response, bool]:
+        """Send the answer (maybe twice), GET the page it redirects to and record the answer if no error is shown
+        there; the page and whether it is the results page."""
+        path = f"/assessments/attempts/{self.attempt_id}/answer"
+        double = self.rng.random() < DOUBLE_SHARE
+        started = time.perf_counter()
+        if double and self.rng.random() < 0.5:
+            responses = self.post_twice_at_once(path, form)
+            self.stats.event("double_submits_parallel")
+        elif double:
+            responses = [self.request("POST", path, data=form), self.request("POST", path, data=form)]
+            self.stats.event("double_submits_sequential")
+        else:
+            responses = [self.request("POST", path, data=form)]
+        posted = time.perf_counter()
+        if any(r.status_code != 302 for r in responses):
+            self.stats.error("answer not redirected")
+            raise Failed("the answer was not redirected")
+        page = self.request("GET", self.location(responses[-1]))
+        if not double:  # one request each: a double submit's two would blur the figure
+            kind = "answer_self" if self.plan["items"][item_id]["type"] == "self_assessment" else "answer_adaptive"
+            for name in ("answer", kind):
+                self.stats.time(name, posted - started)
+            self.stats.time("next", time.perf_counter() - posted)
+        page, done = self.follow(page)
+        refused = FLASH_ERROR_RE.search(page.text)
+        if refused:
+            self.stats.error(f"answer refused: {refused.group(1).strip()}")
+        else:
+            self.accepted[item_id] = self.sent[item_id]
+        return page, done
+
+    def post_twice_at_once(self, path: str, form: dict) -> list[requests.Response]:
+        twin = Browser(self.base, self.address)
+        twin.cookies.update(self.session.cookies)
+        gate, responses, failures = threading.Barrier(2), [None, None], []
+
+        def send(slot: int, session: requests.Session) -> None:
+            gate.wait()
+            try:
+                responses[slot] = self.request("POST", path, session=session, data=form)
+            except Failed as exc:
+                failures.append(exc)
+
+        other = threading.Thread(target=send, args=(1, twin))
+        other.start()
+        send(0, self.session)
+        other.join()
+        if failures:
+            raise failures[0]
+        return responses
+
+    def drop_and_resume(self, form: dict, item_id: int) -> requests.Response:
+        """The answer leaves, the connection drops before the reply and the session is gone with it (another
+        device, cleared cookies): sign in again, «Continue», and the item on screen tells whether it was saved."""
+        try:
+            self.session.post(f"{self.base}/assessments/attempts/{self.attempt_id}/answer", data=form,
+                              allow_redirects=False, timeout=(10, 0.001))
+            self.stats.event("drops_replied_in_time")  # replied within a millisecond: resumed all the same
+        except requests.RequestException:
+            pass
+        self.session.close()
+        self.session = Browser(self.base, self.address)
+        self.sign_in()
+        page = self.open_attempt()
+        self.stats.event("resumed_teachers")
+        shown = ITEM_RE.search(page.text)
+        if page.status_code == 302 or (shown and int(shown.group(1)) != item_id):
+            self.accepted[item_id] = self.sent[item_id]  # saved: the server has moved on
+            self.stats.event("resumed_after_saved_answer")
+        else:
+            self.stats.event("resumed_on_same_item")  # not saved yet, or still in flight: answered again
+        return page
+
+    def reload(self) -> requests.Response:
+        while True:
+            self.reloads += 1
+            if self.reloads > MAX_RELOADS:
+                raise Failed(f"{MAX_RELOADS} error pages")
+            time.sleep(1)
+            try:
+                return self.request("GET", f"/assessments/attempts/{self.attempt_id}")
+            except Failed:
+                continue
+
+    def choose(self, item_id: int, shown: int) -> list[int]:
+        """The options for an item: from the teacher's ability (2PL) or, for a self-assessment, a level near it."""
+        if item_id in self.sent:
+            return self.sent[item_id]
+        item = self.plan["items"][item_id]
+        if item["n"] != shown:
+            self.stats.error("item shown with other options")
+        theta = self.theta[item["competency"]]
+        if item["type"] == "self_assessment":
+            level = min(6, max(1, round(3.5 + theta + self.rng.gauss(0, 0.7))))
+            chosen = [item["levels"].index(level)]
+        else:
+            right = self.rng.random() < 1 / (1 + math.exp(-item["a"] * (theta - item["b"])))
+            if item["type"] == "multiple_choice":
+                chosen = set(item["correct"])
+                if not right:  # one option too many or one too few
+                    chosen ^= {self.rng.randrange(item["n"])}
+                chosen = sorted(chosen) or [self.rng.randrange(item["n"])]
+            else:
+                wrong = [i for i in range(item["n"]) if i not in item["correct"]]
+                chosen = [item["correct"][0]] if right or not wrong else [self.rng.choice(wrong)]
+        self.sent[item_id] = chosen
+        return chosen
+
+
+# --- the server --------------------------------------------------------------------------------
+
+class Gunicorn:
+    """The deployment's ``gunicorn --workers W --bind … --access-logfile - wsgi:app`` with ``LMS_ENV=production``;
+    stopped with its workers when the block ends, however it ends."""
+
+    def __init__(self, url: str, log_path: Path, workers: int, threads: int) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.command = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+                        *(["--threads", str(threads)] if threads > 1 else []),
+                        "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-", "wsgi:app"]
+        # Only what production requires; nothing else of the LMS_* the caller may have set.
+        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("LMS_")}, "LMS_ENV": "production",
+                    "LMS_SECRET_KEY": secrets.token_urlsafe(32), "LMS_BASE_URL": "https://metodist.bench.example",
+                    "LMS_DATABASE_URL": url}
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        with open(self.log_path, "w") as log:  # the child keeps its own descriptor
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120  # five workers import the app at once
+            while True:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start:\n{self.tail(30)}")
+                try:
+                    if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                time.sleep(0.3)
+            time.sleep(2)  # every worker imports the app on its own: give the slowest a moment
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """SIGTERM (workers finish the request in hand), then SIGKILL to whatever is left of its process group."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
+    def tail(self, lines: int) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def tracebacks(self) -> list[str]:
+        """Each error in the log: Flask's «Exception on /path [POST]» (or gunicorn's line) and its tracebacks, up
+        to the next line of the log or of the access log."""
+        found, lines = [], self.log_path.read_text(errors="replace").splitlines()
+        starts = [n for n, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")
+                  and (n == 0 or not lines[n - 1].startswith(("During handling", "The above exception", "Traceback")))]
+        for n in starts:
+            end = next((m for m in range(n + 1, len(lines)) if LOG_LINE_RE.match(lines[m])), len(lines))
+            found.append("\n".join(lines[max(0, n - 1):end]))
+        return found
+
+
+class CpuMeter:
+    """CPU seconds over the run of this client, gunicorn's process group, PostgreSQL and everything else (the
+    machine is shared), from /proc, sampled each second."""
+
+    def __init__(self, gunicorn_pid: int) -> None:
+        self.gunicorn_pid, self.tick = gunicorn_pid, os.sysconf("SC_CLK_TCK")
+        self.seen, self.used, self.busy0 = self.read(), Counter(), self.machine()
+
+    def read(self) -> dict[int, tuple[str, int]]:
+        found = {}
+        for entry in os.scandir("/proc"):
+            try:
+                raw = Path(entry.path, "stat").read_text() if entry.name.isdigit() else None
+            except OSError:
+                continue
+            if raw:
+                comm, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+                pid, group = int(entry.name), int(rest[2])
+                kind = ("client" if pid == os.getpid() else "gunicorn" if group == self.gunicorn_pid
+                        else "postgresql" if comm == "postgres" else "other")
+                found[pid] = (kind, int(rest[11]) + int(rest[12]))  # utime + stime
+        return found
+
+    def sample(self) -> None:
+        for pid, (kind, ticks) in self.read().items():
+            before = self.seen.get(pid)
+            self.used[kind] += ticks - (before[1] if before and before[0] == kind else 0)
+            self.seen[pid] = (kind, ticks)
+
+    @staticmethod
+    def machine() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        return sum(fields) - fields[3] - fields[4], sum(fields)  # busy, total (idle and iowait are not busy)
+
+    def summary(self) -> dict:
+        busy, total = (b - a for a, b in zip(self.busy0, self.machine(), strict=True))
+        return {"machine_busy_pct": round(100 * busy / total, 1), "cores": os.cpu_count(),
+                **{f"{kind}_s": round(self.used[kind] / self.tick, 1)
+                   for kind in ("client", "gunicorn", "postgresql", "other")}}
