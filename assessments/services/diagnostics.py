@@ -174,6 +174,14 @@ def current_item(attempt: Attempt, now: datetime) -> Item | None:
         return None
     if attempt.current_item_id is not None:
         return attempt.current_item
+    # Two tabs opening a fresh attempt at once: the second waits here and then shows the first one's choice.
+    db.session.flush()
+    lock_rows(Attempt, attempt.id)
+    db.session.refresh(attempt)
+    if attempt.status != "in_progress":
+        return None
+    if attempt.current_item_id is not None:
+        return attempt.current_item
     pending = _next_self_assessment(attempt)
     if pending is not None:
         attempt.current_item = db.session.get(Item, pending)

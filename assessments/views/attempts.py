@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import queries
 from assessments.blueprint import bp
@@ -37,7 +38,12 @@ def attempt(attempt_id: int):
     attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id)
     # Choosing the next item writes it on the attempt, so a reload or another tab shows the same one.
     item = diagnostics.current_item(attempt, utcnow())
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Another tab chose it a moment earlier (SQLite has no row locks): show that one.
+        db.session.rollback()
+        return redirect(url_for("assessments.attempt", attempt_id=attempt_id))
     if item is None:
         if attempt.finish_reason == "time":
             flash(_time_up(), "info")

@@ -252,6 +252,38 @@ def test_the_same_answer_sent_from_four_tabs_at_once_is_recorded_once(app_factor
         assert db.session.get(Attempt, attempt_id).current_item_id not in (None, item_id)
 
 
+def test_four_tabs_opening_a_fresh_attempt_at_once_all_show_the_same_question(app, diagnostic, people):
+    """The first page of a new attempt chooses its item; tabs racing to choose never give a 500."""
+    import re
+    import threading
+
+    from tests.conftest import Client
+
+    clients = []
+    for _ in range(4):
+        client = Client(app.test_client())
+        client.login(people["teacher"].email)
+        clients.append(client)
+    clients[0].post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt_id = _attempt(people["teacher"]).id
+    db.session.remove()
+    barrier = threading.Barrier(4)
+    pages: list = []
+
+    def open_tab(client) -> None:
+        barrier.wait()
+        pages.append(client.get(f"/assessments/attempts/{attempt_id}", follow_redirects=True))
+
+    threads = [threading.Thread(target=open_tab, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [p.status_code for p in pages] == [200] * 4
+    shown = {re.search(r'name="item_id" value="(\d+)"', p.text).group(1) for p in pages}
+    assert len(shown) == 1 and str(_attempt(people["teacher"]).current_item_id) in shown
+
+
 def test_the_current_profile_prefers_measured_evidence_then_the_newest(diagnostic, people):
     from assessments.services.profile import current_profile
 
