@@ -165,8 +165,11 @@ def _next_self_assessment(attempt: Attempt) -> int | None:
                 None)
 
 
-def current_item(attempt: Attempt, now: datetime) -> Item | None:
-    """The item on the teacher's screen, choosing it if needed; None once the attempt is finished."""
+def current_item(attempt: Attempt, now: datetime, *, locked: bool = False) -> Item | None:
+    """The item on the teacher's screen, choosing it if needed; None once the attempt is finished.
+
+    ``locked``: the caller already holds the attempt's row lock in this transaction (an answer being saved).
+    """
     if attempt.status != "in_progress":
         return None
     if attempt.deadline_at is not None and now >= attempt.deadline_at:
@@ -174,14 +177,15 @@ def current_item(attempt: Attempt, now: datetime) -> Item | None:
         return None
     if attempt.current_item_id is not None:
         return attempt.current_item
-    # Two tabs opening a fresh attempt at once: the second waits here and then shows the first one's choice.
-    db.session.flush()
-    lock_rows(Attempt, attempt.id)
-    db.session.refresh(attempt)
-    if attempt.status != "in_progress":
-        return None
-    if attempt.current_item_id is not None:
-        return attempt.current_item
+    if not locked:
+        # Two tabs opening a fresh attempt at once: the second waits here and then shows the first one's choice.
+        db.session.flush()
+        lock_rows(Attempt, attempt.id)
+        db.session.refresh(attempt)
+        if attempt.status != "in_progress":
+            return None
+        if attempt.current_item_id is not None:
+            return attempt.current_item
     pending = _next_self_assessment(attempt)
     if pending is not None:
         attempt.current_item = db.session.get(Item, pending)
@@ -222,7 +226,7 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
                           parameters_id=params.id if params else None, answered_at=now))
     attempt.current_item = None
     db.session.flush()
-    current_item(attempt, now)
+    current_item(attempt, now, locked=True)
     return True
 
 
