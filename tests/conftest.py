@@ -66,11 +66,13 @@ def database_url(tmp_path_factory) -> str:
 def _wipe() -> None:
     tables = db.metadata.sorted_tables
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(table.delete())
+        for table in reversed(tables):
+            conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":  # what TRUNCATE … RESTART IDENTITY did, without its ~1 s per test
+            conn.execute(text("SELECT setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s "
+                              "JOIN pg_depend d ON d.objid = s.seqrelid AND d.deptype IN ('a', 'i') "
+                              "JOIN pg_class t ON t.oid = d.refobjid "
+                              "WHERE t.relnamespace = 'public'::regnamespace"))
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_teacher_resumes_after_closing_the_tab_and_sees_the_profile(live_server,
         _answer_current(page)
     assert page.get_by_role("heading", name="Результаты диагностики").is_visible()
     assert page.locator("svg title").text_content().startswith("Измеренный уровень")
-    assert page.get_by_role("row").filter(has_text="D1.1").is_visible()
+    assert page.get_by_role("row").filter(has_text="D1.1 Работа с устройствами").is_visible()
     page.screenshot(path=str(ARTIFACTS / "diagnostic-profile.png"), full_page=True)
     with app.app_context():
         attempt = db.session.scalar(select(Attempt))
