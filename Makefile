@@ -69,10 +69,10 @@ test-sqlite:
 	@echo "== Test suite on SQLite =="
 	env -u LMS_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Browser tests exercise pages, not the database: they run in the SQLite pass only.
+# Browser tests exercise pages, and nodb tests no database at all: they run in the SQLite pass only.
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($(LMS_TEST_DATABASE_URL)) =="
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not nodb" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

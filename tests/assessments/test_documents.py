@@ -25,6 +25,8 @@ from assessments.documents.route_docx import route_docx
 from assessments.documents.route_pdf import route_pdf
 from assessments.documents.routes_xlsx import routes_xlsx
 
+pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
+
 TEACHER = "Петрова Анна Сергеевна"
 TUTOR = "Смирнов Олег Викторович"
 D1 = "D2. Проектирование урока"

@@ -8,6 +8,8 @@ from assessments.engine.calibration import calibrate_2pl
 from assessments.engine.prior import CorrelatedPrior, cavity_priors
 from assessments.engine.statistics import analyse
 
+pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
+
 FINE = np.linspace(-8, 8, 16001)
 
 

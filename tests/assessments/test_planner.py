@@ -12,6 +12,8 @@ from assessments.planner.prepare import prepare
 from assessments.planner.schedule import schedule
 from assessments.planner.validate import validate
 
+pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
+
 START = date(2026, 9, 7)  # a Monday; the period's weeks count from its first day anyway
 
 

@@ -22,6 +22,8 @@ from bench.moodle_adaptivequiz import (
     php_round,
 )
 
+pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
+
 EVERY_LEVEL = list(range(1, 101))
 
 

@@ -2,7 +2,11 @@
 
 import json
 
+import pytest
+
 from bench.route_builder import main
+
+pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
 
 
 def test_the_benchmark_runs_both_methods_and_ours_never_costs_more(capsys):
