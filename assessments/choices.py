@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from courses.choices import check_constraint  # noqa: F401  (one home for the CHECK-constraint SQL)
 from lms.i18n import _l, _lp
 
 #: What a route step can be (DESIGN.md, DOMAIN.md §F.5).
@@ -67,7 +68,3 @@ GOAL_STATUSES = {
     "reopened": _l("Not closed by the repeated diagnostic"),
 }
 
-
-def check_constraint(column: str, vocabulary: dict) -> str:
-    """SQL for a CHECK constraint keeping ``column`` inside ``vocabulary``."""
-    return f"{column} IN (" + ", ".join(f"'{code}'" for code in vocabulary) + ")"
