@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
+
 ROOT = Path(__file__).resolve().parents[2]
 OURS = ("lms", "courses", "assessments", "wsgi")
 
@@ -19,9 +23,6 @@ OURS = ("lms", "courses", "assessments", "wsgi")
 SCRIPT = r"""
 import ast, compileall, gc, importlib, os, sys, traceback
 from pathlib import Path
-import pytest
-
-pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
 
 ROOT = Path(sys.argv[1])
 OURS = set(sys.argv[2].split(","))
