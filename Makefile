@@ -47,15 +47,23 @@ serve: install translations
 run: demo serve
 
 # --- test ------------------------------------------------------------------------------------
-# The suite always runs on SQLite, then again on PostgreSQL when one is reachable
-# (LMS_TEST_DATABASE_URL, or the local server's socket); the last lines say which ran.
+# The suite always runs on SQLite, and on PostgreSQL when one is reachable (LMS_TEST_DATABASE_URL, or the
+# local server's socket). The two passes run side by side, one per core; the PostgreSQL pass's output follows
+# the SQLite pass's, and the last lines say which ran. (The shared-Redis test runs in the SQLite pass: both
+# would flush the same Redis database.)
 test: install-test translations lint
-	@$(MAKE) --no-print-directory test-sqlite
 	@pg_url="$$($(BIN)/python tests/postgres.py)"; \
 	if [ -n "$$pg_url" ]; then \
-		LMS_TEST_DATABASE_URL="$$pg_url" $(MAKE) --no-print-directory test-postgres || exit 1; \
+		log=$$(mktemp); \
+		env -u LMS_TEST_REDIS_URL LMS_TEST_DATABASE_URL="$$pg_url" \
+			$(MAKE) --no-print-directory test-postgres > "$$log" 2>&1 & pg=$$!; \
+		$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+		wait $$pg; postgres=$$?; cat "$$log"; rm -f "$$log"; \
+		[ $$sqlite -eq 0 ] || { echo "== The SQLite pass FAILED =="; exit 1; }; \
+		[ $$postgres -eq 0 ] || { echo "== The PostgreSQL pass FAILED =="; exit 1; }; \
 		echo "== Databases tested: SQLite and PostgreSQL ($$pg_url) =="; \
 	else \
+		$(MAKE) --no-print-directory test-sqlite || exit 1; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 		echo "!!  PostgreSQL is NOT reachable: the suite ran on SQLite ONLY.                          !!"; \
 		echo "!!  Start a server and set LMS_TEST_DATABASE_URL (see README, 'Tests') to test both.      !!"; \
@@ -67,12 +75,12 @@ lint: install-test
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="
-	env -u LMS_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u LMS_TEST_DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Browser tests exercise pages, and nodb tests no database at all: they run in the SQLite pass only.
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($(LMS_TEST_DATABASE_URL)) =="
-	$(BIN)/python -m pytest -m "not browser and not nodb" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser and not nodb" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -31,7 +31,8 @@ def pytest_report_header(config):
 
 def app_config(url: str, **overrides) -> dict:
     config = {"SECRET_KEY": "test-secret-key", "DATABASE_URL": url,
-              "UPLOAD_DIR": os.path.join(tempfile.gettempdir(), "metodist-test-uploads")}
+              # One folder per test run: `make test` runs its SQLite and PostgreSQL passes side by side.
+              "UPLOAD_DIR": os.path.join(tempfile.gettempdir(), f"metodist-test-uploads-{os.getpid()}")}
     config.update(overrides)
     return config
 
