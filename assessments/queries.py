@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from assessments.models import (
@@ -50,7 +50,9 @@ def attempt_progress(attempt: Attempt) -> dict:
         most = min(most, diagnostic.max_items)
     if diagnostic.self_assessment:
         most += k
-    return {"answered": len(attempt.answers), "most": most}
+    # A count, not the answers themselves: this runs on every page of the attempt.
+    answered = db.session.scalar(select(func.count()).select_from(Answer).where(Answer.attempt_id == attempt.id))
+    return {"answered": answered, "most": most}
 
 
 def open_diagnostics(user, today) -> list[Diagnostic]:

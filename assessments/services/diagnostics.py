@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from assessments.engine import Bank, Session, Settings
 from assessments.items import ITEM_TYPES, item_type
@@ -22,6 +24,7 @@ from assessments.models import (
     CompetencyResult,
     Diagnostic,
     DiagnosticAudience,
+    Framework,
     Item,
     ItemParameters,
     TargetLevel,
@@ -29,8 +32,9 @@ from assessments.models import (
 from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, to_local
 from lms.models.sql import insert_or_ignore, lock_rows
+from lms.users.models import TeacherProfile
 
 DEFAULT_TARGET = 3
 
@@ -97,19 +101,35 @@ def _bank_rows(diagnostic: Diagnostic) -> list:
         .order_by(Item.code)).all()
 
 
-def targets_for(user, diagnostic: Diagnostic) -> dict[int, int]:
-    """The target level of each competency for the user's position and qualification category."""
-    profile = user.profile
-    level = None
-    if profile is not None and profile.position:
-        level = db.session.scalar(select(TargetLevel.level).where(
-            TargetLevel.framework_id == diagnostic.framework_id, TargetLevel.position == profile.position,
-            TargetLevel.category == (profile.qualification_category or "none")))
+def targets_for(user_id: int, diagnostic: Diagnostic) -> dict[int, int]:
+    """The target level of each competency for the teacher's position and qualification category."""
+    level = db.session.scalar(select(TargetLevel.level).join(TeacherProfile, and_(
+        TeacherProfile.user_id == user_id, TeacherProfile.position == TargetLevel.position,
+        TargetLevel.category == func.coalesce(TeacherProfile.qualification_category, "none")))
+        .where(TargetLevel.framework_id == diagnostic.framework_id))
     return {c.id: level or DEFAULT_TARGET for c in diagnostic.competencies}
 
 
+def _measured_targets(attempt: Attempt) -> dict[int, int]:
+    """The targets an attempt is measured against: once it has results, the ones stored with them (a finished
+    attempt keeps them even if the teacher's position changed); before that, the teacher's current ones."""
+    stored = {r.competency_id: r.target_level for r in attempt.results} if attempt.status == "finished" else {}
+    return stored or targets_for(attempt.user_id, _load_diagnostic(attempt))
+
+
+def _load_diagnostic(attempt: Attempt) -> Diagnostic:
+    """The attempt's diagnostic with what the engine reads of it, in three queries instead of four lazy loads."""
+    if "diagnostic" in attempt.__dict__:
+        return attempt.diagnostic
+    diagnostic = db.session.get(Diagnostic, attempt.diagnostic_id, options=[
+        selectinload(Diagnostic.competencies), joinedload(Diagnostic.framework).selectinload(Framework.levels)])
+    # Held by the attempt: the session's identity map is weak, and the next caller would load it again.
+    set_committed_value(attempt, "diagnostic", diagnostic)
+    return diagnostic
+
+
 def engine_for(attempt: Attempt) -> Engine:
-    diagnostic = attempt.diagnostic
+    diagnostic = _load_diagnostic(attempt)
     rows = _bank_rows(diagnostic)
     competencies = [c.id for c in diagnostic.competencies]
     position = {c: n for n, c in enumerate(competencies)}
@@ -117,8 +137,7 @@ def engine_for(attempt: Attempt) -> Engine:
                 competency=np.array([position[r.competency_id] for r in rows], dtype=int),
                 n_competencies=len(competencies), scored=np.array([r.status == "live" for r in rows], dtype=bool))
     levels = sorted(diagnostic.framework.levels, key=lambda lv: lv.number)
-    # A finished attempt keeps the targets it was measured against, even if the teacher's position changed.
-    targets = {r.competency_id: r.target_level for r in attempt.results} or targets_for(_user(attempt), diagnostic)
+    targets = _measured_targets(attempt)
     k = len(competencies)
     rho = diagnostic.framework.correlation
     correlation = np.full((k, k), rho) + (1 - rho) * np.eye(k)
@@ -143,15 +162,9 @@ def engine_for(attempt: Attempt) -> Engine:
     return Engine(session, item_ids, index)
 
 
-def _user(attempt: Attempt):
-    from lms.users.models import User
-
-    return db.session.get(User, attempt.user_id)
-
-
 def _next_self_assessment(attempt: Attempt) -> int | None:
     """The first competency's self-assessment statement not yet answered, if the diagnostic asks them."""
-    diagnostic = attempt.diagnostic
+    diagnostic = _load_diagnostic(attempt)
     if not diagnostic.self_assessment:
         return None
     rows = db.session.execute(select(Item.id, Item.competency_id).where(
@@ -165,6 +178,22 @@ def _next_self_assessment(attempt: Attempt) -> int | None:
                 None)
 
 
+END_MESSAGES = {
+    "time": lambda: _("The time limit has passed. The answers you gave in time are saved and scored."),
+    "closed": lambda: _("The diagnostic's dates have ended. The answers you gave in time are saved and scored."),
+}
+
+
+def ended(attempt: Attempt, now: datetime) -> str | None:
+    """Why an attempt in progress must end now: its time limit passed ("time") or the last day of the
+    diagnostic's window did ("closed"). Staff closing a diagnostic early only stops new attempts."""
+    if attempt.deadline_at is not None and now >= attempt.deadline_at:
+        return "time"
+    if to_local(now).date() > _load_diagnostic(attempt).closes_on:
+        return "closed"
+    return None
+
+
 def current_item(attempt: Attempt, now: datetime, *, locked: bool = False) -> Item | None:
     """The item on the teacher's screen, choosing it if needed; None once the attempt is finished.
 
@@ -172,8 +201,9 @@ def current_item(attempt: Attempt, now: datetime, *, locked: bool = False) -> It
     """
     if attempt.status != "in_progress":
         return None
-    if attempt.deadline_at is not None and now >= attempt.deadline_at:
-        finish(attempt, "time", now)
+    reason = ended(attempt, now)
+    if reason is not None:
+        finish(attempt, reason, now)
         return None
     if attempt.current_item_id is not None:
         return attempt.current_item
@@ -208,13 +238,19 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
     db.session.flush()  # the refresh below must not drop a current item chosen in this transaction
     lock_rows(Attempt, attempt.id)
     db.session.refresh(attempt)
-    if any(a.item_id == item_id for a in attempt.answers):
+    given = next((a for a in attempt.answers if a.item_id == item_id), None)
+    if given is not None:
+        if _reads_as(given, form) != given.response:
+            # The teacher went back and chose differently: say that the answer already saved stands.
+            raise ServiceError(_("You had already answered that question, and that first answer is kept: "
+                                 "answers cannot be changed. Here is the current question."))
         return False
     if attempt.status != "in_progress":
         raise ServiceError(_("This attempt is already finished; its answers are saved."))
-    if attempt.deadline_at is not None and now >= attempt.deadline_at:
-        finish(attempt, "time", now)
-        raise ServiceError(_("The time limit has passed. The answers you gave in time are saved and scored."))
+    reason = ended(attempt, now)
+    if reason is not None:
+        finish(attempt, reason, now)
+        raise ServiceError(END_MESSAGES[reason]())
     if attempt.current_item_id != item_id:
         raise ServiceError(_("That question is not the one on your screen any more. Here is the current one."))
     item = attempt.current_item
@@ -228,6 +264,14 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
     db.session.flush()
     current_item(attempt, now, locked=True)
     return True
+
+
+def _reads_as(given: Answer, form):
+    """The resent form read as an answer to the same item, or None when it does not read as one."""
+    try:
+        return item_type(given.item.type).read(given.item.content, form)
+    except ServiceError:
+        return None
 
 
 def finish(attempt: Attempt, reason: str, now: datetime, engine: Engine | None = None) -> None:
@@ -244,7 +288,7 @@ def store_results(attempt: Attempt, engine: Engine) -> None:
     """Write each competency's result from the engine, updating the rows of an earlier computation (a
     practical task scored after the attempt finished re-measures its competency)."""
     diagnostic = attempt.diagnostic
-    targets = {r.competency_id: r.target_level for r in attempt.results} or targets_for(_user(attempt), diagnostic)
+    targets = _measured_targets(attempt)
     self_levels = {}
     for a in attempt.answers:
         if a.item.type == "self_assessment":

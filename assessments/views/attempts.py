@@ -37,16 +37,21 @@ def attempt_start(diagnostic_id: int):
 def attempt(attempt_id: int):
     attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id)
     # Choosing the next item writes it on the attempt, so a reload or another tab shows the same one.
+    before = (attempt.status, attempt.current_item_id)
     item = diagnostics.current_item(attempt, utcnow())
     try:
-        db.session.commit()
+        db.session.flush()
+        # Most views of this page change nothing; a commit would expire the user and the attempt and
+        # cost four more queries to render them again, on the busiest page of a diagnostic day.
+        if (attempt.status, attempt.current_item_id) != before:
+            db.session.commit()
     except StaleDataError:
         # Another tab chose it a moment earlier (SQLite has no row locks): show that one.
         db.session.rollback()
         return redirect(url_for("assessments.attempt", attempt_id=attempt_id))
     if item is None:
-        if attempt.finish_reason == "time":
-            flash(_time_up(), "info")
+        if before[0] == "in_progress" and attempt.finish_reason in diagnostics.END_MESSAGES:
+            flash(diagnostics.END_MESSAGES[attempt.finish_reason](), "info")  # once, when it has just ended
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
     progress = queries.attempt_progress(attempt)
     return render_template("assessments/attempt.html", attempt=attempt, item=item, kind=ITEM_TYPES[item.type],
@@ -90,9 +95,3 @@ def result(attempt_id: int):
     tutor_scored = {w.item.competency_id for w in works.values() if w.status == "scored"}
     return render_template("assessments/result.html", attempt=attempt, offered=offered, works=works,
                            tutor_scored=tutor_scored, **page)
-
-
-def _time_up() -> str:
-    from lms.i18n import _
-
-    return _("The time limit has passed. The answers you gave in time are saved and scored.")
