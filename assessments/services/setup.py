@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from assessments.models import Competency, Diagnostic, DiagnosticAudience, Framework
+from sqlalchemy import select
+
+from assessments.models import Attempt, Competency, Diagnostic, DiagnosticAudience, Framework
 from lms.errors import ServiceError
+from lms.extensions import db
 from lms.i18n import _, _l
+from lms.models.mixins import utcnow
 
 STATUSES = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed")}
 
@@ -52,7 +56,14 @@ def save_diagnostic(framework: Framework, data: DiagnosticData, user=None,
         raise ServiceError(_("The share of pilot questions must be from 0 to 50 %."), "pilot_share")
     if diagnostic is not None and diagnostic.framework_id != framework.id:
         raise ServiceError(_("The framework version of a diagnostic cannot change."))
+    if diagnostic is not None and _measurement_changes(diagnostic, data) and _has_attempts(diagnostic):
+        raise ServiceError(_("Teachers have already taken this diagnostic, so what it measures and how (competencies, "
+                             "mode, question limits, self-assessment, pilot questions) can no longer change: their "
+                             "results must stay comparable. Create a new diagnostic instead."), "competencies")
     diagnostic = diagnostic or Diagnostic(framework=framework, created_by_id=getattr(user, "id", None))
+    # Touch the row even when only the competencies or the audience change, so its version moves and a
+    # stale form open in another tab is refused instead of silently undoing this change.
+    diagnostic.updated_at = utcnow()
     for name in ("title", "description", "mode", "min_per_competency", "max_per_competency", "max_items",
                  "time_limit_minutes", "self_assessment", "pilot_share", "opens_on", "closes_on"):
         setattr(diagnostic, name, getattr(data, name))
@@ -68,3 +79,15 @@ def set_status(diagnostic: Diagnostic, status: str) -> None:
     if status == "open" and not diagnostic.audience:
         raise ServiceError(_("Choose who takes the diagnostic before opening it."))
     diagnostic.status = status
+
+
+MEASUREMENT = ("mode", "min_per_competency", "max_per_competency", "max_items", "self_assessment", "pilot_share")
+
+
+def _measurement_changes(diagnostic: Diagnostic, data: DiagnosticData) -> bool:
+    return ({c.id for c in diagnostic.competencies} != {c.id for c in data.competencies}
+            or any(getattr(diagnostic, name) != getattr(data, name) for name in MEASUREMENT))
+
+
+def _has_attempts(diagnostic: Diagnostic) -> bool:
+    return db.session.scalar(select(Attempt.id).where(Attempt.diagnostic_id == diagnostic.id).limit(1)) is not None

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from assessments import demo
+from assessments.items import ITEM_TYPES
 from assessments.models import Answer, Attempt, CompetencyResult, Diagnostic
 from assessments.services import bank
 from assessments.services import framework as frameworks
@@ -113,7 +115,14 @@ def test_answers_are_saved_once_and_only_for_the_item_on_screen(diagnostic, logi
     form = _answer_form(attempt)
     client.post(f"/assessments/attempts/{attempt.id}/answer", form)
     replay = client.post(f"/assessments/attempts/{attempt.id}/answer", form, follow_redirects=True)
-    assert replay.status_code == 200
+    assert replay.status_code == 200 and "первый ответ сохранён" not in replay.text
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    # Back in the browser, a different choice for the answered question: the first answer stands, and it says so.
+    changed = client.post(f"/assessments/attempts/{attempt.id}/answer", dict(form, option=["0"]),
+                          follow_redirects=True)
+    assert "первый ответ сохранён" in changed.text
+    saved = db.session.scalar(select(Answer))
+    assert saved.response != ITEM_TYPES[saved.item.type].read(saved.item.content, MultiDict({"option": ["0"]}))
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
     # An item that is not on screen (another competency's item, or any id) is refused and nothing is saved.
     attempt = _attempt(teacher)
@@ -182,6 +191,52 @@ def test_the_time_limit_is_enforced_on_the_server(diagnostic, login_as, people):
     assert len(attempt.results) == 4
     after = client.post(f"/assessments/attempts/{attempt.id}/answer", form, follow_redirects=True)
     assert "уже завершена" in after.text
+
+
+def test_a_teacher_back_after_the_time_limit_finds_the_attempt_scored(diagnostic, login_as, people):
+    teacher = people["teacher"]
+    db.session.get(Diagnostic, diagnostic.id).time_limit_minutes = 30
+    db.session.commit()
+    client = login_as("teacher")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt = _attempt(teacher)
+    client.get(f"/assessments/attempts/{attempt.id}")
+    client.post(f"/assessments/attempts/{attempt.id}/answer", _answer_form(_attempt(teacher)))
+    attempt = _attempt(teacher)
+    attempt.deadline_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    # Only opening the page (no answer sent) must end and score the attempt, and say so once.
+    page = client.get(f"/assessments/attempts/{attempt.id}", follow_redirects=True)
+    assert "Время на тест истекло" in page.text and "Результаты диагностики" in page.text
+    attempt = _attempt(teacher)
+    assert (attempt.status, attempt.finish_reason, len(attempt.results)) == ("finished", "time", 4)
+    again = client.get(f"/assessments/attempts/{attempt.id}", follow_redirects=True)
+    assert "Время на тест истекло" not in again.text
+
+
+def test_an_attempt_left_open_ends_with_the_diagnostic_dates(diagnostic, login_as, people):
+    teacher = people["teacher"]
+    client = login_as("teacher")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt = _attempt(teacher)
+    client.get(f"/assessments/attempts/{attempt.id}")
+    form = _answer_form(_attempt(teacher))
+    # Staff closing it early only stops new attempts: the one begun goes on.
+    set_status(db.session.get(Diagnostic, diagnostic.id), "closed")
+    db.session.commit()
+    client.post(f"/assessments/attempts/{attempt.id}/answer", form)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    client.get(f"/assessments/attempts/{attempt.id}")
+    form = _answer_form(_attempt(teacher))
+    # The window's last day has passed: the next answer is refused and the attempt is scored on the first.
+    db.session.get(Diagnostic, diagnostic.id).closes_on = local_today() - timedelta(days=1)
+    db.session.commit()
+    late = client.post(f"/assessments/attempts/{attempt.id}/answer", form, follow_redirects=True)
+    assert "Сроки диагностики закончились" in late.text
+    attempt = _attempt(teacher)
+    assert (attempt.status, attempt.finish_reason, len(attempt.results)) == ("finished", "closed", 4)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    assert "Продолжить" not in client.get("/assessments/").text
 
 
 def test_results_are_for_the_teacher_their_tutor_and_staff(diagnostic, login_as, people):

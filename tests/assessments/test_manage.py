@@ -91,3 +91,46 @@ def test_a_stale_tab_does_not_overwrite_and_opening_needs_an_audience(framework,
     assert stale.status_code == 200 and "изменил кто-то другой" in stale.text
     db.session.expire_all()
     assert db.session.get(Diagnostic, made.id).title == "Вкладка 1"
+
+
+def test_a_change_to_the_audience_alone_still_stops_a_stale_tab(framework, login_as, people):
+    staff = login_as("staff")
+    staff.post("/assessments/diagnostics/new", _form(framework, emails=people["teacher"].email))
+    made = db.session.scalar(select(Diagnostic))
+    url, version = f"/assessments/diagnostics/{made.id}/edit", str(made.version)
+    other = make_user("teacher", email="second@example.org")
+    db.session.commit()
+    added = _form(framework, version=version, emails=f"{people['teacher'].email}\n{other.email}")
+    assert staff.post(url, added).status_code == 302
+    stale = staff.post(url, _form(framework, title="Другое название", version=version,
+                                  emails=people["teacher"].email))
+    assert "изменил кто-то другой" in stale.text
+    db.session.expire_all()
+    assert {a.user_id for a in db.session.get(Diagnostic, made.id).audience} == {people["teacher"].id, other.id}
+
+
+def test_what_is_measured_is_fixed_once_a_teacher_has_started(framework, login_as, people):
+    staff, teacher = login_as("staff"), login_as("teacher")
+    staff.post("/assessments/diagnostics/new", _form(framework, emails=people["teacher"].email))
+    made = db.session.scalar(select(Diagnostic))
+    url = f"/assessments/diagnostics/{made.id}/edit"
+    # Before anyone starts, staff may still change the competencies.
+    six = [str(c.id) for d in framework.domains for c in d.competencies][:6]
+    assert staff.post(url, _form(framework, version=str(made.version), competency_ids=six,
+                                 emails=people["teacher"].email)).status_code == 302
+    staff.post(f"/assessments/diagnostics/{made.id}/status/open")
+    teacher.post(f"/assessments/diagnostics/{made.id}/start")
+    db.session.expire_all()
+    made = db.session.get(Diagnostic, made.id)
+    for change in ({"competency_ids": six[:5]}, {"max_per_competency": "8"}, {"mode": "fixed"}):
+        refused = staff.post(url, _form(framework, version=str(made.version), emails=people["teacher"].email,
+                                        **{"title": "Новое", "competency_ids": six, **change}))
+        assert refused.status_code == 200 and "уже проходили" in refused.text, change
+    db.session.expire_all()
+    assert len(db.session.get(Diagnostic, made.id).competencies) == 6
+    # The title, the dates and the audience stay editable.
+    renamed = staff.post(url, _form(framework, version=str(made.version), competency_ids=six, title="Новое",
+                                    emails=people["teacher"].email))
+    assert renamed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Diagnostic, made.id).title == "Новое"
