@@ -9,6 +9,7 @@ from flask import Flask
 
 from lms.config import CONFIGS, BaseConfig, development_secret_key, normalise_database_url
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.web import IdConverter
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -19,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     :param test_config: a mapping that overrides every other source of settings (tests).
     """
     app = Flask(__name__, instance_relative_config=True)
+    # Every <int:…> in a URL is an id or a small number: a larger one matches no route (404) instead of
+    # reaching a query, where PostgreSQL refuses it and SQLite overflows.
+    app.url_map.converters["int"] = IdConverter
     configure(app, test_config)
     configure_extensions(app)
     register_core(app)

@@ -10,11 +10,12 @@ from flask import abort, current_app, flash, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import IntegerConverter
 
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.sql import valid_id
+from lms.models.sql import MAX_ID, valid_id
 
 T = TypeVar("T")
 
@@ -84,3 +85,28 @@ def save(form, action: Callable[[], T], *, versioned=None) -> T | None:
             flash(exc.message, "error")
         return None
     return result
+
+
+def arg_id(value: str) -> int:
+    """A query-string id (``request.args.get("x", type=arg_id)``): a bad or out-of-range one reads as absent."""
+    number = valid_id(int(value))
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+
+def arg_page(value: str) -> int:
+    """A list's page number from the query string (``type=arg_page``); a silly one reads as the first page."""
+    number = int(value)
+    if not 1 <= number <= 100_000:
+        raise ValueError(value)
+    return number
+
+
+class IdConverter(IntegerConverter):
+    """Flask's ``int`` URL converter, capped at :data:`MAX_ID`."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,  # noqa: A002
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -18,7 +18,7 @@ from lms.forms import options
 from lms.i18n import _, _l
 from lms.users.models import User
 from lms.users.permissions import permission_required
-from lms.web import get_or_404, save
+from lms.web import arg_id, get_or_404, save
 
 STATUS_LABELS = {"draft": _l("draft"), "pilot": _l("pilot"), "live": _l("live"), "retired": _l("retired")}
 
@@ -38,7 +38,7 @@ def bank_index():
                                       .order_by(Competency.id)).all()
     query = (select(Item).where(Item.framework_id == framework.id).options(selectinload(Item.parameters))
              .order_by(Item.code))
-    competency_id = request.args.get("competency", type=int)
+    competency_id = request.args.get("competency", type=arg_id)
     status = request.args.get("status") if request.args.get("status") in ITEM_STATUSES else None
     if competency_id:
         query = query.where(Item.competency_id == competency_id)

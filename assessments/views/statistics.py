@@ -11,6 +11,7 @@ from assessments.services import calibration
 from lms.extensions import db
 from lms.i18n import _l
 from lms.users.permissions import permission_required
+from lms.web import arg_id
 
 FLAGS = {"easy": _l("too easy"), "hard": _l("too hard"), "weak": _l("weak discrimination"),
          "negative": _l("negative discrimination")}
@@ -21,7 +22,7 @@ SOURCES = {"expert": _l("expert"), "calibration": _l("calibration")}
 @bp.route("/bank/statistics")
 @permission_required("assessments.manage")
 def bank_statistics():
-    framework_id = request.args.get("framework", type=int)
+    framework_id = request.args.get("framework", type=arg_id)
     query = select(Framework)
     query = query.where(Framework.id == framework_id) if framework_id else query.where(Framework.current.is_(True))
     framework = db.session.scalars(query.order_by(Framework.id.desc()).limit(1)).first()

@@ -19,7 +19,7 @@ from lms.i18n import _
 from lms.orgs.models import MethodAssociation
 from lms.users.models import User, UserRole
 from lms.users.permissions import has_permission, permission_required
-from lms.web import get_or_404, save
+from lms.web import arg_id, get_or_404, save
 
 
 @bp.route("/groups/")
@@ -59,8 +59,8 @@ def _teacher_choices(exclude: set[int] = frozenset()):
 def group_edit(group_id: int | None = None):
     item = get_or_404(Group, group_id) if group_id else None
     form = GroupForm(obj=item if request.method == "GET" else None)
-    if request.method == "GET" and item is None and request.args.get("programme_id", type=int):
-        form.programme_id.data = request.args.get("programme_id", type=int)
+    if request.method == "GET" and item is None and request.args.get("programme_id", type=arg_id):
+        form.programme_id.data = request.args.get("programme_id", type=arg_id)
     form.programme_id.choices = options((p.id, p.title) for p in db.session.scalars(
         select(Programme).where(Programme.status != "archived").order_by(Programme.title)))
     form.association_id.choices = options(((a.id, a.name) for a in db.session.scalars(

@@ -23,7 +23,7 @@ from lms.users.permissions import (
     has_permission,
     permission_required,
 )
-from lms.web import get_or_404, save
+from lms.web import arg_page, get_or_404, save
 
 bp = Blueprint("users", __name__)
 
@@ -52,7 +52,7 @@ def index():
     form = UserFilterForm(request.args)
     _fill_choices(form)
     page = queries.user_directory(q=form.q.data, role=form.role.data or None, school_id=form.school_id.data,
-                                  status=form.status.data or "active", page=request.args.get("page", 1, type=int))
+                                  status=form.status.data or "active", page=request.args.get("page", 1, type=arg_page))
     return render_template("users/index.html", form=form, page=page)
 
 

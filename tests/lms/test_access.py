@@ -374,6 +374,20 @@ def test_unknown_object_is_404(login_as, ids):
     assert client.post("/admin/users/999999/deactivate").status_code == 404
 
 
+def test_numbers_too_large_for_an_id_are_404_in_paths_and_ignored_in_filters(app, login_as):
+    huge = "9" * 25  # beyond 64 bits: SQLite overflows, PostgreSQL refuses even 2**40 for its 32-bit keys
+    staff = login_as("staff")
+    for path in (f"/assessments/framework/{huge}", f"/assessments/framework/{2**31}", f"/courses/groups/{huge}",
+                 f"/assessments/attempts/{huge}/result"):
+        assert staff.get(path).status_code == 404, path
+    assert staff.post(f"/assessments/diagnostics/{2**40}/status/open").status_code == 404
+    for path in (f"/assessments/bank/statistics?framework={huge}", f"/assessments/bank/?competency={huge}",
+                 f"/courses/groups/new?programme_id={huge}", f"/assessments/routes/caseload?tutor={huge}"):
+        assert staff.get(path).status_code == 200, path
+    assert login_as("admin").get(f"/admin/users/?page={huge}").status_code == 200
+    assert staff.get(f"/courses/consultations/all?page={huge}").status_code == 200
+
+
 def test_menu_shows_only_what_the_role_may_open(login_as, ids):
     teacher_page = login_as("teacher").get("/").text
     admin_page = login_as("admin").get("/").text

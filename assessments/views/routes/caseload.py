@@ -10,16 +10,16 @@ from assessments.services.routes.caseload import ATTENTION, SORTS
 from assessments.services.routes.caseload import caseload as load
 from lms.extensions import db
 from lms.i18n import local_today
-from lms.models.sql import valid_id
 from lms.users.models import User, UserRole
 from lms.users.permissions import has_permission, permission_required
+from lms.web import arg_id
 
 
 @bp.route("/routes/caseload")
 @permission_required("assessments.routes")
 def caseload():
     everyone = has_permission(current_user, "assessments.catalogue")
-    tutor_id = valid_id(request.args.get("tutor", type=int)) if everyone else None
+    tutor_id = request.args.get("tutor", type=arg_id) if everyone else None
     status = request.args.get("status") if request.args.get("status") in (*ROUTE_STATUSES, "none") else None
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "attention"
     attention_only = request.args.get("attention") == "1"
