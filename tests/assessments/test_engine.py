@@ -255,3 +255,22 @@ def test_classical_statistics_match_hand_computed_values():
     assert stats.sem == pytest.approx(np.sqrt(total.var(ddof=1) * (1 - kr20)))
     flagged = analyse(np.array([[1, 0]] * 6 + [[0, 1]] * 6, dtype=float))
     assert "negative" in flagged.items[0].flags
+
+
+def test_a_pilot_item_is_analysed_against_the_scale_but_stays_out_of_it():
+    u = np.array(
+        [[1, 1, 0, 1], [1, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 1], [1, 1, 0, 0], [1, 0, 1, 1], [1, 1, 1, 0],
+         [0, 1, 0, 1], [1, 1, 0, 1], [1, 0, 0, 0]],
+        dtype=float,
+    )
+    scale = analyse(u[:, :3])
+    with_pilot = analyse(u, np.array([True, True, True, False]))
+    # The three scored items see exactly what they saw without the pilot item.
+    for alone, mixed in zip(scale.items, with_pilot.items[:3], strict=False):
+        assert mixed.discrimination == pytest.approx(alone.discrimination)
+    assert with_pilot.reliability == pytest.approx(scale.reliability)
+    assert with_pilot.sem == pytest.approx(scale.sem)
+    # The pilot item is correlated with the share right on all three scored items.
+    assert with_pilot.items[3].discrimination == pytest.approx(np.corrcoef(u[:, 3], u[:, :3].mean(axis=1))[0, 1])
+    # Counted as scored, it would change the others' rest scores and the KR-20.
+    assert analyse(u).reliability != pytest.approx(scale.reliability)
