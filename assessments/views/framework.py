@@ -31,15 +31,16 @@ def framework(framework_id: int | None = None):
 def targets_edit(framework_id: int):
     framework = get_or_404(Framework, framework_id)
     form = ActionForm()
-    token = request.form.get("token") or frameworks.targets_token(framework.id)
+    token = frameworks.targets_token(framework.id)
     if form.validate_on_submit():
         levels = {}
         for position in POSITIONS:
             for category in CATEGORIES:
-                value = request.form.get(f"t-{position}-{category}", type=int)
-                if value is not None:
-                    levels[(position, category)] = value
-        changed = save(form, lambda: frameworks.save_targets(framework.id, levels, token))
+                raw = request.form.get(f"t-{position}-{category}", "").strip()
+                if raw:  # anything but a plain number is refused by the service's 1–6 rule, not dropped
+                    levels[(position, category)] = int(raw) if raw.isascii() and raw.isdigit() else 0
+        sent = request.form.get("token", "")  # no token is a stale form, never a licence to overwrite
+        changed = save(form, lambda: frameworks.save_targets(framework.id, levels, sent))
         if changed is not None:
             flash(_("Target levels saved: %(n)s changed.", n=changed), "success")
             return redirect(url_for("assessments.framework", framework_id=framework.id))
