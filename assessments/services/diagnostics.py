@@ -13,8 +13,6 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from assessments.engine import Bank, Session, Settings
 from assessments.items import ITEM_TYPES, item_type
@@ -24,7 +22,6 @@ from assessments.models import (
     CompetencyResult,
     Diagnostic,
     DiagnosticAudience,
-    Framework,
     Item,
     ItemParameters,
     TargetLevel,
@@ -114,22 +111,11 @@ def _measured_targets(attempt: Attempt) -> dict[int, int]:
     """The targets an attempt is measured against: once it has results, the ones stored with them (a finished
     attempt keeps them even if the teacher's position changed); before that, the teacher's current ones."""
     stored = {r.competency_id: r.target_level for r in attempt.results} if attempt.status == "finished" else {}
-    return stored or targets_for(attempt.user_id, _load_diagnostic(attempt))
-
-
-def _load_diagnostic(attempt: Attempt) -> Diagnostic:
-    """The attempt's diagnostic with what the engine reads of it, in three queries instead of four lazy loads."""
-    if "diagnostic" in attempt.__dict__:
-        return attempt.diagnostic
-    diagnostic = db.session.get(Diagnostic, attempt.diagnostic_id, options=[
-        selectinload(Diagnostic.competencies), joinedload(Diagnostic.framework).selectinload(Framework.levels)])
-    # Held by the attempt: the session's identity map is weak, and the next caller would load it again.
-    set_committed_value(attempt, "diagnostic", diagnostic)
-    return diagnostic
+    return stored or targets_for(attempt.user_id, attempt.diagnostic)
 
 
 def engine_for(attempt: Attempt) -> Engine:
-    diagnostic = _load_diagnostic(attempt)
+    diagnostic = attempt.diagnostic
     rows = _bank_rows(diagnostic)
     competencies = [c.id for c in diagnostic.competencies]
     position = {c: n for n, c in enumerate(competencies)}
@@ -164,7 +150,7 @@ def engine_for(attempt: Attempt) -> Engine:
 
 def _next_self_assessment(attempt: Attempt) -> int | None:
     """The first competency's self-assessment statement not yet answered, if the diagnostic asks them."""
-    diagnostic = _load_diagnostic(attempt)
+    diagnostic = attempt.diagnostic
     if not diagnostic.self_assessment:
         return None
     rows = db.session.execute(select(Item.id, Item.competency_id).where(
@@ -189,7 +175,7 @@ def ended(attempt: Attempt, now: datetime) -> str | None:
     diagnostic's window did ("closed"). Staff closing a diagnostic early only stops new attempts."""
     if attempt.deadline_at is not None and now >= attempt.deadline_at:
         return "time"
-    if to_local(now).date() > _load_diagnostic(attempt).closes_on:
+    if to_local(now).date() > attempt.diagnostic.closes_on:
         return "closed"
     return None
 
