@@ -136,8 +136,8 @@ class Client:
 
     def post(self, url, data=None, csrf=True, **kwargs):
         data = dict(data or {})
-        if csrf:
-            data.setdefault("csrf_token", self.csrf_token())
+        if csrf and "csrf_token" not in data:  # not setdefault: that would fetch a token every time
+            data["csrf_token"] = self.csrf_token()
         return isolated(self.raw.post, url, data=data, **kwargs)
 
     def login(self, email: str, password: str = PASSWORD):

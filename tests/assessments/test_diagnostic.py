@@ -363,3 +363,27 @@ def test_the_current_profile_prefers_measured_evidence_then_the_newest(diagnosti
     evidence = current_profile(teacher.id, diagnostic.framework_id)[competency]
     assert (evidence.source, evidence.level, evidence.deficit) == ("measured", 4, False)
     assert current_profile(people["tutor"].id, diagnostic.framework_id) == {}
+
+
+def test_an_answer_and_the_next_page_cost_the_same_few_statements_however_far_the_teacher_is(
+        diagnostic, login_as, people, count_queries):
+    teacher = people["teacher"]
+    client = login_as("teacher")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    attempt_id = _attempt(teacher).id
+    costs = []
+    for _ in range(10):
+        client.get(f"/assessments/attempts/{attempt_id}")
+        attempt = _attempt(teacher)
+        if attempt.status == "finished":
+            break
+        form = dict(_answer_form(attempt), csrf_token=client.csrf_token())  # fetched outside the count
+        with count_queries() as posted:
+            client.post(f"/assessments/attempts/{attempt_id}/answer", form)
+        with count_queries() as shown:
+            client.get(f"/assessments/attempts/{attempt_id}")
+        costs.append((posted(), shown()))
+    adaptive = [cost for cost in costs[4:] if cost[1] > 2]  # after the self-assessments, before the result
+    assert len(adaptive) >= 3 and len(set(adaptive)) == 1, costs
+    answer_cost, page_cost = adaptive[0]
+    assert answer_cost <= 18 and page_cost <= 7, costs
