@@ -68,10 +68,14 @@ def load(data: dict, *, make_current: bool = True) -> Framework:
     if any(t is None for t in thresholds) or thresholds != sorted(set(thresholds)):
         raise ServiceError(_("Level thresholds must rise from level 2 to level 6."))
     seen: set[str] = set()
+    domain_codes: set[str] = set()
     for d_pos, raw_domain in enumerate(_list(data, "domains", "")):
         where = f"domains[{d_pos}]"
         domain = Domain(code=_text(raw_domain, "code", where, 20), title=_text(raw_domain, "title", where, 300),
                         description=_text(raw_domain, "description", where, 5000, required=False), position=d_pos)
+        if domain.code in domain_codes:
+            raise ServiceError(_("%(where)s: the domain code %(code)s appears twice.", where=where, code=domain.code))
+        domain_codes.add(domain.code)
         for c_pos, raw in enumerate(_list(raw_domain, "competencies", where)):
             domain.competencies.append(_competency(raw, f"{where}.competencies[{c_pos}]", c_pos, seen, framework))
         framework.domains.append(domain)
@@ -105,8 +109,11 @@ def _competency(raw: Any, where: str, position: int, seen: set[str], framework: 
     if not isinstance(mappings, dict) or set(mappings) - set(MAPPING_SCHEMES):
         raise ServiceError(_("%(where)s: mappings may only name %(schemes)s.", where=where,
                              schemes=", ".join(MAPPING_SCHEMES)))
-    competency.mappings = [CompetencyMapping(scheme=scheme, ref=_clean(ref, f"{where}.mappings.{scheme}", 120))
-                           for scheme, refs in mappings.items() for ref in dict.fromkeys(_as_list(refs, where))]
+    # Each ref is checked (text, at most 120 characters) before repeats are dropped: a list cannot be a key.
+    competency.mappings = [
+        CompetencyMapping(scheme=scheme, ref=ref) for scheme, refs in mappings.items()
+        for ref in dict.fromkeys(_text({str(n): ref}, str(n), f"{where}.mappings.{scheme}", 120)
+                                 for n, ref in enumerate(_as_list(refs, where)))]
     return competency
 
 
@@ -130,6 +137,9 @@ def _targets(rows: list) -> dict[tuple[str, str], int]:
         level = _int(row, "level", where)
         if level not in LEVELS:
             raise ServiceError(_("%(where)s: a target level must be from 1 to 6.", where=where))
+        if (position, category) in targets:
+            raise ServiceError(_("%(where)s: the target for this position and category is already given.",
+                                 where=where))
         targets[(position, category)] = level
     return targets
 
@@ -147,10 +157,6 @@ def _text(obj: Any, key: str, where: str, limit: int, *, required: bool = True) 
         raise ServiceError(_("%(where)s: «%(key)s» is longer than %(limit)s characters.", where=where or "file",
                              key=key, limit=limit))
     return value
-
-
-def _clean(value: Any, where: str, limit: int) -> str:
-    return _text({"value": value}, "value", where, limit)
 
 
 def _int(obj: Any, key: str, where: str) -> int:
