@@ -120,8 +120,11 @@ class SelfAssessment(ItemType):
 
     def validate(self, content):
         options = _options(content, need_level=True)
-        if sorted(o["level"] for o in options if isinstance(o["level"], int)) != list(range(1, 7)):
-            raise ServiceError(_("A self-assessment item needs one statement for each level from 1 to 6."))
+        # Exactly six statements with the whole levels 1…6: ``level`` turns the teacher's pick into a level.
+        levels = [o["level"] for o in options]
+        if any(type(level) is not int for level in levels) or sorted(levels) != list(range(1, 7)):
+            raise ServiceError(_("A self-assessment item needs exactly six statements, one for each level "
+                                 "from 1 to 6."))
         return {"options": options}
 
     def read(self, content, form):
@@ -165,8 +168,8 @@ ITEM_TYPES: dict[str, ItemType] = {t.name: t for t in (SingleChoice(), MultipleC
                                                           SelfAssessment(), Practical())}
 
 
-def item_type(name: str) -> ItemType:
-    try:
-        return ITEM_TYPES[name]
-    except KeyError:
-        raise ServiceError(_("Unknown item type «%(name)s».", name=name)) from None
+def item_type(name: Any) -> ItemType:
+    """The registered type called ``name``; anything else (a misspelt name, a list from a file) is refused."""
+    if not isinstance(name, str) or name not in ITEM_TYPES:
+        raise ServiceError(_("Unknown item type «%(name)s».", name=name))
+    return ITEM_TYPES[name]

@@ -6,19 +6,31 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
 from assessments.items import item_type
 from assessments.items.registry import MAX_STEM
-from assessments.models import Competency, Framework, Item, ItemChange, ItemParameters
-from assessments.models.bank import ITEM_STATUSES
+from assessments.models import (
+    Answer,
+    Attempt,
+    Competency,
+    Framework,
+    Item,
+    ItemChange,
+    ItemParameters,
+    PracticalWork,
+)
+from assessments.models.bank import ITEM_STATUSES, PARAMETER_SOURCES
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, _l
+from lms.models.mixins import utcnow
 
 MAX_ITEMS = 5000
 MAX_ERRORS_SHOWN = 10
+TYPE_IN_USE = _l("Teachers have already answered this item or have it on screen, so its type cannot change: "
+                 "make a new item instead.")
 
 
 def read(raw: bytes) -> dict:
@@ -56,6 +68,9 @@ def import_bank(framework: Framework, data: dict, user=None) -> dict[str, int]:
         except ServiceError as exc:
             code = row.get("code") if isinstance(row, dict) and isinstance(row.get("code"), str) else f"#{n}"
             errors.append(f"{code}: {exc}")
+    retyped = {existing[e["code"]].id: e["code"] for e in cleaned
+               if e["code"] in existing and existing[e["code"]].type != e["type"]}
+    errors += [f"{retyped[item_id]}: {TYPE_IN_USE}" for item_id in sorted(items_in_use(retyped))]
     if errors:
         more = len(errors) - MAX_ERRORS_SHOWN
         message = "; ".join(errors[:MAX_ERRORS_SHOWN]) + (_(" … and %(n)s more", n=more) if more > 0 else "")
@@ -78,16 +93,33 @@ def import_bank(framework: Framework, data: dict, user=None) -> dict[str, int]:
     return counts
 
 
+def items_in_use(item_ids) -> set[int]:
+    """Those of ``item_ids`` that a teacher has answered, has on screen or has handed a practical work in for:
+    their type is fixed, since the answers (and the attempt showing one) are read by that type."""
+    ids = list(item_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(union(
+        select(Answer.item_id).where(Answer.item_id.in_(ids)),
+        select(Attempt.current_item_id).where(Attempt.current_item_id.in_(ids)),
+        select(PracticalWork.item_id).where(PracticalWork.item_id.in_(ids)))))
+
+
 def record_change(item: Item, user, changes: dict[str, list], note: str = "") -> None:
     if changes:
         db.session.add(ItemChange(item_id=item.id, user_id=getattr(user, "id", None), changes=changes, note=note))
 
 
 def set_parameters(item: Item, a: float, b: float, *, source: str, sample: str = "", n_responses: int = 0) -> None:
-    """Make (a, b) the item's current parameters as a new version; earlier versions stay for past results."""
+    """Make (a, b) the item's current parameters as a new version; earlier versions stay for past results.
+
+    The item row is touched too: its version counter moves only with its own UPDATE, and an edit form
+    opened before this change must be refused rather than silently put the old parameters back.
+    """
     for old in item.parameters:
         old.current = False
     item.parameters.append(ItemParameters(a=a, b=b, source=source, sample=sample, n_responses=n_responses))
+    item.updated_at = utcnow()
 
 
 def _update(item: Item, entry: dict, user) -> bool:
@@ -113,13 +145,13 @@ def _clean(row: Any, competencies: dict[str, Competency]) -> dict:
     if not isinstance(row, dict):
         raise ServiceError(_("each item must be an object"))
     code, competency_code = row.get("code"), row.get("competency")
-    if not isinstance(code, str) or not code.strip() or len(code) > 40:
+    if not isinstance(code, str) or not code.strip() or len(code) > _limit(Item.code):
         raise ServiceError(_("the code is missing or longer than 40 characters"))
-    if competency_code not in competencies:
+    if not isinstance(competency_code, str) or competency_code not in competencies:
         raise ServiceError(_("unknown competency «%(code)s»", code=competency_code))
     kind = item_type(row.get("type", ""))
     status = row.get("status", "draft")
-    if status not in ITEM_STATUSES:
+    if not isinstance(status, str) or status not in ITEM_STATUSES:
         raise ServiceError(_("unknown status «%(s)s»", s=status))
     stem = row.get("stem")
     if not isinstance(stem, str) or not stem.strip() or len(stem) > MAX_STEM:
@@ -127,23 +159,43 @@ def _clean(row: Any, competencies: dict[str, Competency]) -> dict:
     content = kind.validate({k: row.get(k) for k in ("options", "rubric") if k in row})
     a, b = row.get("a"), row.get("b")
     if kind.measured and (a is not None or b is not None or status in ("pilot", "live")):
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (a, b)):
-            raise ServiceError(_("a pilot or live item needs numeric parameters a and b"))
+        a, b = _number(a), _number(b)
         if not 0 < a <= 10 or not -10 <= b <= 10:
             raise ServiceError(_("parameters out of range: 0 < a ≤ 10, −10 ≤ b ≤ 10"))
     else:
         a = b = None
     source = row.get("source", "expert")
-    if source not in ("expert", "calibration"):
+    if not isinstance(source, str) or source not in PARAMETER_SOURCES:
         raise ServiceError(_("the parameter source must be «expert» or «calibration»"))
     explanation = row.get("explanation", "")
     if not isinstance(explanation, str) or len(explanation) > MAX_STEM:
         raise ServiceError(_("the explanation must be text of at most %(n)s characters", n=MAX_STEM))
-    sample = row.get("sample", "")
+    sample = row.get("sample")
+    sample = "" if sample is None else sample
+    if not isinstance(sample, str) or len(sample) > _limit(ItemParameters.sample):
+        raise ServiceError(_("«%(field)s» must be text of at most %(n)s characters", field="sample",
+                             n=_limit(ItemParameters.sample)))
     return {"code": code.strip(), "competency": competencies[competency_code], "type": kind.name,
             "status": status, "stem": stem.strip(), "explanation": explanation.strip(), "content": content,
-            "a": None if a is None else float(a), "b": None if b is None else float(b), "source": source,
-            "sample": sample if isinstance(sample, str) else ""}
+            "a": a, "b": b, "source": source, "sample": sample}
+
+
+def _number(value: Any) -> float:
+    """A parameter as a finite float; a bool, a text, NaN or a number too large for a float is refused."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ServiceError(_("a pilot or live item needs numeric parameters a and b"))
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits: a number, but out of any range
+        raise ServiceError(_("parameters out of range: 0 < a ≤ 10, −10 ≤ b ≤ 10")) from None
+    if not math.isfinite(number):
+        raise ServiceError(_("a pilot or live item needs numeric parameters a and b"))
+    return number
+
+
+def _limit(column) -> int:
+    """The length of a String column: what PostgreSQL accepts (SQLite would store anything)."""
+    return column.property.columns[0].type.length
 
 
 def export_bank(framework: Framework) -> dict:

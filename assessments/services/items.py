@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -9,10 +10,13 @@ from sqlalchemy import select
 from assessments.items import item_type
 from assessments.models import Competency, Framework, Item
 from assessments.models.bank import ITEM_STATUSES
-from assessments.services.bank import record_change, set_parameters
+from assessments.services.bank import TYPE_IN_USE, items_in_use, record_change, set_parameters
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
+
+#: A level or a number of points: ASCII digits only («²» passes str.isdigit() but not int()), and few of them.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass
@@ -35,7 +39,7 @@ def parse_options(kind: str, text: str) -> dict:
         rubric = []
         for line in lines:
             points, _sep, criterion = line.partition("|")
-            if not points.strip().isdigit():
+            if not WHOLE_NUMBER.fullmatch(points.strip()):
                 raise ServiceError(_("Write each criterion as «points | criterion»."), "options_text")
             rubric.append({"criterion": criterion.strip(), "max_points": int(points)})
         return {"rubric": rubric}
@@ -43,7 +47,7 @@ def parse_options(kind: str, text: str) -> dict:
         options = []
         for line in lines:
             level, _sep, statement = line.partition(" ")
-            if not level.isdigit():
+            if not WHOLE_NUMBER.fullmatch(level):
                 raise ServiceError(_("Start each statement with its level, e.g. «3 I use…»."), "options_text")
             options.append({"text": statement.strip(), "level": int(level)})
         return {"options": options}
@@ -70,6 +74,8 @@ def save_item(framework: Framework, item: Item | None, data: ItemData, user, ver
     if data.status not in ITEM_STATUSES:
         raise ServiceError(_("Unknown status."), "status")
     kind = item_type(data.type)
+    if item is not None and kind.name != item.type and items_in_use([item.id]):
+        raise ServiceError(str(TYPE_IN_USE), "type")
     content = kind.validate(parse_options(kind.name, data.options_text))
     clash = db.session.scalar(select(Item.id).where(Item.framework_id == framework.id, Item.code == data.code))
     if clash is not None and (item is None or clash != item.id):
