@@ -50,6 +50,12 @@ def import_bank(framework: Framework, data: dict, user=None) -> dict[str, int]:
     keeps its history (what changed, who, when); new (a, b) values become a new parameter version, so
     results computed with the old ones keep naming them.
     """
+    named = data.get("framework")
+    if named is not None and named != framework.code:
+        # Another version of the same framework is fine (the bank moves on with it); another framework is not,
+        # even when some competency codes happen to match.
+        raise ServiceError(_("This file holds the bank of the framework «%(file)s», not of «%(here)s». Nothing was "
+                             "imported.", file=str(named)[:80], here=framework.code))
     rows = data["items"]
     if len(rows) > MAX_ITEMS:
         raise ServiceError(_("A bank file may hold at most %(n)s items.", n=MAX_ITEMS))

@@ -83,6 +83,14 @@ def test_a_bank_file_with_wrongly_typed_values_imports_nothing(framework, login_
     assert _saved() == (0, 0)
 
 
+def test_a_bank_of_another_framework_is_refused_even_when_codes_match(framework, login_as):  # noqa: F811
+    staff = login_as("staff")
+    page = _import(staff, {"framework": "digcompedu", "items": [_row(framework, code="OK1")]})
+    assert "банк рамки «digcompedu»" in page and _saved() == (0, 0)
+    page = _import(staff, {"framework": framework.code, "version": "99", "items": [_row(framework, code="OK1")]})
+    assert _saved() == (1, 1)  # another version of the same framework is welcome
+
+
 def test_a_bad_self_assessment_level_never_reaches_the_teacher(diagnostic, login_as, people):  # noqa: F811
     """Before, the 7th statement with no level was imported and the teacher's answer was a 500."""
     staff = login_as("staff")
