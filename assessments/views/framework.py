@@ -38,7 +38,7 @@ def targets_edit(framework_id: int):
             for category in CATEGORIES:
                 raw = request.form.get(f"t-{position}-{category}", "").strip()
                 if raw:  # anything but a plain number is refused by the service's 1–6 rule, not dropped
-                    levels[(position, category)] = int(raw) if raw.isascii() and raw.isdigit() else 0
+                    levels[(position, category)] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else 0
         sent = request.form.get("token", "")  # no token is a stale form, never a licence to overwrite
         changed = save(form, lambda: frameworks.save_targets(framework.id, levels, sent))
         if changed is not None:

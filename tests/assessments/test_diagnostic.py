@@ -191,6 +191,10 @@ def test_the_time_limit_is_enforced_on_the_server(diagnostic, login_as, people):
     assert len(attempt.results) == 4
     after = client.post(f"/assessments/attempts/{attempt.id}/answer", form, follow_redirects=True)
     assert "уже завершена" in after.text
+    first = db.session.scalar(select(Answer))  # the one answered in time, resent with another choice
+    changed = client.post(f"/assessments/attempts/{attempt.id}/answer",
+                          {"item_id": str(first.item_id), "option": ["0"]}, follow_redirects=True)
+    assert "уже завершена" in changed.text and "Вот текущий вопрос" not in changed.text
 
 
 def test_a_teacher_back_after_the_time_limit_finds_the_attempt_scored(diagnostic, login_as, people):

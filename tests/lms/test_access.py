@@ -384,7 +384,10 @@ def test_numbers_too_large_for_an_id_are_404_in_paths_and_ignored_in_filters(app
     for path in (f"/assessments/bank/statistics?framework={huge}", f"/assessments/bank/?competency={huge}",
                  f"/courses/groups/new?programme_id={huge}", f"/assessments/routes/caseload?tutor={huge}"):
         assert staff.get(path).status_code == 200, path
-    assert login_as("admin").get(f"/admin/users/?page={huge}").status_code == 200
+    admin = login_as("admin")
+    assert admin.get(f"/admin/users/?page={huge}").status_code == 200
+    for school in (huge, str(2**31), "99999999999"):  # a select's id filter too
+        assert admin.get(f"/admin/users/?school_id={school}").status_code == 200, school
     assert staff.get(f"/courses/consultations/all?page={huge}").status_code == 200
 
 
