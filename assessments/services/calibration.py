@@ -149,8 +149,7 @@ def item_statistics(framework: Framework) -> list[CompetencyStatistics]:
     result = []
     for competency in data.competencies:
         items, matrix = data.items[competency.id], data.matrices[competency.id]
-        # The scale is the live items; pilot ones are analysed against it. A bank still all in pilot is its own scale.
-        live = np.array([item.status != "pilot" for item in items], dtype=bool)
+        live = np.array([item.status != "pilot" for item in items], dtype=bool)  # the scale; all-pilot: its own
         scale = analyse(matrix, live if live.any() else None)
         n = len(matrix)
         rows = [ItemRow(item, item.current_parameters, stats.n_responses / n if n else None, stats)

@@ -225,16 +225,13 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
     lock_rows(Attempt, attempt.id)
     db.session.refresh(attempt)
     given = next((a for a in attempt.answers if a.item_id == item_id), None)
-    if given is not None:
-        if _reads_as(given, form) == given.response:
-            return False  # a double click, a resent form, a second tab: nothing to do
-        if attempt.status != "in_progress":
-            raise ServiceError(_("This attempt is already finished; its answers are saved."))
-        # The teacher went back and chose differently: say that the answer already saved stands.
-        raise ServiceError(_("You had already answered that question, and that first answer is kept: "
-                             "answers cannot be changed. Here is the current question."))
+    if given is not None and _reads_as(given, form) == given.response:
+        return False  # a double click, a resent form, a second tab: nothing to do
     if attempt.status != "in_progress":
         raise ServiceError(_("This attempt is already finished; its answers are saved."))
+    if given is not None:  # the teacher went back and chose differently: the answer already saved stands
+        raise ServiceError(_("You had already answered that question, and that first answer is kept: "
+                             "answers cannot be changed. Here is the current question."))
     reason = ended(attempt, now)
     if reason is not None:
         finish(attempt, reason, now)

@@ -168,18 +168,22 @@ def test_a_closed_tab_resumes_on_the_same_item(diagnostic, login_as, people, app
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 6
 
 
-def test_the_time_limit_is_enforced_on_the_server(diagnostic, login_as, people):
-    teacher = people["teacher"]
-    diagnostic = db.session.get(Diagnostic, diagnostic.id)
-    diagnostic.time_limit_minutes = 30
+def _timed_attempt_with_one_answer(diagnostic, client, teacher) -> Attempt:
+    """A 30-minute attempt with its first answer given and the second question on screen."""
+    db.session.get(Diagnostic, diagnostic.id).time_limit_minutes = 30
     db.session.commit()
-    client = login_as("teacher")
     client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
     attempt = _attempt(teacher)
     client.get(f"/assessments/attempts/{attempt.id}")
     client.post(f"/assessments/attempts/{attempt.id}/answer", _answer_form(_attempt(teacher)))
     client.get(f"/assessments/attempts/{attempt.id}")
-    attempt = _attempt(teacher)
+    return _attempt(teacher)
+
+
+def test_the_time_limit_is_enforced_on_the_server(diagnostic, login_as, people):
+    teacher = people["teacher"]
+    client = login_as("teacher")
+    attempt = _timed_attempt_with_one_answer(diagnostic, client, teacher)
     form = _answer_form(attempt)
     attempt.deadline_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
@@ -199,14 +203,8 @@ def test_the_time_limit_is_enforced_on_the_server(diagnostic, login_as, people):
 
 def test_a_teacher_back_after_the_time_limit_finds_the_attempt_scored(diagnostic, login_as, people):
     teacher = people["teacher"]
-    db.session.get(Diagnostic, diagnostic.id).time_limit_minutes = 30
-    db.session.commit()
     client = login_as("teacher")
-    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
-    attempt = _attempt(teacher)
-    client.get(f"/assessments/attempts/{attempt.id}")
-    client.post(f"/assessments/attempts/{attempt.id}/answer", _answer_form(_attempt(teacher)))
-    attempt = _attempt(teacher)
+    attempt = _timed_attempt_with_one_answer(diagnostic, client, teacher)
     attempt.deadline_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     # Only opening the page (no answer sent) must end and score the attempt, and say so once.
