@@ -9,7 +9,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from lms.i18n import _l
-from lms.models.sql import valid_id
+from lms.models.sql import parse_id
 
 
 class ActionForm(FlaskForm):
@@ -67,12 +67,7 @@ def options(pairs, blank: str | None = None) -> list[SelectChoice]:
 def optional_int(value):
     """Coerce for selects of ids whose empty choice means "none"; a number no id can have is refused (the
     field is then invalid, or a filter left unapplied) before it reaches the database."""
-    if value in (None, "", "None"):
-        return None
-    number = valid_id(int(value)) if len(str(value)) <= 12 else None
-    if number is None:
-        raise ValueError(value)
-    return number
+    return None if value in (None, "", "None") else parse_id(value)
 
 
 def no_control_characters(form, field):

@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.sql import MAX_ID, valid_id
+from lms.models.sql import MAX_ID, parse_id, valid_id
 
 T = TypeVar("T")
 
@@ -87,13 +87,8 @@ def save(form, action: Callable[[], T], *, versioned=None) -> T | None:
     return result
 
 
-def arg_id(value: str) -> int:
-    """A query-string id (``request.args.get("x", type=arg_id)``): a bad or out-of-range one reads as absent."""
-    number = valid_id(int(value))
-    if number is None:
-        raise ValueError(value)
-    return number
-
+#: A query-string id (``request.args.get("x", type=arg_id)``): a bad or out-of-range one reads as absent.
+arg_id = parse_id
 
 
 def arg_page(value: str) -> int:

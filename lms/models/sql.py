@@ -58,3 +58,12 @@ MAX_ID = 2**31 - 1
 def valid_id(value) -> int | None:
     """``value`` when it can be a primary key, else None."""
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID else None
+
+
+def parse_id(value) -> int:
+    """``value`` (text from a form or a query string, or an int) as a primary key; ValueError when no row
+    can have it, so form coercion and ``request.args.get(type=…)`` treat it like any unreadable value."""
+    number = valid_id(int(value)) if len(str(value)) <= 12 else None
+    if number is None:
+        raise ValueError(value)
+    return number
