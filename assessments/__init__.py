@@ -18,6 +18,10 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(assessments_cli)
     progress.connect()
+    from assessments.services import practical
+    from courses.api import register_work_source
+
+    register_work_source(app, practical.SOURCE, practical.describe)
     app.jinja_env.globals.update(TEMPLATE_RULES)
 
 

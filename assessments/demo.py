@@ -14,6 +14,7 @@ from assessments.models import Answer, Attempt, Diagnostic, Framework, Item
 from assessments.services import bank, diagnostics, practical
 from assessments.services import framework as frameworks
 from assessments.services.setup import DiagnosticData, save_diagnostic, set_status
+from courses import api as courses_api
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.models.mixins import utcnow
@@ -124,10 +125,9 @@ PRACTICAL_TEXT = ("Описание выполненной работы: что 
 def _practical_works(objects: dict, diagnostic: Diagnostic) -> None:
     """Practical tasks handed in by a few teachers for a competency they showed a deficit in: some wait in
     the tutors' queue, some are scored (and so re-measure their competency), one was returned for rework."""
-    from assessments.models import PracticalWork
     from assessments.permissions import supports
 
-    if db.session.scalar(select(PracticalWork.id).limit(1)) is not None:
+    if courses_api.work_refs(practical.SOURCE, [""]):
         return
     attempts = db.session.scalars(select(Attempt).where(Attempt.diagnostic_id == diagnostic.id,
                                                         Attempt.status == "finished", Attempt.number == 1)
@@ -145,8 +145,8 @@ def _practical_works(objects: dict, diagnostic: Diagnostic) -> None:
                                  upload=None, now=now - timedelta(days=10 - n))
         if tutor is None or n % 3 == 0:
             continue  # waits in the queue
-        maxima = [int(c["max_points"]) for c in item.content["rubric"]]
-        scores = [int(rng.integers(m // 2, m + 1)) for m in maxima]
+        scores = [int(rng.integers(c["max"] // 2, c["max"] + 1)) for c in work.rubric]
         accept = n % 3 == 1
-        practical.score(work, tutor, version=None, scores=scores, accept=accept, now=now - timedelta(days=5 - n % 5),
-                        comment="" if accept else "Добавьте памятку для коллег и порядок резервного копирования.")
+        comment = "" if accept else "Добавьте памятку для коллег и порядок резервного копирования."
+        courses_api.review_work(work, tutor, scores=scores, decision="accepted" if accept else "returned",
+                                now=now - timedelta(days=5 - n % 5), comment=comment)

@@ -12,6 +12,7 @@ from assessments.models import Activity, Attempt, Competency, CompetencyResult, 
 from assessments.services.profile import Evidence
 from assessments.services.routes import builder, progress, workflow
 from assessments.services.routes.catalogue import ActivityData, from_module, save_activity
+from courses import api as courses_api
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.models.mixins import utcnow
@@ -60,9 +61,7 @@ def _catalogue(objects: dict) -> None:
             if module.title in MODULES:
                 by_module[module.id] = from_module(module, {codes[c]: level for c, level in MODULES[module.title]})
     for module_id, activity in by_module.items():  # the programmes' own prerequisites carry over
-        from courses.models import Module
-
-        module = db.session.get(Module, module_id)
+        module = courses_api.get_module(module_id)
         activity.prerequisites = [by_module[m.id] for m in module.prerequisites if m.id in by_module]
     for data, coverage in zip(OTHERS, OTHER_COVERAGE, strict=True):
         data.coverage = {codes[c]: level for c, level in coverage}
@@ -82,8 +81,6 @@ def _teachers_with_deficits(objects: dict) -> list:
 
 def _routes(objects: dict) -> None:
     """Routes in every state, through the same services the pages use."""
-    from courses.models import Enrolment, Group
-
     today, now = local_today(), utcnow()
     candidates = _teachers_with_deficits(objects)
     repeated = {a.user_id for a in db.session.scalars(select(Attempt).where(Attempt.number == 2))}
@@ -92,8 +89,7 @@ def _routes(objects: dict) -> None:
     tutors = objects["tutors"]
 
     def tutor_of(teacher):
-        return db.session.scalar(select(Group.tutor_id).join(Enrolment, Enrolment.group_id == Group.id).where(
-            Enrolment.user_id == teacher.id, Enrolment.status == "enrolled")) or tutors[0].id
+        return courses_api.tutor_of(teacher.id) or tutors[0].id
 
     def make(teacher, start, months=6, hours=4.0):
         settings = builder.RouteSettings(period_start=start, period_end=start + timedelta(days=30 * months),

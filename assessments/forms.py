@@ -87,19 +87,6 @@ class CompetencyForm(VersionedForm):
     level_6 = TextAreaField(_l("Level 6"), filters=[strip_filter], validators=[DataRequired(), Length(max=2000)])
 
 
-class PracticalForm(FlaskForm):
-    text = TextAreaField(_l("Description of your work"), filters=[strip_filter], validators=[Length(max=20_000)])
-    link = StringField(_l("Link"), filters=[strip_filter],
-                       validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
-    file = FileField(_l("File"))
-
-
-class PracticalScoreForm(VersionedForm):
-    decision = SelectField(_l("Decision"), choices=options([("accept", _l("Score and count it")),
-                                                            ("return", _l("Return for rework"))]))
-    comment = TextAreaField(_l("Comment for the teacher"), filters=[strip_filter], validators=[Length(max=5000)])
-
-
 class RouteSettingsForm(VersionedForm):
     period_start = RuDateField(_l("Period from"), validators=[InputRequired()])
     period_end = RuDateField(_l("Period to"), validators=[InputRequired()])

@@ -9,8 +9,6 @@ PERMISSIONS = (
     perm("assessments.view_results", {"tutor", "staff", "admin"},
          _l("See the diagnostic results and answers of the teachers one supports")),
     perm("assessments.manage", {"staff", "admin"}, _l("Edit the competency framework and the item bank")),
-    perm("assessments.score", {"tutor", "staff", "admin"},
-         _l("Score the practical tasks of the teachers one supports by their rubric")),
     perm("assessments.routes", {"tutor", "staff", "admin"},
          _l("Build, review, approve and track the individual routes of the teachers one supports")),
     perm("assessments.catalogue", {"staff", "admin"},
@@ -19,15 +17,10 @@ PERMISSIONS = (
 
 
 def supports(tutor, teacher_id: int) -> bool:
-    """A tutor supports the members of the groups they lead."""
-    from sqlalchemy import select
+    """The product's one rule (``courses.api.supports``): a tutor supports those who stand in the groups they lead."""
+    from courses import api as courses_api
 
-    from courses.models import Enrolment, Group
-    from lms.extensions import db
-
-    return db.session.scalar(select(Enrolment.id).join(Group, Group.id == Enrolment.group_id).where(
-        Group.tutor_id == tutor.id, Enrolment.user_id == teacher_id,
-        Enrolment.status.in_(("enrolled", "waiting", "applied"))).limit(1)) is not None
+    return courses_api.supports(tutor.id, teacher_id)
 
 
 def can_see_attempt(user, attempt) -> bool:
@@ -35,18 +28,6 @@ def can_see_attempt(user, attempt) -> bool:
     if attempt.user_id == user.id or has_permission(user, "assessments.manage"):
         return True
     return has_permission(user, "assessments.view_results") and supports(user, attempt.user_id)
-
-
-def can_score(user, work) -> bool:
-    """Staff and the head score any practical work; a tutor, that of the teachers they support."""
-    if not has_permission(user, "assessments.score"):
-        return False
-    return has_permission(user, "assessments.manage") or supports(user, work.user_id)
-
-
-def can_see_work(user, work) -> bool:
-    return work.user_id == user.id or can_score(user, work)
-
 
 
 def can_tutor_route(user, route) -> bool:
@@ -68,4 +49,4 @@ def can_tutor_teacher(user, teacher_id: int) -> bool:
     return has_permission(user, "assessments.catalogue") or supports(user, teacher_id)
 
 
-TEMPLATE_RULES = {"can_score": can_score, "can_tutor_route": can_tutor_route}
+TEMPLATE_RULES = {"can_tutor_route": can_tutor_route}

@@ -17,6 +17,7 @@ from assessments.models import (
     FrameworkLevel,
     TargetLevel,
 )
+from courses import api as courses_api
 from lms.extensions import db
 
 
@@ -57,10 +58,7 @@ def attempt_progress(attempt: Attempt) -> dict:
 
 def open_diagnostics(user, today) -> list[Diagnostic]:
     """Diagnostics open today and addressed to ``user`` directly or through a group."""
-    from courses.models import Enrolment
-
-    groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id,
-                                              Enrolment.status.in_(("enrolled", "applied", "waiting")))
+    groups = courses_api.group_ids_of(user.id, standing=True)
     addressed = select(DiagnosticAudience.diagnostic_id).where(
         or_(DiagnosticAudience.user_id == user.id, DiagnosticAudience.group_id.in_(groups)))
     return list(db.session.scalars(select(Diagnostic).where(

@@ -21,6 +21,10 @@ def init_app(app: Flask) -> None:
     from courses.cli import courses_cli
 
     app.cli.add_command(courses_cli)
+    from courses.api import register_work_source
+    from courses.services.works import COURSE_TASK, describe_course_works
+
+    register_work_source(app, COURSE_TASK, describe_course_works)
 
 
 plugin = Plugin(

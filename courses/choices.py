@@ -77,8 +77,14 @@ ATTENDANCE_SOURCES = {
     "import": _l("Online meeting report"),
 }
 
-SUBMISSION_STATUSES = {
+WORK_STATUSES = {
     "submitted": _l("Waiting for review"),
     "accepted": _l("Accepted"),
     "returned": _l("Returned for rework"),
+}
+
+REVIEW_DECISIONS = {
+    "accepted": _l("Accepted"),
+    "returned": _l("Returned for rework"),
+    "corrected": _l("Scores corrected"),
 }

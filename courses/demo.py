@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from courses.models import ConsultationSlot, Group, OfficeHours, Programme
-from courses.services import assignments, attendance, catalogue, completion, consultations, groups, schedule
+from courses.services import assignments, attendance, catalogue, completion, consultations, groups, schedule, works
 from lms.extensions import db
 from lms.i18n import to_local
 from lms.models.mixins import utcnow
@@ -139,15 +139,20 @@ def _practical_work(group: Group, objects: dict) -> None:
                      "где хранятся данные, какие сервисы дублируют друг друга.",
         rubric_text="Перечислены сервисы, которыми реально пользуются — 2\nДля каждого указано назначение — 2\n"
                     "Найдено дублирование и предложено решение — 3", pass_points=4)
-    tutor, teachers = objects["tutors"][0], objects["teachers"]
-    accepted = assignments.submit(task, teachers[0], text="Таблица: ФГИС «Моя школа», электронный журнал, "
-                                  "облачный диск школы…", link=None, upload=None)
-    assignments.review(accepted, tutor, scores=[2, 2, 2], comment="Хорошая карта; дублирование найдено верно.",
-                       accept=True)
-    returned = assignments.submit(task, teachers[1], text="Пользуемся журналом.", link=None, upload=None)
-    assignments.review(returned, tutor, scores=[1, 0, 0], comment="Перечислите все сервисы и их назначение.",
-                       accept=False)
-    assignments.submit(task, teachers[2], text="", link="https://example.org/karta-servisov", upload=None)
+    tutor, teachers, now = objects["tutors"][0], objects["teachers"], utcnow()
+
+    def hand_in(teacher, text="", link=None):
+        return works.hand_in(teacher, source=works.COURSE_TASK, ref=str(task.id), task=task, title=task.title,
+                             rubric=task.rubric, pass_points=task.pass_points, text=text, link=link, upload=None,
+                             now=now)
+
+    accepted = hand_in(teachers[0], "Таблица: ФГИС «Моя школа», электронный журнал, облачный диск школы…")
+    works.review(accepted, tutor, version=None, scores=[2, 2, 2], comment="Хорошая карта; дублирование найдено верно.",
+                 decision="accepted", now=now)
+    returned = hand_in(teachers[1], "Пользуемся журналом.")
+    works.review(returned, tutor, version=None, scores=[1, 0, 0], comment="Перечислите все сервисы и их назначение.",
+                 decision="returned", now=now)
+    hand_in(teachers[2], link="https://example.org/karta-servisov")
 
 
 def _graduate(group: Group, objects: dict) -> None:
@@ -193,7 +198,8 @@ def _consultations(objects: dict) -> None:
         consultations.save_office_hours(tutor, None, version=None, today=today, data=consultations.OfficeHoursData(
             weekday=weekday, starts=starts, ends=ends, slot_minutes=30, place="Кабинет ИКТ (каб. 214)",
             online_url=None, valid_from=today, valid_until=until))
-    slots = db.session.scalars(select(ConsultationSlot).where(ConsultationSlot.tutor_id == tutor.id)
+    slots = db.session.scalars(select(ConsultationSlot).where(ConsultationSlot.tutor_id == tutor.id,
+                                                              ConsultationSlot.starts_at > utcnow())
                                .order_by(ConsultationSlot.starts_at).limit(6)).all()
     questions = ["Как выставить итоговые отметки в электронном журнале?",
                  "Помогите подготовить интерактивное задание к открытому уроку",

@@ -172,16 +172,18 @@ class TaskForm(VersionedForm):
     pass_points = IntegerField(_l("Points to accept"), default=0, validators=[InputRequired(), NumberRange(0, 1000)])
 
 
-class SubmissionForm(FlaskForm):
+class WorkForm(FlaskForm):
+    """Handing in practical work, for any task (a module's or a diagnostic's)."""
+
     text = TextAreaField(_l("Text"), filters=[strip_filter], validators=[Length(max=20_000)])
     link = StringField(_l("Link"), filters=[strip_filter],
                        validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])
     file = FileField(_l("File"))
 
 
-class ReviewForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=options([("accept", _l("Accept")),
-                                                            ("return", _l("Return for rework"))]))
+class WorkReviewForm(VersionedForm):
+    decision = SelectField(_l("Decision"), choices=options([("accepted", _l("Accept")),
+                                                            ("returned", _l("Return for rework"))]))
     comment = TextAreaField(_l("Comment for the teacher"), filters=[strip_filter], validators=[Length(max=5000)])
 
 

@@ -58,29 +58,23 @@ def can_mark_attendance(user, session) -> bool:
         has_permission(user, "courses.mark_attendance") and user.id in (session.tutor_id, session.group.tutor_id))
 
 
-def can_review(user, submission) -> bool:
-    """Staff and the head review any work; a tutor reviews work done for the programme of a group they
-    lead, by a member of that group (not the member's work for other programmes)."""
+def can_review(user, work) -> bool:
+    """Staff and the head review any work; a tutor, that of the teachers they support (a course assignment:
+    through a group of its programme)."""
     if has_permission(user, "courses.manage_groups"):
         return True
     if not has_permission(user, "courses.review_assignments"):
         return False
-    from sqlalchemy import select
+    from courses.services.works import reviewable
 
-    from courses.models import Enrolment, Group
-    from lms.extensions import db
-
-    return db.session.scalar(select(Enrolment.id).join(Group, Group.id == Enrolment.group_id).where(
-        Group.tutor_id == user.id, Group.programme_id == submission.task.module.programme_id,
-        Enrolment.user_id == submission.user_id, Enrolment.status == "enrolled")
-        .limit(1)) is not None
+    return reviewable(user, work)
 
 
-def can_see_submission(user, submission) -> bool:
-    return submission.user_id == user.id or can_review(user, submission)
+def can_see_work(user, work) -> bool:
+    return work.user_id == user.id or can_review(user, work)
 
 
 TEMPLATE_RULES = {"can_view_programme": can_view_programme, "can_edit_catalogue": can_edit_catalogue,
                   "can_cancel_booking": can_cancel_booking, "is_booking_tutor": is_booking_tutor,
                   "can_view_group": can_view_group, "can_withdraw": can_withdraw,
-                  "can_mark_attendance": can_mark_attendance}
+                  "can_mark_attendance": can_mark_attendance, "can_review": can_review}

@@ -21,7 +21,7 @@ from courses.models import (
     ModuleCompletion,
     OfficeHours,
     Programme,
-    Submission,
+    Work,
 )
 from lms.extensions import db
 from lms.users.models import TeacherProfile, User, UserRole
@@ -194,7 +194,7 @@ class AssignedModule:
     module: Module
     due_on: object
     completed: bool
-    tasks: list  # (task, latest submission or None)
+    tasks: list  # (task, the teacher's work for it or None)
 
 
 def assigned_modules(user) -> list[AssignedModule]:
@@ -212,11 +212,8 @@ def assigned_modules(user) -> list[AssignedModule]:
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(module_ids))))
     tasks = db.session.scalars(select(AssignmentTask).where(AssignmentTask.module_id.in_(module_ids))
                                .order_by(AssignmentTask.id)).all()
-    latest: dict[int, Submission] = {}
-    for submission in db.session.scalars(select(Submission).where(
-            Submission.user_id == user.id, Submission.task_id.in_([t.id for t in tasks]))
-            .order_by(Submission.attempt)):
-        latest[submission.task_id] = submission
+    latest = {w.task_id: w for w in db.session.scalars(select(Work).where(
+        Work.user_id == user.id, Work.task_id.in_([t.id for t in tasks])))}
     return [AssignedModule(a.module, a.due_on, a.module_id in completed,
                            [(t, latest.get(t.id)) for t in tasks if t.module_id == a.module_id])
             for a in due.values()]

@@ -40,8 +40,11 @@ session_attended = _signals.signal("session-attended")
 consultation_held = _signals.signal("consultation-held")
 """A tutor recorded the outcome of a held consultation. Sent by ``courses``; kwargs: ``booking``."""
 
-assignment_accepted = _signals.signal("assignment-accepted")
-"""A tutor accepted a teacher's practical work. Sent by ``courses``; kwargs: ``submission``."""
+work_reviewed = _signals.signal("work-reviewed")
+"""A tutor reviewed a teacher's practical work (``courses.models.Work``, from any task's source). Sent by
+``courses``; kwargs: ``work`` (its ``source`` and ``ref`` say whose task it is, ``total`` / ``max_points`` the
+score), ``decision`` (``accepted``, ``returned`` or ``corrected``: new scores for an accepted work). The plugin
+that set the task acts on it (a diagnostic measures the score)."""
 
 diagnostic_completed = _signals.signal("diagnostic-completed")
 """A teacher finished a deficit diagnostic. Sent by ``assessments``; kwargs: ``attempt``,

@@ -84,3 +84,21 @@ def make_office_hours(tutor, weekday: int | None = None, starts: str = "14:00", 
     slots = list(db.session.scalars(select(ConsultationSlot).where(ConsultationSlot.office_hours_id == hours.id)
                                     .order_by(ConsultationSlot.starts_at)))
     return hours, slots
+
+
+def hand_in_task(task, teacher, text: str = "Работа"):
+    """The teacher's work for a module's practical task, handed in (a first round, or the next after a return)."""
+    from courses.services import works
+    from lms.models.mixins import utcnow
+
+    return works.hand_in(teacher, source=works.COURSE_TASK, ref=str(task.id), task=task, title=task.title,
+                         rubric=task.rubric, pass_points=task.pass_points, text=text, link=None, upload=None,
+                         now=utcnow())
+
+
+def review_work(work, reviewer, scores: list[int], decision: str = "accepted", comment: str = ""):
+    from courses.services import works
+    from lms.models.mixins import utcnow
+
+    return works.review(work, reviewer, version=None, scores=scores, comment=comment, decision=decision,
+                        now=utcnow())

@@ -19,5 +19,4 @@ from assessments.models.framework import (  # noqa: F401
     FrameworkLevel,
     TargetLevel,
 )
-from assessments.models.practical import PracticalWork  # noqa: F401
 from assessments.models.routes import Route, RouteEvent, RouteGoal, RouteStep  # noqa: F401

@@ -19,7 +19,6 @@ from assessments.models import (
     Item,
     ItemChange,
     ItemParameters,
-    PracticalWork,
 )
 from assessments.models.bank import ITEM_STATUSES, PARAMETER_SOURCES
 from lms.errors import ServiceError
@@ -105,10 +104,13 @@ def items_in_use(item_ids) -> set[int]:
     ids = list(item_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(union(
+    from assessments.services import practical
+    from courses import api as courses_api
+
+    handed_in = {practical.parse_ref(r)[1] for r in courses_api.work_refs(practical.SOURCE, [f":{i}" for i in ids])}
+    return handed_in | set(db.session.scalars(union(
         select(Answer.item_id).where(Answer.item_id.in_(ids)),
-        select(Attempt.current_item_id).where(Attempt.current_item_id.in_(ids)),
-        select(PracticalWork.item_id).where(PracticalWork.item_id.in_(ids)))))
+        select(Attempt.current_item_id).where(Attempt.current_item_id.in_(ids)))))
 
 
 def record_change(item: Item, user, changes: dict[str, list], note: str = "") -> None:

@@ -26,6 +26,7 @@ from assessments.models import (
     ItemParameters,
     TargetLevel,
 )
+from courses import api as courses_api
 from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
@@ -44,10 +45,7 @@ def available(diagnostic: Diagnostic, user, today: date) -> bool:
 
 
 def is_addressed_to(diagnostic: Diagnostic, user) -> bool:
-    from courses.models import Enrolment
-
-    in_groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id,
-                                                 Enrolment.status.in_(("enrolled", "applied", "waiting")))
+    in_groups = courses_api.group_ids_of(user.id, standing=True)
     return db.session.scalar(select(DiagnosticAudience.id).where(
         DiagnosticAudience.diagnostic_id == diagnostic.id,
         or_(DiagnosticAudience.user_id == user.id, DiagnosticAudience.group_id.in_(in_groups))).limit(1)) is not None

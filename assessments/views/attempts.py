@@ -92,6 +92,7 @@ def result(attempt_id: int):
         abort(404)
     page = queries.result_page(attempt, with_answers=attempt.user_id != current_user.id)
     offered, works = practical.offered(attempt), practical.works(attempt)
-    tutor_scored = {w.item.competency_id for w in works.values() if w.status == "scored"}
+    competency_of = {item.id: item.competency_id for item in offered}
+    tutor_scored = {competency_of[item_id] for item_id, w in works.items() if w.status == "accepted"}
     return render_template("assessments/result.html", attempt=attempt, offered=offered, works=works,
                            tutor_scored=tutor_scored, **page)

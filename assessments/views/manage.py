@@ -8,7 +8,7 @@ from assessments.blueprint import bp
 from assessments.forms import DiagnosticForm
 from assessments.models import Attempt, Competency, Diagnostic, Framework
 from assessments.services import setup
-from courses.models import Group
+from courses import api as courses_api
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
@@ -41,8 +41,7 @@ def diagnostic_edit(diagnostic_id: int | None = None):
     competencies = db.session.scalars(select(Competency).where(Competency.framework_id == framework.id)
                                       .order_by(Competency.id)).all()
     form.competency_ids.choices = options((c.id, f"{c.code} {c.title}") for c in competencies)
-    form.group_ids.choices = options((g.id, g.name) for g in db.session.scalars(
-        select(Group).where(Group.status != "finished").order_by(Group.name)))
+    form.group_ids.choices = options((g.id, g.name) for g in courses_api.running_groups())
     if request.method == "GET":
         if item is not None:
             form.competency_ids.data = [c.id for c in item.competencies]

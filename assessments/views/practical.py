@@ -1,19 +1,16 @@
-"""Practical tasks: the teacher hands in a product after the diagnostic, a tutor scores it by the rubric."""
+"""Practical tasks: the teacher hands in a product after the diagnostic; tutors review it in the one inbox of
+practical work (courses' «Work to review»), whose older addresses here lead there."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from assessments.blueprint import bp
-from assessments.forms import PracticalForm, PracticalScoreForm
-from assessments.models import Attempt, CompetencyResult, Item, PracticalWork
-from assessments.permissions import can_score, can_see_work
+from assessments.models import Attempt, Item
 from assessments.services import practical
-from lms import storage
-from lms.extensions import db
+from courses import api as courses_api
 from lms.i18n import _
 from lms.models.mixins import utcnow
-from lms.users.permissions import has_permission, permission_required
+from lms.users.permissions import permission_required
 from lms.web import get_or_404, save
 
 
@@ -25,7 +22,7 @@ def practical_hand_in(attempt_id: int, item_id: int):
     if item.id not in {i.id for i in practical.offered(attempt)}:
         return render_template("errors/404.html"), 404
     work = practical.works(attempt).get(item.id)
-    form = PracticalForm()
+    form = courses_api.work_form()
     if form.validate_on_submit():
         saved = save(form, lambda: practical.hand_in(attempt, item, current_user, text=form.text.data,
                                                      link=form.link.data, upload=form.file.data, now=utcnow()))
@@ -36,39 +33,6 @@ def practical_hand_in(attempt_id: int, item_id: int):
 
 
 @bp.route("/practical/")
-@permission_required("assessments.score")
+@permission_required("courses.review_assignments")
 def practical_queue():
-    queue = practical.queue(current_user, everyone=has_permission(current_user, "assessments.manage"))
-    return render_template("assessments/practical/queue.html", queue=queue)
-
-
-@bp.route("/practical/<int:work_id>", methods=["GET", "POST"])
-@permission_required("assessments.score")
-def practical_score(work_id: int):
-    work = get_or_404(PracticalWork, work_id, can_score)
-    form = PracticalScoreForm(data={"version": work.version, "comment": work.comment} if request.method == "GET"
-                              else None)
-    rubric = work.item.content.get("rubric", [])
-    if form.validate_on_submit():
-        try:
-            scores = [int(request.form.get(f"score-{i}", "")) for i in range(len(rubric))]
-        except ValueError:
-            form.comment.errors.append(_("Score every criterion within its maximum."))
-        else:
-            saved = save(form, lambda: practical.score(
-                work, current_user, version=form.version_value(), scores=scores, comment=form.comment.data,
-                accept=form.decision.data == "accept", now=utcnow()), versioned=work)
-            if saved is not None:
-                flash(_("The score has been saved; the teacher sees it.") if saved.status == "scored"
-                      else _("The work has been returned to the teacher with your comment."), "success")
-                return redirect(url_for("assessments.practical_queue"))
-    result = db.session.scalar(select(CompetencyResult).where(
-        CompetencyResult.attempt_id == work.attempt_id, CompetencyResult.competency_id == work.item.competency_id))
-    return render_template("assessments/practical/score.html", work=work, form=form, rubric=rubric, result=result)
-
-
-@bp.route("/practical/<int:work_id>/file")
-@permission_required("assessments.view")
-def practical_file(work_id: int):
-    work = get_or_404(PracticalWork, work_id, can_see_work)
-    return storage.send(work.file_key, work.file_name)
+    return redirect(url_for("courses.review_queue"), 301)

@@ -29,7 +29,7 @@ from courses.models import (
     ModuleCompletion,
     Programme,
     ScheduledSession,
-    Submission,
+    Work,
 )
 from lms import signals
 from lms.extensions import db
@@ -49,8 +49,8 @@ def module_requirements(user, module: Module) -> dict[str, tuple[int, int]]:
         Lesson.module_id == module.id, Lesson.required.is_(True), LessonProgress.user_id == user.id))
     tasks = db.session.scalar(select(func.count()).select_from(AssignmentTask).where(
         AssignmentTask.module_id == module.id))
-    accepted = db.session.scalar(select(func.count(func.distinct(Submission.task_id))).join(AssignmentTask).where(
-        AssignmentTask.module_id == module.id, Submission.user_id == user.id, Submission.status == "accepted"))
+    accepted = db.session.scalar(select(func.count(func.distinct(Work.task_id))).join(AssignmentTask).where(
+        AssignmentTask.module_id == module.id, Work.user_id == user.id, Work.status == "accepted"))
     result = {"lessons": (studied, lessons), "tasks": (accepted, tasks)}
     has_sessions = db.session.scalar(select(ScheduledSession.id).where(
         ScheduledSession.module_id == module.id, ScheduledSession.cancelled.is_(False)).limit(1)) is not None

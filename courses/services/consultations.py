@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -239,7 +239,7 @@ def cancel(booking: ConsultationBooking, actor, now: datetime | None = None, rea
         notify([booking.teacher],
                lambda: _("Your consultation of %(when)s has been cancelled by the tutor, %(tutor)s. Reason: %(reason)s",
                          tutor=slot.tutor.full_name, when=when, reason=reason),
-               link=url_for("courses.consultations"), subject=lambda: _("Metodist: a consultation is cancelled"))
+               endpoint="courses.consultations", subject=lambda: _("Metodist: a consultation is cancelled"))
     return booking
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from flask import url_for
 from sqlalchemy import func, select, update
 
 from courses.models import Enrolment, Group, Module, ModuleAssignment, Programme
@@ -113,7 +112,7 @@ def _promote_waiting(group: Group, actor: Optional[User]) -> list[Enrolment]:
         notify([enrolment.user for enrolment in promoted],
                lambda: _("A place has become free in the group «%(group)s» (%(programme)s): you are now a member "
                          "of the group instead of waiting.", group=group.name, programme=group.programme.title),
-               link=url_for("courses.programme", programme_id=group.programme_id),
+               endpoint="courses.programme", args={"programme_id": group.programme_id},
                subject=lambda: _("Metodist: you have a place in a group"))
     return promoted
 

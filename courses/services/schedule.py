@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Optional
 
-from flask import url_for
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -130,7 +129,7 @@ def move(session: ScheduledSession, *, version: int, day: date, starts: time, mi
            lambda: _("The session «%(module)s» of %(old)s has moved to %(new)s (%(place)s).",
                      module=session.module.title, old=f"{old:%d.%m.%Y %H:%M}", new=f"{new:%d.%m.%Y %H:%M}",
                      place=place),
-           link=url_for("courses.my_schedule"), subject=lambda: _("Metodist: a session has moved"))
+           endpoint="courses.my_schedule", subject=lambda: _("Metodist: a session has moved"))
     return session, warnings
 
 
@@ -141,7 +140,7 @@ def cancel(session: ScheduledSession) -> ScheduledSession:
     notify(participants(session),
            lambda: _("The session «%(module)s» of %(when)s is cancelled.", module=session.module.title,
                      when=f"{when:%d.%m.%Y %H:%M}"),
-           link=url_for("courses.my_schedule"), subject=lambda: _("Metodist: a session is cancelled"))
+           endpoint="courses.my_schedule", subject=lambda: _("Metodist: a session is cancelled"))
     return session
 
 

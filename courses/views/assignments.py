@@ -1,23 +1,24 @@
-"""Practical work: staff set tasks, teachers hand in, tutors review with the rubric."""
+"""Practical work: staff set a module's tasks, teachers hand in, tutors review every work (a module's or a
+diagnostic's) from one inbox with its rubric."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from courses import queries
 from courses.blueprint import bp
-from courses.forms import ReviewForm, SubmissionForm, TaskForm
-from courses.models import AssignmentTask, Module, Submission
-from courses.permissions import can_review, can_see_submission, can_view_programme
+from courses.forms import TaskForm, WorkForm, WorkReviewForm
+from courses.models import AssignmentTask, Module, Work, WorkRound
+from courses.permissions import can_review, can_see_work, can_view_programme
 from courses.services import assignments as service
+from courses.services import works
 from lms import storage
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
-from lms.web import get_or_404, save
+from lms.web import arg_page, get_or_404, save
 
 
 @bp.route("/modules/<int:module_id>/tasks/new", methods=["GET", "POST"])
@@ -43,56 +44,75 @@ def task_edit(module_id: int | None = None, task_id: int | None = None):
 @permission_required("courses.view")
 def task(task_id: int):
     item = get_or_404(AssignmentTask, task_id, lambda user, t: can_view_programme(user, t.module.programme))
-    form = SubmissionForm()
+    form = WorkForm()
     if request.method == "POST":
-        if form.validate_on_submit() and save(form, lambda: service.submit(
-                item, current_user, text=form.text.data, link=form.link.data, upload=form.file.data)):
+        if form.validate_on_submit() and save(form, lambda: works.hand_in(
+                current_user, source=works.COURSE_TASK, ref=str(item.id), task=item, title=item.title,
+                rubric=item.rubric, pass_points=item.pass_points, text=form.text.data, link=form.link.data,
+                upload=form.file.data, now=utcnow())):
             flash(_("Your work has been handed in; the tutor will review it."), "success")
             return redirect(url_for("courses.task", task_id=item.id))
-    mine = db.session.scalars(select(Submission).where(Submission.task_id == item.id,
-                                                       Submission.user_id == current_user.id)
-                              .order_by(Submission.attempt.desc())).all()
-    return render_template("courses/assignments/task.html", task=item, form=form, submissions=mine)
+    work = works.find(current_user.id, works.COURSE_TASK, str(item.id))
+    return render_template("courses/assignments/task.html", task=item, form=form, work=work)
 
 
 @bp.route("/reviews/")
 @permission_required("courses.review_assignments")
 def review_queue():
-    queue = service.review_queue(current_user, everyone=has_permission(current_user, "courses.manage_groups"))
-    return render_template("courses/assignments/queue.html", queue=queue)
+    page = request.args.get("page", 1, type=arg_page)
+    queue, total = works.inbox(current_user, everyone=has_permission(current_user, "courses.manage_groups"),
+                               page=page)
+    return render_template("courses/works/inbox.html", queue=queue, total=total, page=page, per_page=50,
+                           contexts=_contexts(queue))
 
 
-@bp.route("/submissions/<int:submission_id>/review", methods=["GET", "POST"])
+@bp.route("/works/<int:work_id>/review", methods=["GET", "POST"])
 @permission_required("courses.review_assignments")
-def submission_review(submission_id: int):
-    item = get_or_404(Submission, submission_id, can_review)
-    form = ReviewForm()
+def work_review(work_id: int):
+    work = works.with_history(get_or_404(Work, work_id, can_review))
+    form = WorkReviewForm(data={"version": work.version, "comment": work.last.review.comment
+                                if work.status == "accepted" else ""} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            scores = [int(request.form.get(f"score-{i}", "")) for i in range(len(item.task.rubric))]
+            scores = [int(request.form.get(f"score-{i}", "")) for i in range(len(work.rubric))]
         except ValueError:
             form.comment.errors.append(_("Score every criterion within its maximum."))
         else:
-            reviewed = save(form, lambda: service.review(item, current_user, scores=scores, comment=form.comment.data,
-                                                         accept=form.decision.data == "accept"))
+            reviewed = save(form, lambda: works.review(
+                work, current_user, version=form.version_value(), scores=scores, comment=form.comment.data,
+                decision=form.decision.data if work.status == "submitted" else "accepted", now=utcnow()),
+                versioned=work)
             if reviewed is not None:
-                flash(_("The review has been saved; the teacher sees it."), "success")
+                flash(_("The work has been returned to the teacher with your comment.")
+                      if reviewed.status == "returned" else _("The review has been saved; the teacher sees it."),
+                      "success")
                 return redirect(url_for("courses.review_queue"))
-    history = db.session.scalars(select(Submission).where(Submission.task_id == item.task_id,
-                                                          Submission.user_id == item.user_id)
-                                 .options(joinedload(Submission.reviewed_by))
-                                 .order_by(Submission.attempt.desc())).all()
-    return render_template("courses/assignments/review.html", submission=item, form=form, history=history)
+    return render_template("courses/works/review.html", work=work, form=form, context=_contexts([work])[work.id])
 
 
-@bp.route("/submissions/<int:submission_id>/file")
+@bp.route("/works/<int:work_id>/rounds/<int:number>/file")
 @permission_required("courses.view")
-def submission_file(submission_id: int):
-    item = get_or_404(Submission, submission_id, can_see_submission)
-    return storage.send(item.file_key, item.file_name)
+def work_file(work_id: int, number: int):
+    work = get_or_404(Work, work_id, can_see_work)
+    round_ = db.session.get(WorkRound, next((r.id for r in work.rounds if r.number == number), 0))
+    if round_ is None:
+        abort(404)
+    return storage.send(round_.file_key, round_.file_name)
 
 
 @bp.route("/assignments/")
 @permission_required("courses.apply_to_groups")
 def my_assignments():
     return render_template("courses/assignments/mine.html", items=queries.assigned_modules(current_user))
+
+
+def _contexts(queue: list[Work]) -> dict:
+    """What each work is for, as its task's owner describes it (``courses.api.register_work_source``): one call
+    per source, whatever the number of works."""
+    sources = current_app.extensions.get("courses.work_sources", {})
+    result: dict = {}
+    for source in {w.source for w in queue}:
+        describe = sources.get(source)
+        if describe is not None:
+            result.update(describe([w for w in queue if w.source == source]))
+    return {w.id: result.get(w.id) for w in queue}

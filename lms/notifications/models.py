@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
@@ -21,6 +21,20 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
     #: Already translated into the recipient's language when it was created.
     text: Mapped[str] = mapped_column(String(500))
-    link: Mapped[Optional[str]] = mapped_column(String(300))
+    #: The page it links to, as an endpoint and its URL values: the link is built when it is shown.
+    endpoint: Mapped[Optional[str]] = mapped_column(String(100))
+    endpoint_args: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[Optional[datetime]]
+
+    def href(self) -> str | None:
+        """The linked page's address, or None when there is none (or the page no longer exists)."""
+        from flask import url_for
+        from werkzeug.routing import BuildError
+
+        if not self.endpoint:
+            return None
+        try:
+            return url_for(self.endpoint, **(self.endpoint_args or {}))
+        except BuildError:
+            return None

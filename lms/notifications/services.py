@@ -1,8 +1,8 @@
-"""Telling people about changes that concern them."""
+"""Telling people about changes that concern them: a notice in the interface, and an e-mail after the commit."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
@@ -10,13 +10,19 @@ from lms.extensions import db
 from lms.mail import MailError, send_mail
 from lms.models.mixins import utcnow
 from lms.notifications.models import Notification
+from lms.outbox import after_commit
 
 
-def notify(users, make_text, link: str | None = None, subject=None) -> int:
+def notify(users, make_text, endpoint: str | None = None, args: dict | None = None, subject=None) -> int:
     """Leave each user a notification, in their own language, and e-mail it when SMTP is set up.
+
+    The notice is a row of the same unit of work as the change it tells about; the e-mail is sent only once
+    that unit commits. Neither exists for a change that rolled back.
 
     :param make_text: called with no arguments inside each user's locale, so lazy strings and
         gettext produce that user's language.
+    :param endpoint: the page the notice links to, with ``args`` for its URL; the link is built when the notice
+        is shown (services build no URLs).
     :param subject: like ``make_text``, for the e-mail subject; no e-mail without it.
     :returns: how many people were notified.
     """
@@ -25,15 +31,33 @@ def notify(users, make_text, link: str | None = None, subject=None) -> int:
     for user in users:
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             text = str(make_text())
-            db.session.add(Notification(user_id=user.id, text=text[:500], link=link))
+            db.session.add(Notification(user_id=user.id, text=text[:500], endpoint=endpoint,
+                                        endpoint_args=dict(args or {})))
             if mail:
-                try:
-                    send_mail(user.email, str(subject()), text)
-                except MailError:
-                    pass  # the in-app notification stands; the failure is logged by send_mail
+                after_commit(_letter(user.email, str(subject()), text, endpoint, dict(args or {})))
         count += 1
     db.session.flush()
     return count
+
+
+def _letter(to: str, subject: str, text: str, endpoint: str | None, args: dict):
+    def send() -> None:
+        body = text
+        if endpoint:
+            body += "\n\n" + absolute_link(endpoint, args)
+        try:
+            send_mail(to, subject, body)
+        except MailError:
+            pass  # the in-app notification stands; the failure is logged by send_mail
+
+    return send
+
+
+def absolute_link(endpoint: str, args: dict) -> str:
+    """The notice's page on BASE_URL, also outside a request (the CLI, a background job)."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return base + url_for(endpoint, **args)
 
 
 def unread_count(user) -> int:

@@ -1,5 +1,5 @@
 """Practical tasks: a teacher hands in a product after the diagnostic, a supporting tutor scores it by the
-rubric, and the score joins the measurement of its competency."""
+rubric in the one inbox of practical work, and the score joins the measurement of its competency."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from assessments.models import Answer, CompetencyResult, Item, PracticalWork
+from assessments.models import Answer, CompetencyResult, Item
 from assessments.services import practical
-from courses.models import Enrolment, Group
+from courses.models import Enrolment, Group, Work
 from lms.extensions import db
 from tests.assessments.test_diagnostic import _attempt, _take, diagnostic  # noqa: F401  (the shared fixture)
 from tests.factories import make_programme
@@ -37,7 +37,7 @@ def _result(attempt_id: int, competency_id: int) -> CompetencyResult:
     return db.session.get(CompetencyResult, (attempt_id, competency_id))
 
 
-def _score_form(work: PracticalWork, points: list[int], decision="accept", comment="") -> dict:
+def _score_form(work: Work, points: list[int], decision="accepted", comment="") -> dict:
     form = {f"score-{i}": str(p) for i, p in enumerate(points)}
     form.update(decision=decision, comment=comment, version=str(work.version))
     return form
@@ -55,20 +55,24 @@ def test_a_scored_practical_task_joins_the_measurement_of_its_competency(finishe
     assert handed.status_code == 302
     again = client.post(url, {"text": "Второй раз"}, follow_redirects=True)
     assert "уже ожидает проверки" in again.text  # a double click or a second tab hands in nothing new
-    work = db.session.scalar(select(PracticalWork).where(PracticalWork.item_id == item.id))
-    assert work.status == "submitted" and work.text == "Структура папок и памятка" and work.rounds == 1
+    work = db.session.scalar(select(Work).where(Work.ref == practical.ref(attempt.id, item.id)))
+    assert work.status == "submitted" and work.last.text == "Структура папок и памятка" and len(work.rounds) == 1
+    assert work.source == practical.SOURCE and work.max_points == sum(c["max_points"] for c in item.content["rubric"])
 
     tutor = login_as("tutor")
-    assert tutor.get(f"/assessments/practical/{work.id}").status_code == 403  # not a teacher they support
-    assert "Структура папок" not in tutor.get("/assessments/practical/").text
+    review = f"/courses/works/{work.id}/review"
+    assert tutor.get(review).status_code == 403  # not a teacher they support
+    assert item.code not in tutor.get("/courses/reviews/").text
     _support(people)
-    assert "Структура папок" not in tutor.get("/assessments/practical/").text  # the queue shows codes, not text
-    assert item.code in tutor.get("/assessments/practical/").text
+    inbox = tutor.get("/courses/reviews/").text
+    assert "Структура папок" not in inbox and item.code in inbox  # the inbox names the task, not the text
+    assert tutor.get("/assessments/practical/").headers["Location"].endswith("/courses/reviews/")
+    assert item.competency.code in tutor.get(review).text  # what the task measures, for the reviewer
 
     before = _result(attempt.id, item.competency_id)
     estimate, n_items = before.estimate, before.n_items
     maxima = [c["max_points"] for c in item.content["rubric"]]
-    scored = tutor.post(f"/assessments/practical/{work.id}", _score_form(work, maxima))
+    scored = tutor.post(review, _score_form(work, maxima))
     assert scored.status_code == 302
     after = _result(attempt.id, item.competency_id)
     assert after.n_items == n_items + 1 and after.estimate > estimate + 0.1  # full marks after wrong answers
@@ -77,8 +81,9 @@ def test_a_scored_practical_task_joins_the_measurement_of_its_competency(finishe
     assert "оценённого тьютором" in client.get(f"/assessments/attempts/{attempt.id}/result").text
 
     # A correction replaces the score of the same answer; it never adds a second one.
-    work = db.session.get(PracticalWork, work.id)
-    tutor.post(f"/assessments/practical/{work.id}", _score_form(work, [0] * len(maxima)))
+    db.session.expire_all()
+    work = db.session.get(Work, work.id)
+    tutor.post(review, _score_form(work, [0] * len(maxima)))
     corrected = _result(attempt.id, item.competency_id)
     assert corrected.n_items == n_items + 1 and corrected.estimate < estimate
     assert db.session.scalar(select(func.count(Answer.id)).where(Answer.attempt_id == attempt.id,
@@ -91,27 +96,27 @@ def test_returned_work_comes_back_as_the_next_round_and_a_stale_form_changes_not
     item = practical.offered(attempt)[1]
     url = f"/assessments/attempts/{attempt.id}/practical/{item.id}"
     client.post(url, {"text": "Черновик"})
-    work = db.session.scalar(select(PracticalWork).where(PracticalWork.item_id == item.id))
+    work = db.session.scalar(select(Work).where(Work.ref == practical.ref(attempt.id, item.id)))
+    review = f"/courses/works/{work.id}/review"
     stale = _score_form(work, [1] * len(item.content["rubric"]))
     tutor = login_as("tutor")
-    no_comment = tutor.post(f"/assessments/practical/{work.id}", _score_form(work, stale_points(item), "return"))
+    no_comment = tutor.post(review, _score_form(work, stale_points(item), "returned"))
     assert "Напишите, что доработать" in no_comment.text
-    tutor.post(f"/assessments/practical/{work.id}",
-               _score_form(work, stale_points(item), "return", "Добавьте памятку для родителей"))
+    tutor.post(review, _score_form(work, stale_points(item), "returned", "Добавьте памятку для родителей"))
     db.session.expire_all()
-    work = db.session.get(PracticalWork, work.id)
-    assert work.status == "returned" and work.comment == "Добавьте памятку для родителей"
+    work = db.session.get(Work, work.id)
+    assert work.status == "returned" and work.last.review.comment == "Добавьте памятку для родителей"
     assert "Добавьте памятку для родителей" in client.get(url).text
     client.post(url, {"text": "Исправленная версия"})
     db.session.expire_all()
-    work = db.session.get(PracticalWork, work.id)
-    assert work.status == "submitted" and work.rounds == 2 and work.text == "Исправленная версия"
+    work = db.session.get(Work, work.id)
+    assert work.status == "submitted" and [r.text for r in work.rounds] == ["Черновик", "Исправленная версия"]
 
-    refused = tutor.post(f"/assessments/practical/{work.id}", stale, follow_redirects=True)
+    refused = tutor.post(review, stale, follow_redirects=True)
     # opened before the teacher handed in again: refused, not overwritten
     assert "изменил кто-то другой" in refused.text
     db.session.expire_all()
-    assert db.session.get(PracticalWork, work.id).status == "submitted"
+    assert db.session.get(Work, work.id).status == "submitted"
     assert db.session.scalar(select(Answer).where(Answer.item_id == item.id)) is None
 
 
@@ -128,7 +133,7 @@ def test_bad_hand_ins_and_scores_are_refused_with_a_reason(finished, login_as, p
     exe = client.post(url, {"text": "x", "file": (io.BytesIO(b"MZ\x90\x00"), "work.pdf")},
                       content_type="multipart/form-data")
     assert "не соответствует" in exe.text
-    assert db.session.scalar(select(func.count(PracticalWork.id))) == 0  # nothing half-saved
+    assert db.session.scalar(select(func.count(Work.id))) == 0  # nothing half-saved
 
     other_item = db.session.scalar(select(Item).where(Item.type == "practical", Item.id.not_in(
         [i.id for i in practical.offered(attempt)])))
@@ -137,13 +142,13 @@ def test_bad_hand_ins_and_scores_are_refused_with_a_reason(finished, login_as, p
 
     client.post(url, {"text": "Работа", "file": (io.BytesIO(b"%PDF-1.4 test"), "plan.pdf")},
                 content_type="multipart/form-data")
-    work = db.session.scalar(select(PracticalWork))
-    assert client.get(f"/assessments/practical/{work.id}/file").data.startswith(b"%PDF")
+    work = db.session.scalar(select(Work))
+    assert client.get(f"/courses/works/{work.id}/rounds/1/file").data.startswith(b"%PDF")
     staff = login_as("staff")
-    assert staff.get(f"/assessments/practical/{work.id}/file").status_code == 200
-    assert login_as("tutor").get(f"/assessments/practical/{work.id}/file").status_code == 403
+    assert staff.get(f"/courses/works/{work.id}/rounds/1/file").status_code == 200
+    assert login_as("tutor").get(f"/courses/works/{work.id}/rounds/1/file").status_code == 403
     too_many = [c["max_points"] + 1 for c in item.content["rubric"]]
-    page = staff.post(f"/assessments/practical/{work.id}", _score_form(work, too_many))
+    page = staff.post(f"/courses/works/{work.id}/review", _score_form(work, too_many))
     assert "в пределах максимума" in page.text
     db.session.expire_all()
-    assert db.session.get(PracticalWork, work.id).status == "submitted"
+    assert db.session.get(Work, work.id).status == "submitted"

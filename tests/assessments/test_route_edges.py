@@ -152,8 +152,9 @@ def test_numbers_that_name_nothing_are_404_or_a_clear_error(app, people, login_a
 
 
 def test_practical_work_scored_after_the_repeated_diagnostic_moves_its_goal(reviewed, people, app):
-    from assessments.models import Item, ItemParameters, PracticalWork
+    from assessments.models import Item, ItemParameters
     from assessments.services import practical
+    from tests.factories import review_work
 
     fw, route, slot = reviewed
     workflow.approve(route, people["tutor"], version=None, now=utcnow())
@@ -167,11 +168,8 @@ def test_practical_work_scored_after_the_repeated_diagnostic_moves_its_goal(revi
     item.parameters.append(ItemParameters(a=2.5, b=-1.0, source="expert"))
     db.session.add(item)
     db.session.flush()
-    work = PracticalWork(attempt_id=repeat.id, item_id=item.id, user_id=people["teacher"].id, text="Работа",
-                         status="submitted")
-    db.session.add(work)
-    db.session.flush()
-    practical.score(work, people["tutor"], version=None, scores=[4], comment="", accept=True, now=utcnow())
+    work = practical.hand_in(repeat, item, people["teacher"], text="Работа", link=None, upload=None, now=utcnow())
+    review_work(work, people["tutor"], [4])
     db.session.refresh(goal)
     result = next(r for r in repeat.results if r.competency_id == d11.id)
     assert goal.level_after == result.level and goal.status == ("closed" if result.level >= 4 else "reopened")

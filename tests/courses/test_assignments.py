@@ -7,13 +7,14 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from courses.models import Submission
+from courses.models import Work, WorkRound
 from courses.services import assignments as service
 from courses.services import groups as group_service
+from courses.services import works
 from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
-from tests.factories import make_programme, make_user
+from tests.factories import hand_in_task, make_programme, make_user, review_work
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -54,27 +55,32 @@ def test_hand_in_return_rework_accept(login_as, work, people):
     assert first.status_code == 302
     again = teacher.post(url, {"text": "Ещё раз", "link": ""})
     assert "уже ожидает проверки" in again.text
-    submission = db.session.scalar(select(Submission))
+    item = db.session.scalar(select(Work))
     queue = tutor.get("/courses/reviews/")
     assert "План урока с интерактивным заданием" in queue.text
-    review_url = f"/courses/submissions/{submission.id}/review"
-    no_comment = tutor.post(review_url, {"decision": "return", "comment": "", "score-0": "1", "score-1": "0"})
+    review_url = f"/courses/works/{item.id}/review"
+
+    def form(**fields):  # as the page sends it: with the version of the work it was opened on
+        db.session.expire_all()
+        return {**fields, "version": str(db.session.get(Work, item.id).version)}
+
+    no_comment = tutor.post(review_url, form(decision="returned", comment="", **{"score-0": "1", "score-1": "0"}))
     assert "Напишите, что доработать" in no_comment.text
-    too_many = tutor.post(review_url, {"decision": "accept", "comment": "", "score-0": "9", "score-1": "0"})
+    too_many = tutor.post(review_url, form(decision="accepted", comment="", **{"score-0": "9", "score-1": "0"}))
     assert "в пределах максимума" in too_many.text
-    assert tutor.post(review_url, {"decision": "return", "comment": "Добавьте цель урока",
-                                   "score-0": "0", "score-1": "3"}).status_code == 302
+    assert tutor.post(review_url, form(decision="returned", comment="Добавьте цель урока",
+                                       **{"score-0": "0", "score-1": "3"})).status_code == 302
     page = teacher.get(url)
     assert "Добавьте цель урока" in page.text and "Отправить доработанный вариант" in page.text
     teacher.post(url, {"text": "Цель: научить составлять запросы", "link": "https://example.org/plan"})
-    second = db.session.scalar(select(Submission).where(Submission.attempt == 2))
-    accepted = []
-    with signals.assignment_accepted.connected_to(lambda sender, submission: accepted.append(submission.id)):
-        tutor.post(f"/courses/submissions/{second.id}/review",
-                   {"decision": "accept", "comment": "", "score-0": "2", "score-1": "3"})
-    assert accepted == [second.id]
+    db.session.expire_all()
+    assert [r.number for r in db.session.get(Work, item.id).rounds] == [1, 2]
+    reviewed = []
+    with signals.work_reviewed.connected_to(lambda sender, work, decision: reviewed.append((work.id, decision))):
+        tutor.post(review_url, form(decision="accepted", comment="", **{"score-0": "2", "score-1": "3"}))
+    assert reviewed == [(item.id, "accepted")]
     assert "Работа уже принята" in teacher.post(url, {"text": "Третья"}).text
-    assert db.session.scalar(select(func.count()).select_from(Submission)) == 2
+    assert db.session.scalar(select(func.count()).select_from(WorkRound)) == 2
 
 
 def test_uploads_are_checked_and_downloads_guarded(login_as, work, people):
@@ -88,10 +94,12 @@ def test_uploads_are_checked_and_downloads_guarded(login_as, work, people):
                            content_type="multipart/form-data")
     assert "не соответствует" in renamed.text
     teacher.post(url, {"text": "", "file": (io.BytesIO(PDF), "план.pdf")}, content_type="multipart/form-data")
-    submission = db.session.scalar(select(Submission))
-    assert submission.file_name == "план.pdf" and submission.file_key.endswith(".pdf")
-    assert "план" not in submission.file_key  # stored under a random name
-    download = f"/courses/submissions/{submission.id}/file"
+    item = db.session.scalar(select(Work))
+    first = item.rounds[0]
+    assert first.file_name == "план.pdf" and first.file_key.endswith(".pdf")
+    assert "план" not in first.file_key  # stored under a random name
+    download = f"/courses/works/{item.id}/rounds/1/file"
+    assert teacher.get(f"/courses/works/{item.id}/rounds/2/file").status_code == 404
     got = teacher.get(download)
     assert got.status_code == 200 and got.data == PDF and "attachment" in got.headers["Content-Disposition"]
     assert login_as("tutor").get(download).status_code == 200  # the group's tutor
@@ -105,7 +113,7 @@ def test_uploads_are_checked_and_downloads_guarded(login_as, work, people):
 
 
 def test_a_tutor_reviews_only_their_groups(login_as, work, people):
-    service.submit(work["task"], people["teacher"], text="Работа", link=None, upload=None)
+    hand_in_task(work["task"], people["teacher"])
     stranger = make_user("tutor", email="elsewhere@example.org")
     db.session.commit()
     from tests.conftest import Client
@@ -113,8 +121,8 @@ def test_a_tutor_reviews_only_their_groups(login_as, work, people):
     client = Client(login_as("tutor").raw.application.test_client())
     client.login(stranger.email)
     assert "Работа" not in client.get("/courses/reviews/").text
-    submission = db.session.scalar(select(Submission))
-    assert client.get(f"/courses/submissions/{submission.id}/review").status_code == 403
+    item = db.session.scalar(select(Work))
+    assert client.get(f"/courses/works/{item.id}/review").status_code == 403
 
 
 def test_a_tutor_reviews_only_the_programme_of_the_group_they_lead(login_as, work, people):
@@ -122,20 +130,19 @@ def test_a_tutor_reviews_only_the_programme_of_the_group_they_lead(login_as, wor
     other = make_programme()
     foreign_task = service.save_task(other.modules[0], None, version=None, title="Чужое задание", instructions="",
                                      rubric_text="Цель — 2", pass_points=1)
-    foreign = service.submit(foreign_task, people["teacher"], text="Работа по другой программе", link=None,
-                             upload=None)
-    own = service.submit(work["task"], people["teacher"], text="Работа по своей программе", link=None, upload=None)
+    foreign = hand_in_task(foreign_task, people["teacher"], "Работа по другой программе")
+    own = hand_in_task(work["task"], people["teacher"], "Работа по своей программе")
     db.session.commit()
     from courses.permissions import can_review
 
     assert can_review(people["tutor"], own) and not can_review(people["tutor"], foreign)
-    assert service.review_queue(people["tutor"], everyone=False) == [own]
+    assert works.inbox(people["tutor"], everyone=False) == ([own], 1)
     tutor = login_as("tutor")
     queue = tutor.get("/courses/reviews/").text
     assert "План урока с интерактивным заданием" in queue and "Чужое задание" not in queue
-    assert tutor.get(f"/courses/submissions/{foreign.id}/review").status_code == 403
-    assert tutor.get(f"/courses/submissions/{foreign.id}/file").status_code == 403
-    assert login_as("staff").get(f"/courses/submissions/{foreign.id}/review").status_code == 200
+    assert tutor.get(f"/courses/works/{foreign.id}/review").status_code == 403
+    assert tutor.get(f"/courses/works/{foreign.id}/rounds/1/file").status_code == 403
+    assert login_as("staff").get(f"/courses/works/{foreign.id}/review").status_code == 200
 
 
 def test_review_page_costs_the_same_sql_however_many_earlier_attempts(login_as, work, people, page_cost):
@@ -147,14 +154,13 @@ def test_review_page_costs_the_same_sql_however_many_earlier_attempts(login_as, 
 
     def waiting_after(task, returned_by):
         for reviewer in returned_by:
-            attempt = service.submit(task, teacher, text="Попытка", link=None, upload=None)
-            service.review(attempt, reviewer, scores=[1, 1], comment="Доработайте", accept=False)
-        return service.submit(task, teacher, text="Последняя попытка", link=None, upload=None)
+            review_work(hand_in_task(task, teacher, "Попытка"), reviewer, [1, 1], "returned", "Доработайте")
+        return hand_in_task(task, teacher, "Последняя попытка")
 
     short = waiting_after(work["task"], reviewers[:1])
     long = waiting_after(second_task, reviewers)  # each earlier attempt returned by someone else
     db.session.commit()
     staff = login_as("staff")
-    staff.get(f"/courses/submissions/{short.id}/review")
-    assert page_cost(staff, f"/courses/submissions/{long.id}/review") == \
-        page_cost(staff, f"/courses/submissions/{short.id}/review")
+    staff.get(f"/courses/works/{short.id}/review")
+    assert page_cost(staff, f"/courses/works/{long.id}/review") == \
+        page_cost(staff, f"/courses/works/{short.id}/review")

@@ -14,7 +14,7 @@ from lms import signals
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.models.mixins import utcnow
-from tests.factories import make_programme, make_user
+from tests.factories import hand_in_task, make_programme, make_user, review_work
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_a_module_needs_lessons_work_and_attendance(course, people):
     _study(teacher, module)
     assert completion.module_requirements(teacher, module) == {
         "lessons": (2, 2), "tasks": (0, 1), "membership": (1, 1), "attendance": (0, 75)}
-    submission = assignments.submit(course["task"], teacher, text="План урока", link=None, upload=None)
-    assignments.review(submission, tutor, scores=[2], comment="", accept=True)
+    submission = hand_in_task(course["task"], teacher)
+    review_work(submission, tutor, [2])
     attendance.set_mark(course["sessions"][0], teacher, "present", actor=tutor)
     assert not completion.evaluate(teacher, module)  # 50 % of the held sessions is not enough
     completed = []
@@ -69,8 +69,8 @@ def test_the_last_module_completes_the_programme_and_issues_one_certificate(logi
     with signals.programme_completed.connected_to(
             lambda sender, user, programme, certificate: issued.append(certificate.number)):
         _study(teacher, first)
-        submission = assignments.submit(course["task"], teacher, text="План", link=None, upload=None)
-        assignments.review(submission, tutor, scores=[2], comment="", accept=True)
+        submission = hand_in_task(course["task"], teacher)
+        review_work(submission, tutor, [2])
         for session in course["sessions"]:
             attendance.set_mark(session, teacher, "present", actor=tutor)
         _study(teacher, second)  # module 2 asks for lessons only: no sessions, no tasks
@@ -113,8 +113,8 @@ def _sessions(group, module, *days_from_now):
 
 
 def _accept(task, teacher, tutor):
-    submission = assignments.submit(task, teacher, text="План", link=None, upload=None)
-    assignments.review(submission, tutor, scores=[2], comment="", accept=True)
+    submission = hand_in_task(task, teacher)
+    review_work(submission, tutor, [2])
 
 
 def test_attendance_is_measured_against_every_planned_session_not_only_those_held(course, people):
@@ -211,20 +211,20 @@ def test_two_last_modules_completed_at_once_issue_one_certificate(app_factory, p
         task = assignments.save_task(first, None, version=None, title="План", instructions="",
                                      rubric_text="Цель — 2", pass_points=1)
         catalogue.mark_studied(teacher, first.lessons[0])
-        submission = assignments.submit(task, teacher, text="План", link=None, upload=None).id
+        submission = hand_in_task(task, teacher).id
         ids = {"teacher": teacher.id, "tutor": tutor.id, "lesson": second.lessons[0].id}
         db.session.commit()
     barrier = threading.Barrier(2)
     errors = []
 
     def accept_work():
-        from courses.models import Submission
+        from courses.models import Work
 
         with app.app_context():
-            work, reviewer = db.session.get(Submission, submission), db.session.get(User, ids["tutor"])
+            work, reviewer = db.session.get(Work, submission), db.session.get(User, ids["tutor"])
             barrier.wait()
             try:
-                assignments.review(work, reviewer, scores=[2], comment="", accept=True)
+                review_work(work, reviewer, [2])
                 db.session.commit()
             except Exception as exc:  # noqa: BLE001 — reported below
                 errors.append(exc)

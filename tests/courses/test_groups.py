@@ -15,7 +15,7 @@ from courses.services import groups as service
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.users.models import User
-from tests.factories import make_programme, make_user
+from tests.factories import hand_in_task, make_programme, make_user
 
 
 def _group(programme, capacity=2, source="application", tutor=None, name="Группа 1"):
@@ -219,7 +219,7 @@ def test_my_assignments_show_due_dates_and_task_states(login_as, people):
     service.assign_module(module, due_on=due + timedelta(days=5), actor=people["staff"], user=people["teacher"])
     task = work.save_task(module, None, version=None, title="Видеоурок", instructions="", rubric_text="Звук — 2",
                           pass_points=1)
-    work.submit(task, people["teacher"], text="Ссылка на видео", link=None, upload=None)
+    hand_in_task(task, people["teacher"], "Ссылка на видео")
     db.session.commit()
     page = login_as("teacher").get("/courses/assignments/").text
     assert "Модуль 2" in page and due.strftime("%d.%m.%Y") in page

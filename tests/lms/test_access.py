@@ -17,11 +17,11 @@ from assessments.models import (
     Framework,
     Item,
     ItemParameters,
-    PracticalWork,
     Route,
     RouteStep,
 )
-from courses.services.assignments import save_task, submit
+from assessments.services.practical import hand_in as hand_in_practical
+from courses.services.assignments import save_task
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
 from courses.services.schedule import SessionPlan, plan_series, save_room
@@ -90,7 +90,8 @@ PAGES = {
     "courses.certificates": ("/courses/certificates/", ALL),
     "courses.my_assignments": ("/courses/assignments/", {"teacher"}),
     "courses.my_attendance": ("/courses/attendance/mine", {"teacher"}),
-    "courses.submission_review": ("/courses/submissions/{submission}/review", {"staff", "admin"}),
+    # a diagnostic's practical task of a teacher the tutor supports (course work: tests/courses/test_assignments.py)
+    "courses.work_review": ("/courses/works/{work}/review", {"tutor", "staff", "admin"}),
     "assessments.home": ("/assessments/", ALL),
     "assessments.framework": ("/assessments/framework/", ALL),
     "assessments.result": ("/assessments/attempts/{finished_attempt}/result", ALL),  # the tutor supports the teacher
@@ -104,8 +105,6 @@ PAGES = {
     "assessments.bank_statistics": ("/assessments/bank/statistics", {"staff", "admin"}),
     "assessments.practical_hand_in": ("/assessments/attempts/{finished_attempt}/practical/{practical_item}",
                                       {"teacher"}),
-    "assessments.practical_queue": ("/assessments/practical/", {"tutor", "staff", "admin"}),
-    "assessments.practical_score": ("/assessments/practical/{work}", {"tutor", "staff", "admin"}),
     "assessments.route": ("/assessments/routes/{route}", ALL),  # the tutor supports the teacher
     "assessments.route_document_file": ("/assessments/routes/{route}/document.docx", ALL),
     "assessments.caseload": ("/assessments/routes/caseload", {"tutor", "staff", "admin"}),
@@ -168,10 +167,10 @@ ACTIONS = {
     "assessments.step_done": ("/assessments/routes/steps/{step}/done", {"tutor", "staff", "admin"}),
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
-SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesson_file",
+SPECIAL = {"courses.work_file", "courses.certificate_file", "courses.lesson_file",
            "courses.lesson_file_delete", "courses.booking_file",
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
-           "assessments.practical_file",  # a handed-in file: tests/assessments/test_practical.py
+           "assessments.practical_queue",  # a permanent redirect to courses.review_queue: test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
            "assessments.routes_home", "assessments.route_mine", "assessments.route_new"}
 #: Reachable without signing in.
@@ -200,7 +199,6 @@ def _build(people) -> dict:
         room_id=room.id, online_url=None, tutor_id=people["tutor"].id))
     task = save_task(module, None, version=None, title="План урока", instructions="", rubric_text="Цель — 2",
                      pass_points=1)
-    submission = submit(task, people["teacher"], text="Мой план", link=None, upload=None)
     framework = Framework(code="t", version="1", title="Рамка", current=True)
     diagnostic = Diagnostic(framework=framework, title="Диагностика", opens_on=date.today(), closes_on=date.today())
     finished = Attempt(diagnostic=diagnostic, user_id=people["teacher"].id, status="finished", open_key=None,
@@ -223,15 +221,14 @@ def _build(people) -> dict:
                                  starts_on=date.today(), ends_on=date.today() + timedelta(days=14)))
     db.session.add_all([finished, item, practical_item, route])
     db.session.flush()
-    work = PracticalWork(attempt_id=finished.id, item_id=practical_item.id, user_id=people["teacher"].id,
-                         text="Работа", status="submitted")
-    db.session.add(work)
+    work = hand_in_practical(finished, practical_item, people["teacher"], text="Работа", link=None, upload=None,
+                             now=utcnow())
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
             "lesson": module.lessons[0].id, "office_hours": hours.id, "booking": booking.id,
             "free_slot": slots[1].id, "group": group.id, "enrolment": enrolment.id, "room": room.id,
-            "session": sessions[0].id, "task": task.id, "submission": submission.id,
+            "session": sessions[0].id, "task": task.id,
             "diagnostic": diagnostic.id, "finished_attempt": finished.id, "item": item.id,
             "framework": framework.id, "competency": competency.id, "practical_item": practical_item.id,
             "work": work.id, "route": route.id, "step": route.steps[0].id, "activity": activity.id}

@@ -70,10 +70,12 @@ def test_demo_load_is_idempotent_and_prints_the_accounts(app):
     assert (_count(User), _count(School)) == (users, schools)
     teacher = find_user_by_email("teacher@demo.metodist")
     assert teacher.profile.school is not None and teacher.profile.subjects
-    from assessments.models import PracticalWork
+    from courses.models import Work
 
-    states = set(db.session.scalars(select(PracticalWork.status)))
-    assert states == {"submitted", "returned", "scored"}  # the tutors' queue and the results show real work
+    states = set(db.session.execute(select(Work.source, Work.status)))
+    # the tutors' inbox and the results show real work of both kinds
+    assert states == {(source, status) for source in ("courses.task", "assessments.practical")
+                      for status in ("submitted", "returned", "accepted")}
 
 
 def test_demo_accounts_can_sign_in(app, client):

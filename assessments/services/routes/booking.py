@@ -5,22 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from assessments.models import RouteStep
-from assessments.services.routes import history, inputs
+from assessments.services.routes import inputs
+from courses import api as courses_api
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
 
-STANDING = ("applied", "enrolled", "waiting")
-
 
 def book(step: RouteStep, actor, now: datetime) -> str | None:
     """Book one planned step inside a savepoint; a refusal comes back as a sentence, never half-saved."""
-    from courses.models import ConsultationSlot, Enrolment, Group
-    from courses.services import consultations, groups
-
     if step.status != "planned" or not step.slot or step.slot.startswith("dates:"):
         return None
     kind, _sep, ident = step.slot.partition(":")
@@ -28,19 +22,12 @@ def book(step: RouteStep, actor, now: datetime) -> str | None:
     try:
         with db.session.begin_nested():
             if kind == "group":
-                group = db.session.get(Group, int(ident))
-                if group is None or group.status == "finished":
-                    raise ServiceError(_("the group no longer runs"))
-                had = db.session.scalar(select(Enrolment.status).where(
-                    Enrolment.group_id == group.id, Enrolment.user_id == teacher.id))
-                enrolment = groups.add_members(group, [teacher], actor)[0]
-                step.status = "booked" if enrolment.status == "enrolled" else "waiting"
-                step.booked_by_route = had not in STANDING
+                had = courses_api.standing_in(int(ident), teacher.id)
+                status = courses_api.enrol(int(ident), teacher, actor)
+                step.status = "booked" if status == courses_api.MEMBER else "waiting"
+                step.booked_by_route = had not in courses_api.STANDING
             elif kind == "slot":
-                slot = db.session.get(ConsultationSlot, int(ident))
-                if slot is None:
-                    raise ServiceError(_("the time is no longer offered"))
-                consultations.book(slot, teacher, step.title, now)
+                courses_api.book_consultation(int(ident), teacher, step.title, now)
                 step.status, step.booked_by_route = "booked", True
     except ServiceError as exc:
         return _("«%(step)s»: %(reason)s", step=step.title, reason=exc.message)
@@ -49,25 +36,15 @@ def book(step: RouteStep, actor, now: datetime) -> str | None:
 
 def release(step: RouteStep, actor, now: datetime) -> None:
     """Give back the place or the time the route's approval booked for this step."""
-    from courses.models import ConsultationBooking, Enrolment
-    from courses.services import consultations, groups
-
     if not step.booked_by_route or not step.slot:
         return
     kind, _sep, ident = step.slot.partition(":")
     teacher_id = step.route.user_id
     if kind == "group":
-        enrolment = db.session.scalar(select(Enrolment).where(Enrolment.group_id == int(ident),
-                                                              Enrolment.user_id == teacher_id))
-        if enrolment is not None and enrolment.status in STANDING:
-            groups.withdraw(enrolment, actor)
+        courses_api.withdraw(int(ident), teacher_id, actor)
     elif kind == "slot":
-        booking = db.session.scalar(select(ConsultationBooking).where(
-            ConsultationBooking.active_slot_id == int(ident), ConsultationBooking.teacher_id == teacher_id))
-        if booking is not None:
-            with history.links_context():  # the teacher is notified with a link to their consultations
-                consultations.cancel(booking, actor, now, reason=_("The step was taken out of the route."),
-                                     free_slot=True)
+        courses_api.cancel_consultation(int(ident), teacher_id, actor, now,
+                                        reason=_("The step was taken out of the route."))
     step.booked_by_route = False
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from assessments.models import Attempt, CompetencyResult, Route, RouteGoal
 from assessments.services.routes.progress import Progress, progress
+from courses import api as courses_api
 from lms.extensions import db
 from lms.users.models import User, UserRole
 
@@ -35,11 +36,8 @@ def caseload(user, *, everyone: bool, today: date, tutor_id: int | None = None, 
     teachers = select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "teacher",
                                                                                 User.active.is_(True))
     if not everyone or tutor_id is not None:
-        from courses.models import Enrolment, Group
-
         tutor = tutor_id if tutor_id is not None else user.id
-        supported = select(Enrolment.user_id).join(Group, Group.id == Enrolment.group_id).where(
-            Group.tutor_id == tutor, Enrolment.status.in_(("enrolled", "waiting", "applied")))
+        supported = courses_api.supported_ids(tutor)
         assigned = select(Route.user_id).where(Route.tutor_id == tutor)
         teachers = teachers.where(or_(User.id.in_(supported), User.id.in_(assigned)))
     else:  # staff: everyone with a diagnostic or a route

@@ -93,13 +93,13 @@ def save_activity(activity: Optional[Activity], data: ActivityData, *, version: 
         raise ServiceError(_("Give both dates, the first not after the second, or neither."), field="starts_on")
     if any(not 1 <= level <= 6 for level in data.coverage.values()) or not data.coverage:
         raise ServiceError(_("Say which competency the activity develops, and up to which level."), field="coverage")
-    from courses.models import Module, ScheduledSession
+    from courses import api as courses_api
 
-    if data.module_id is not None and (valid_id(data.module_id) is None or db.session.get(Module, data.module_id)
+    if data.module_id is not None and (valid_id(data.module_id) is None or courses_api.get_module(data.module_id)
                                        is None):
         raise ServiceError(_("There is no such programme module."), field="module_id")
-    if data.session_id is not None and (valid_id(data.session_id) is None or db.session.get(
-            ScheduledSession, data.session_id) is None):
+    if data.session_id is not None and (valid_id(data.session_id) is None or not courses_api.session_exists(
+            data.session_id)):
         raise ServiceError(_("There is no scheduled session with this number."), field="session_id")
     if data.capacity is not None and not 1 <= data.capacity <= 10000:
         raise ServiceError(_("Between 1 and 10 000 places."), field="capacity")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from assessments import planner
 from assessments.models import Activity, ActivityCoverage, CompetencyResult, Route, RouteStep
 from assessments.services.profile import Evidence, current_profile
+from courses import api as courses_api
 from lms.extensions import db
 from lms.i18n import to_local
 
@@ -50,50 +51,35 @@ def activities(user, tutor_id: int | None, start: date, end: date) -> tuple[list
 
 
 def _slots(rows: list[Activity], user, tutor_id: int | None, start: date, end: date) -> dict[int, list]:
-    from courses.models import ConsultationBooking, ConsultationSlot, Enrolment, Group, ScheduledSession
-
     found: dict[int, list[planner.Slot]] = defaultdict(list)
-    members = {g: n for g, n in db.session.execute(select(Enrolment.group_id, func.count()).where(
-        Enrolment.status == "enrolled").group_by(Enrolment.group_id))}
-    mine = set(db.session.scalars(select(Enrolment.group_id).where(
-        Enrolment.user_id == user.id, Enrolment.status.in_(("enrolled", "applied", "waiting")))))
+    members = courses_api.member_counts()
+    mine = set(db.session.scalars(courses_api.group_ids_of(user.id, standing=True)))
     module_ids = {r.module_id: r.id for r in rows if r.module_id}
     session_ids = {r.session_id: r.id for r in rows if r.session_id}
-    if module_ids or session_ids:
-        sessions = db.session.execute(
-            select(ScheduledSession.id, ScheduledSession.module_id, ScheduledSession.group_id,
-                   ScheduledSession.starts_at, Group.capacity)
-            .join(Group, Group.id == ScheduledSession.group_id)
-            .where(ScheduledSession.cancelled.is_(False), Group.status != "finished",
-                   ScheduledSession.module_id.in_(module_ids) | ScheduledSession.id.in_(session_ids))).all()
-        runs: dict[tuple[int, int], list[date]] = defaultdict(list)
-        for sid, module_id, group_id, starts_at, capacity in sessions:
-            day = to_local(starts_at).date()
-            free = None if group_id in mine else max(0, capacity - members.get(group_id, 0))
-            if sid in session_ids:
-                found[session_ids[sid]].append(planner.Slot(f"group:{group_id}", day, day, free))
-            if module_id in module_ids:
-                runs[(module_id, group_id)].append(day)
-        capacities = dict(db.session.execute(select(Group.id, Group.capacity)).all()) if runs else {}
-        for (module_id, group_id), days in sorted(runs.items()):
-            first = min(days)
-            if group_id in mine and first < start <= max(days):
-                first = start  # the teacher's own group, already under way: the rest of its run counts
-            free = None if group_id in mine else max(0, capacities[group_id] - members.get(group_id, 0))
-            found[module_ids[module_id]].append(planner.Slot(f"group:{group_id}", first, max(days), free))
+    runs: dict[tuple[int, int], list[date]] = defaultdict(list)
+    capacities: dict[int, int] = {}
+    for offer in courses_api.session_offers(module_ids, session_ids):
+        day = to_local(offer.starts_at).date()
+        capacities[offer.group_id] = offer.capacity
+        free = None if offer.group_id in mine else max(0, offer.capacity - members.get(offer.group_id, 0))
+        if offer.session_id in session_ids:
+            found[session_ids[offer.session_id]].append(planner.Slot(f"group:{offer.group_id}", day, day, free))
+        if offer.module_id in module_ids:
+            runs[(offer.module_id, offer.group_id)].append(day)
+    for (module_id, group_id), days in sorted(runs.items()):
+        first = min(days)
+        if group_id in mine and first < start <= max(days):
+            first = start  # the teacher's own group, already under way: the rest of its run counts
+        free = None if group_id in mine else max(0, capacities[group_id] - members.get(group_id, 0))
+        found[module_ids[module_id]].append(planner.Slot(f"group:{group_id}", first, max(days), free))
     consulting = {r.id: r.tutor_id or tutor_id for r in rows if r.kind == "consultation" and (r.tutor_id or tutor_id)}
     if consulting:
-        free_slots = db.session.execute(
-            select(ConsultationSlot.id, ConsultationSlot.tutor_id, ConsultationSlot.starts_at)
-            .outerjoin(ConsultationBooking, ConsultationBooking.active_slot_id == ConsultationSlot.id)
-            .where(ConsultationSlot.tutor_id.in_(set(consulting.values())), ConsultationSlot.cancelled.is_(False),
-                   ConsultationBooking.id.is_(None))
-            .order_by(ConsultationSlot.starts_at)).all()
+        free_slots = courses_api.free_slots(consulting.values())
         for activity_id, tutor in consulting.items():
-            for slot_id, slot_tutor, starts_at in free_slots:
-                day = to_local(starts_at).date()
-                if slot_tutor == tutor and start <= day <= end:
-                    found[activity_id].append(planner.Slot(f"slot:{slot_id}", day, day, 1))
+            for slot in free_slots:
+                day = to_local(slot.starts_at).date()
+                if slot.tutor_id == tutor and start <= day <= end:
+                    found[activity_id].append(planner.Slot(f"slot:{slot.slot_id}", day, day, 1))
     taken = dict(db.session.execute(
         select(RouteStep.activity_id, func.count()).join(Route, Route.id == RouteStep.route_id)
         .where(Route.open_key.is_not(None), Route.user_id != user.id, RouteStep.status != "dropped")
@@ -107,9 +93,7 @@ def _slots(rows: list[Activity], user, tutor_id: int | None, start: date, end: d
 
 def done(user_id: int) -> frozenset[str]:
     """Activities the teacher already finished: completed modules and steps done in earlier routes."""
-    from courses.models import ModuleCompletion
-
-    modules = select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user_id)
+    modules = courses_api.completed_module_ids(user_id)
     by_module = db.session.scalars(select(Activity.id).where(Activity.module_id.in_(modules)))
     by_step = db.session.scalars(select(RouteStep.activity_id).join(Route, and_(
         Route.id == RouteStep.route_id, Route.user_id == user_id)).where(RouteStep.status == "done",

@@ -82,20 +82,15 @@ def complete_steps(steps: list[RouteStep], evidence: str, at: datetime) -> None:
 
 
 def ask_for_repeat_if_done(route: Route) -> None:
-    from flask import url_for
-
     from lms.notifications.services import notify
 
     # Asked once per completion: a step added and finished later asks again.
     last = next((e.action for e in reversed(route.events) if e.action in ("all_done", "step_added")), None)
     if progress(route, date.max).all_done and last != "all_done":
         history.record(route, None, "all_done", {}, utcnow())
-        # Signals also arrive from the CLI and background work, where there is no request to build a link on.
-        with history.links_context():
-            link = url_for("assessments.home")
         notify([route.user], lambda: _("Every step of your individual route is done. Take the diagnostic again: "
                                        "its result closes your deficits."),
-               link=link, subject=lambda: _("Metodist: your route is done"))
+               endpoint="assessments.home", subject=lambda: _("Metodist: your route is done"))
 
 
 def on_module_completed(sender, user, module, completed_at=None, **extra) -> None:
@@ -120,11 +115,17 @@ def on_consultation_held(sender, booking, **extra) -> None:
                    utcnow())
 
 
-def on_assignment_accepted(sender, submission, **extra) -> None:
-    """Accepted practical work is activity on the route even before its module completes."""
-    route = db.session.scalar(select(Route).where(Route.user_id == submission.user_id, Route.status == "active"))
+def on_work_reviewed(sender, work, decision, **extra) -> None:
+    """Accepted practical work is activity on the route even before its module completes; a diagnostic's
+    practical task joins its measurement first."""
+    from assessments.services import practical
+
+    practical.on_work_reviewed(sender, work, decision)
+    if decision != "accepted":
+        return
+    route = db.session.scalar(select(Route).where(Route.user_id == work.user_id, Route.status == "active"))
     if route is not None:
-        history.record(route, None, "work_accepted", {"task": submission.task.title}, utcnow())
+        history.record(route, None, "work_accepted", {"task": work.title}, utcnow())
 
 
 def on_diagnostic_completed(sender, attempt, deficits, **extra) -> None:
@@ -190,7 +191,7 @@ RECEIVERS = {
     "module_completed": _when_loaded(on_module_completed),
     "session_attended": _when_loaded(on_session_attended),
     "consultation_held": _when_loaded(on_consultation_held),
-    "assignment_accepted": _when_loaded(on_assignment_accepted),
+    "work_reviewed": _when_loaded(on_work_reviewed),
     "diagnostic_completed": _when_loaded(on_diagnostic_completed),
 }
 

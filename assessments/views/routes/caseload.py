@@ -27,10 +27,9 @@ def caseload():
                  attention_only=attention_only, sort=sort)
     tutors = list(db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id).where(
         UserRole.role == "tutor", User.active.is_(True)).order_by(User.last_name))) if everyone else []
-    from courses.models import Group
+    from courses import api as courses_api
 
-    groups = select(Group).where(Group.status != "finished").order_by(Group.name)
-    groups = list(db.session.scalars(groups if everyone else groups.where(Group.tutor_id == current_user.id)))
+    groups = courses_api.running_groups(None if everyone else current_user.id)
     return render_template("assessments/routes/caseload.html", cases=cases, everyone=everyone, tutors=tutors,
                            groups=groups,
                            tutor_id=tutor_id, status=status, sort=sort, attention_only=attention_only,

@@ -64,16 +64,14 @@ def activity_edit(activity_id: int | None = None):
 
 
 def _choices(form, activity) -> None:
-    from courses.models import Module, Programme
+    from courses import api as courses_api
 
     form.kind.choices = options(ACTIVITY_KINDS.items())
     form.form.choices = options(ACTIVITY_FORMS.items())
     form.delivery.choices = options(DELIVERY.items())
     form.result_form.choices = options(RESULT_FORMS.items())
     form.module_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(m.id, f"{p.title}: {m.title}") for m, p in db.session.execute(
-            select(Module, Programme).join(Programme, Programme.id == Module.programme_id)
-            .order_by(Programme.title, Module.position, Module.id)).all()]
+        SelectChoice(ident, title) for ident, title in courses_api.module_choices()]
     form.tutor_id.choices = [SelectChoice("", _("The route's tutor"))] + [
         SelectChoice(u.id, u.full_name) for u in db.session.scalars(
             select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "tutor")

@@ -1,6 +1,7 @@
 """The ИОМ as a DOCX or PDF document, and a group's routes as a spreadsheet."""
 
 from flask import Response, abort
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -43,12 +44,15 @@ def route_document_file(route_id: int, fmt: str):
 @permission_required("assessments.routes")
 def group_routes_xlsx(group_id: int):
     from assessments.documents.routes_xlsx import routes_xlsx
-    from courses.models import Enrolment, Group
+    from courses import api as courses_api
     from lms.extensions import db
 
-    group = get_or_404(Group, group_id, lambda user, g: g.tutor_id == user.id or has_permission(
-        user, "assessments.catalogue"))
-    members = select(Enrolment.user_id).where(Enrolment.group_id == group.id, Enrolment.status == "enrolled")
+    group = courses_api.get_group(group_id)
+    if group is None:
+        abort(404)
+    if not (group.tutor_id == current_user.id or has_permission(current_user, "assessments.catalogue")):
+        abort(403)
+    members = courses_api.member_ids(group.id)
     routes = []
     for route in db.session.scalars(select(Route).where(Route.user_id.in_(members)).order_by(Route.created_at)
                                     .options(selectinload(Route.steps), selectinload(Route.tutor),

@@ -83,11 +83,9 @@ def _own(settings):
 
 
 def _tutor_of(teacher) -> int | None:
-    from courses.models import Enrolment, Group
+    from courses import api as courses_api
 
-    return db.session.scalar(select(Group.tutor_id).join(Enrolment, Enrolment.group_id == Group.id).where(
-        Enrolment.user_id == teacher.id, Enrolment.status == "enrolled", Group.tutor_id.is_not(None))
-        .order_by(Enrolment.since.desc()).limit(1))
+    return courses_api.tutor_of(teacher.id)
 
 
 def _report_plan(route: Route) -> None:
