@@ -112,7 +112,26 @@ def review(work: Work, reviewer, *, version: int | None, scores: list[int], comm
         from courses.services import completion
 
         completion.evaluate(work.user, work.task.module)
+    _tell_the_teacher(work, decision)
     return work
+
+
+def _tell_the_teacher(work: Work, decision: str) -> None:
+    """A notice (and, after the commit, a letter) with the outcome, linking to where the teacher sees the work."""
+    from lms.notifications.services import notify
+
+    describe = current_app.extensions.get("courses.work_sources", {}).get(work.source)
+    context = describe([work]).get(work.id) if describe else None
+    texts = {
+        "accepted": lambda: _("Your work «%(title)s» has been accepted: %(points)d of %(max)d points.",
+                              title=work.title, points=work.total, max=work.max_points),
+        "returned": lambda: _("Your work «%(title)s» has been returned for rework. The tutor's comment: %(comment)s",
+                              title=work.title, comment=work.last.review.comment),
+        "corrected": lambda: _("The score of your work «%(title)s» has been corrected: %(points)d of %(max)d points.",
+                               title=work.title, points=work.total, max=work.max_points),
+    }
+    notify([work.user], texts[decision], endpoint=context.endpoint if context else None,
+           args=context.args if context else None, subject=lambda: _("Metodist: your work has been reviewed"))
 
 
 def inbox(reviewer, *, everyone: bool, page: int = 1, per_page: int = 50) -> tuple[list[Work], int]:

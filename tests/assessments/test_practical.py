@@ -79,6 +79,8 @@ def test_a_scored_practical_task_joins_the_measurement_of_its_competency(finishe
     answer = db.session.scalar(select(Answer).where(Answer.attempt_id == attempt.id, Answer.item_id == item.id))
     assert answer.score == 1.0 and answer.scored and answer.response == {"rubric": maxima}
     assert "оценённого тьютором" in client.get(f"/assessments/attempts/{attempt.id}/result").text
+    notices = client.get("/notifications/").text  # the teacher is told, with a link to the result
+    assert "принята" in notices and f'href="/assessments/attempts/{attempt.id}/result"' in notices
 
     # A correction replaces the score of the same answer; it never adds a second one.
     db.session.expire_all()

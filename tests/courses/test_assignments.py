@@ -72,6 +72,8 @@ def test_hand_in_return_rework_accept(login_as, work, people):
                                        **{"score-0": "0", "score-1": "3"})).status_code == 302
     page = teacher.get(url)
     assert "Добавьте цель урока" in page.text and "Отправить доработанный вариант" in page.text
+    notices = teacher.get("/notifications/").text
+    assert "возвращена на доработку" in notices and f'href="/courses/tasks/{task.id}"' in notices
     teacher.post(url, {"text": "Цель: научить составлять запросы", "link": "https://example.org/plan"})
     db.session.expire_all()
     assert [r.number for r in db.session.get(Work, item.id).rounds] == [1, 2]
