@@ -22,6 +22,9 @@ def init_app(app: Flask) -> None:
     from courses.api import register_work_source
 
     register_work_source(app, practical.SOURCE, practical.describe)
+    from assessments import reports
+
+    reports.init_app(app)
     app.jinja_env.globals.update(TEMPLATE_RULES)
 
 

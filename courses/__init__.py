@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     from courses.services.works import COURSE_TASK, describe_course_works
 
     register_work_source(app, COURSE_TASK, describe_course_works)
+    from courses import reports
+
+    reports.init_app(app)
 
 
 plugin = Plugin(

@@ -9,6 +9,8 @@ CORE_NAV = (
             description=_l("Accounts, roles and teachers' profiles")),
     NavItem(_l("Schools"), "orgs.schools", "orgs.view", order=810,
             description=_l("Municipalities, schools and methodological associations")),
+    NavItem(_l("Indicators"), "reports.indicators", "reports.indicators", order=890,
+            description=_l("Effectiveness indicators of the service, each number with the records behind it")),
     NavItem(_l("Reports"), "reports.index", "reports.view", order=900,
-            description=_l("Effectiveness indicators of the service")),
+            description=_l("Reports of the programmes, diagnostics and routes")),
 )

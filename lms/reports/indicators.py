@@ -61,12 +61,15 @@ class Evidence:
         record counts for), ``occurred_on`` (date, local), ``kind`` (this kind's code) and ``ref`` (text naming
         the record, unique within the kind: ``booking:12``). It is called at request time with no arguments;
         the core filters it by period and by the shared filters, unions it with the others and counts.
+    :param describe: optional; given refs of this kind, returns {ref: a line for the drill-down} (the session's
+        topic, the meeting's date and association). Called once per page, for the refs shown.
     """
 
     indicator: str
     kind: str
     label: object
     select: Callable[[], Select]
+    describe: Callable[[list[str]], dict[str, str]] | None = None
 
 
 def register_evidence(app: Flask, evidence: Evidence) -> None:

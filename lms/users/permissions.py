@@ -40,6 +40,9 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     perm("orgs.manage", {"admin", "staff"}, _l("Create and edit municipalities, schools and associations")),
     perm("roles.view", {"admin"}, _l("See which role holds which permission")),
     perm("reports.view", {"admin", "staff"}, _l("See reports and effectiveness indicators")),
+    perm("reports.indicators", {"admin", "staff", "tutor"},
+         _l("See the effectiveness indicators: the head all, staff their municipality, a tutor their teachers")),
+    perm("reports.all", {"admin"}, _l("See the indicators of every municipality")),
 )
 
 
