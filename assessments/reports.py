@@ -73,3 +73,15 @@ def init_app(app: Flask) -> None:
                                     _l("Deficit closed, confirmed by a repeated diagnostic"), goals_confirmed,
                                     describe_goals))
     register_scope(app, _tutor_scope)
+    from assessments import analytics
+    from lms.reports.registry import Report, register_report
+
+    register_report(app, Report("assessments.deficits", _l("Deficits by school and competency"), "reports.indicators",
+                                analytics.deficit_map, _l("The share of the teachers measured in the period whose "
+                                                          "latest result is a deficit, and the points of growth"),
+                                analytics.deficit_chart))
+    register_report(app, Report("assessments.growth", _l("Growth after repeated diagnostics"), "reports.indicators",
+                                analytics.growth, _l("Deficits closed and still open, by school")))
+    register_report(app, Report("assessments.route_funnel", _l("From diagnostic to completed route"),
+                                "reports.indicators", analytics.route_funnel,
+                                _l("How many teachers reach each stage of the loop"), analytics.funnel_chart))

@@ -82,3 +82,89 @@ def init_app(app: Flask) -> None:
                                                _programme_teachers))
     register_teacher_filter(app, TeacherFilter("tutor", _l("Tutor"), _tutor_choices, supported_ids))
     register_scope(app, _tutor_scope)
+    register_reports(app)
+
+
+def consultation_journal(filters, viewer, page: int):
+    """The registration sheet of consultations: date, tutor, teacher, school, topic, outcome (held or not, the
+    tutor's notes), newest first, paged (page 0: every row, for the files)."""
+    from sqlalchemy.orm import aliased
+
+    from courses.choices import BOOKING_STATUSES
+    from lms.i18n import format_datetime
+    from lms.orgs.models import School
+    from lms.reports.filters import teachers
+    from lms.reports.registry import ReportTable
+    from lms.users.choices import label
+    from lms.users.models import TeacherProfile, User
+
+    tutor, teacher = aliased(User), aliased(User)
+    day = local_date(ConsultationSlot.starts_at)
+    stmt = (select(ConsultationSlot.starts_at, tutor, teacher, School.short_name, ConsultationBooking.topic,
+                   ConsultationBooking.status, ConsultationBooking.outcome_notes)
+            .select_from(ConsultationBooking)
+            .join(ConsultationSlot, ConsultationSlot.id == ConsultationBooking.slot_id)
+            .join(tutor, tutor.id == ConsultationSlot.tutor_id)
+            .join(teacher, teacher.id == ConsultationBooking.teacher_id)
+            .outerjoin(TeacherProfile, TeacherProfile.user_id == teacher.id)
+            .outerjoin(School, School.id == TeacherProfile.school_id)
+            .where(ConsultationBooking.status.in_(("held", "no_show")), day >= filters.start, day <= filters.end,
+                   ConsultationBooking.teacher_id.in_(teachers(filters, viewer))))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    stmt = stmt.order_by(ConsultationSlot.starts_at.desc(), ConsultationBooking.id.desc())
+    per_page = 100
+    if page:
+        stmt = stmt.offset((page - 1) * per_page).limit(per_page)
+    rows = [(format_datetime(at), t.full_name, p.full_name, school or "", topic, label(BOOKING_STATUSES, status),
+             notes) for at, t, p, school, topic, status, notes in db.session.execute(stmt)]
+    return ReportTable([_("Date"), _("Tutor"), _("Teacher"), _("School"), _("Topic"), _("Outcome"), _("Notes")],
+                       rows, total=total, per_page=per_page)
+
+
+def attendance_funnel(filters, viewer, page: int):
+    """Members of groups with sessions in the period → came to at least one → completed a module → received a
+    certificate, in the period."""
+    from sqlalchemy import distinct
+
+    from courses.models import AttendanceMark, Certificate, ModuleCompletion, ScheduledSession
+    from lms.reports.filters import teachers
+    from lms.reports.registry import ReportTable
+
+    who = teachers(filters, viewer)
+    day = local_date(ScheduledSession.starts_at)
+    in_period = (day >= filters.start, day <= filters.end, ScheduledSession.cancelled.is_(False))
+    members = (select(Enrolment.user_id).join(ScheduledSession, ScheduledSession.group_id == Enrolment.group_id)
+               .where(Enrolment.status == "enrolled", Enrolment.user_id.in_(who), *in_period))
+    came = (select(AttendanceMark.user_id).join(ScheduledSession, ScheduledSession.id == AttendanceMark.session_id)
+            .where(AttendanceMark.status.in_(("present", "late")), AttendanceMark.user_id.in_(who), *in_period))
+    completed_day = local_date(ModuleCompletion.completed_at)
+    completed = select(ModuleCompletion.user_id).where(ModuleCompletion.user_id.in_(who),
+                                                       completed_day >= filters.start, completed_day <= filters.end)
+    issued_day = local_date(Certificate.issued_at)
+    certified = select(Certificate.user_id).where(Certificate.user_id.in_(who), issued_day >= filters.start,
+                                                  issued_day <= filters.end)
+    stages = [(_("In a group with sessions"), members), (_("Came to a session"), came),
+              (_("Completed a module"), completed), (_("Received a certificate"), certified)]
+    counts = db.session.execute(select(*[select(func.count(distinct(s.subquery().c.user_id))).scalar_subquery()
+                                         for _label, s in stages])).one()
+    first = counts[0] or 0
+    rows = [(text, int(n), f"{round(100 * n / first)} %" if first else "—")
+            for (text, _s), n in zip(stages, counts, strict=True)]
+    return ReportTable([_("Stage"), _("Teachers"), _("Share of the first stage")], rows)
+
+
+def _funnel_chart(table, fmt: str = "svg") -> bytes:
+    from lms.reports import charts
+
+    return charts.horizontal_bars([r[0] for r in table.rows], [r[1] for r in table.rows], fmt=fmt)
+
+
+def register_reports(app: Flask) -> None:
+    from lms.reports.registry import Report, register_report
+
+    register_report(app, Report("courses.consultations", _l("Consultation journal"), "reports.indicators",
+                                consultation_journal, _l("The registration sheet: date, tutor, teacher, school, topic, "
+                                                         "outcome")))
+    register_report(app, Report("courses.attendance_funnel", _l("From group to certificate"), "reports.indicators",
+                                attendance_funnel, _l("How many members of groups come, complete modules and "
+                                                      "receive certificates"), _funnel_chart))

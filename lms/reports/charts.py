@@ -34,3 +34,24 @@ def horizontal_bars(labels: list[str], values: list[int], *, width_in: float = 6
     out = io.BytesIO()
     figure.savefig(out, format=fmt, dpi=150, **({"metadata": {"Date": None}} if fmt == "svg" else {}))
     return out.getvalue()
+
+
+def heat_map(rows: list[str], columns: list[str], shares: list[list[float | None]], *, fmt: str = "svg") -> bytes:
+    """Shares 0..1 as a grid of reds (blank where nothing was measured), each cell labelled in per cent."""
+    import numpy as np
+
+    grid = np.array([[np.nan if v is None else v for v in row] for row in shares], dtype=float)
+    figure = Figure(figsize=(max(4.0, 0.45 * len(columns) + 2.2), max(1.6, 0.38 * len(rows) + 1.2)))
+    axes = figure.add_subplot()
+    axes.imshow(np.ma.masked_invalid(grid), cmap="Reds", vmin=0, vmax=1, aspect="auto")
+    axes.set_xticks(range(len(columns)), columns, rotation=90, fontsize=7)
+    axes.set_yticks(range(len(rows)), [textwrap.shorten(r, 28) for r in rows], fontsize=7)
+    for i, row in enumerate(shares):
+        for j, value in enumerate(row):
+            if value is not None:
+                axes.text(j, i, f"{round(value * 100)}", ha="center", va="center", fontsize=6,
+                          color="white" if value > 0.55 else "black")
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format=fmt, dpi=150, **({"metadata": {"Date": None}} if fmt == "svg" else {}))
+    return out.getvalue()

@@ -18,22 +18,56 @@ PER_PAGE = 50
 
 
 @bp.route("/")
-@permission_required("reports.view")
+@permission_required("reports.indicators")
 def index():
     visible = [r for r in reports().values() if has_permission(current_user, r.permission)]
     return render_template("reports/index.html", reports=visible)
 
 
 @bp.route("/<key>")
-@permission_required("reports.view")
+@permission_required("reports.indicators")
 def show(key: str):
+    report = _report(key)
+    chosen = filters.parse(request.args)
+    page = request.args.get("page", 1, type=arg_page)
+    table = report.build(chosen, current_user, page) if not chosen.error else None
+    return render_template("reports/show.html", report=report, table=table, filters=chosen, page=page,
+                           **_form(chosen))
+
+
+@bp.route("/<key>/chart.svg")
+@permission_required("reports.indicators")
+def report_chart(key: str):
+    report = _report(key)
+    chosen = filters.parse(request.args)
+    if report.chart is None or chosen.error:
+        abort(404)
+    return Response(report.chart(report.build(chosen, current_user, 1)), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@bp.route("/<key>/table.<fmt>")
+@permission_required("reports.indicators")
+def report_file(key: str, fmt: str):
+    report = _report(key)
+    chosen = filters.parse(request.args)
+    if fmt not in ("xlsx", "csv") or chosen.error:
+        abort(404)
+    table = report.build(chosen, current_user, 0)  # page 0: every row
+    name = f"{key.replace('.', '-')}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}"
+    if fmt == "xlsx":
+        return _file(exports.table_xlsx(str(report.title), _describe(chosen), table.columns, table.rows),
+                     f"{name}.xlsx", XLSX)
+    return _file(exports.table_csv(table.columns, table.rows), f"{name}.csv", "text/csv; charset=utf-8")
+
+
+def _report(key: str):
     report = reports().get(key)
     if report is None:
         abort(404)
     if not has_permission(current_user, report.permission):
         abort(403)
-    table = report.build(request.args.to_dict())
-    return render_template("reports/show.html", report=report, table=table)
+    return report
 
 
 @bp.route("/indicators/")

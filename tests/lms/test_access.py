@@ -55,8 +55,9 @@ PAGES = {
     "orgs.municipality_edit": ("/admin/orgs/municipalities/{municipality}/edit", {"staff", "admin"}),
     "orgs.associations": ("/admin/orgs/associations", {"tutor", "staff", "admin"}),
     "orgs.association_edit": ("/admin/orgs/associations/{association}/edit", {"staff", "admin"}),
-    "reports.index": ("/reports/", {"staff", "admin"}),
+    "reports.index": ("/reports/", {"tutor", "staff", "admin"}),
     "reports.show": ("/reports/test.table", {"staff", "admin"}),
+    "reports.report_file": ("/reports/test.table/table.csv", {"staff", "admin"}),
     "reports.indicators": ("/reports/indicators/", {"tutor", "staff", "admin"}),
     "reports.indicators_chart": ("/reports/indicators/chart.svg", {"tutor", "staff", "admin"}),
     "reports.indicators_file": ("/reports/indicators/indicators.xlsx", {"tutor", "staff", "admin"}),
@@ -172,7 +173,8 @@ ACTIONS = {
     "assessments.step_done": ("/assessments/routes/steps/{step}/done", {"tutor", "staff", "admin"}),
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
-SPECIAL = {"courses.work_file", "courses.certificate_file", "courses.lesson_file",
+SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tests/lms/test_reports.py
+           "courses.certificate_file", "courses.lesson_file",
            "courses.lesson_file_delete", "courses.booking_file",
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
            "assessments.practical_queue",  # a permanent redirect to courses.review_queue: test_practical.py
@@ -248,7 +250,8 @@ class World:
 
     def __init__(self, app):
         self.app = app
-        register_report(app, Report("test.table", "Test", "reports.view", lambda filters: ReportTable(["a"], [(1,)])))
+        register_report(app, Report("test.table", "Test", "reports.view",
+                                    lambda filters, viewer, page: ReportTable(["a"], [(1,)])))
         people = make_people()
         self.ids = _build(people)
         self.people = {role: people[role].id for role in ROLES}

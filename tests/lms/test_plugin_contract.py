@@ -28,7 +28,8 @@ def sample_plugin(monkeypatch):
     def init_app(app):
         calls["init_app"] += 1
         register_report(app, Report("sampleplug.counts", _l("Sample"), "reports.view",
-                                    lambda filters: ReportTable(["Школа", "Педагогов"], [("СОШ № 1", 12)])))
+                                    lambda filters, viewer, page: ReportTable(["Школа", "Педагогов"],
+                                                                              [("СОШ № 1", 12)])))
 
     package = types.ModuleType("sampleplug")
     package.plugin = Plugin(
@@ -67,7 +68,7 @@ def test_every_part_of_the_contract_is_wired(sample_plugin, app_factory):
     assert teacher.get("/sample/").status_code == 403
     assert 'href="/sample/"' in tutor.get("/").text and 'href="/sample/"' not in teacher.get("/").text
     report = staff.get("/reports/sampleplug.counts")
-    assert report.status_code == 200 and "<td>СОШ № 1</td><td>12</td>" in report.text
+    assert report.status_code == 200 and '<th scope="row">СОШ № 1</th><td>12</td>' in report.text
     assert "/reports/sampleplug.counts" in staff.get("/reports/").text
     assert staff.get("/reports/no.such").status_code == 404
     assert teacher.get("/reports/sampleplug.counts").status_code == 403
