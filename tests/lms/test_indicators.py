@@ -22,6 +22,10 @@ YEAR = {"period": "year", "from": "15.10.2026"}  # the academic year 01.09.2026 
 
 @pytest.fixture
 def world(app, people):
+    return build_world(people)
+
+
+def build_world(people) -> dict:
     """Teachers t1, t2 at school A (municipality 1), t3 at school B (municipality 2); the tutor leads t1's group.
 
     Consultations held: t1 at 01:00 Moscow on 01.09.2026 (still 31.08 in UTC) and again in October, t3 on
