@@ -100,8 +100,8 @@ def _routes(objects: dict) -> None:
     for (teacher, _attempt), state in zip(plain, states, strict=False):
         start = today - timedelta(days=45) if state == "active" else today
         route = make(teacher, start)
-        if state == "draft":
-            continue
+        if state == "draft" or not workflow.active_steps(route):
+            continue  # a plan with nothing to take (the planner explains its gaps) stays a draft
         workflow.submit(route, teacher, version=None, note="Прошу добавить консультацию по оцениванию.", now=now)
         tutor = db.session.get(type(teacher), route.tutor_id)
         if state == "returned":
@@ -130,6 +130,8 @@ def _completed(teacher, attempt_id: int, tutor_id: int, today, now) -> None:
     found = [(Evidence(r.competency_id, r.level, r.target_level, True, "measured", first.finished_at, first.id),
               r.p_deficit) for r in first.results if r.deficit]
     builder.plan_into(route, found, now)
+    if not workflow.active_steps(route):
+        return  # nothing the catalogue offers in that period: the draft shows why
     tutor = db.session.get(type(teacher), tutor_id)
     workflow.submit(route, teacher, version=None, note="", now=now)
     workflow.approve(route, tutor, version=None, now=first.finished_at + timedelta(days=2))
