@@ -35,6 +35,8 @@ class BaseConfig:
     #: "Remember me on this device" keeps a person signed in this long.
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     REMEMBER_COOKIE_NAME = "remember_token"
+    #: Not sent with requests other sites start (like the session cookie): no cross-site request is signed in.
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 

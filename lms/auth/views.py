@@ -43,7 +43,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.sign_in(form.email.data, form.password.data, remember=form.remember.data,
+                                    user_agent=request.user_agent.string)
         except ServiceError as exc:
             db.session.rollback()
             form.password.errors.append(exc.message)
@@ -58,6 +59,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            services.sign_out(current_user)
+            db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -69,9 +73,6 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit() and save(
             form, lambda: services.change_password(current_user, form.current_password.data, form.password.data)):
-        # The session id carries the password stamp: renew it here (and the remember-me cookie, if any).
-        remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
-        login_user(current_user._get_current_object(), remember=remembered)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)
