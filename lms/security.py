@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lms import proxy
 from lms.extensions import login_manager
 from lms.i18n import _l
 from lms.richtext import VIDEO_FRAME_HOSTS
@@ -31,10 +31,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        # X-Forwarded-Host is not trusted: links in e-mails are built on BASE_URL, never on a header.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+    # X-Forwarded-For/-Proto from the configured proxies only; X-Forwarded-Host is never trusted: links in
+    # e-mails are built on BASE_URL, never on a header.
+    proxy.init_app(app)
 
     @app.after_request
     def security_headers(response):
