@@ -488,5 +488,9 @@ def test_an_uploaded_file_name_with_a_control_character_is_refused_and_nothing_i
                           {"file": (io.BytesIO(b"%PDF-1.4 test"), "plan\x00.pdf"), "title": "План"},
                           content_type="multipart/form-data")
     assert response.status_code == 400
+    response = staff.post(f"/courses/lessons/{ids['lesson']}/files",  # a good file, a NUL in another field
+                          {"file": (io.BytesIO(b"%PDF-1.4 test"), "plan.pdf"), "title": "План\x00"},
+                          content_type="multipart/form-data")
+    assert response.status_code == 400
     after = sum(len(files) for _root, _dirs, files in os.walk(folder)) if os.path.isdir(folder) else 0
     assert after == before
