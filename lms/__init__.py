@@ -70,7 +70,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from lms import errors, security
+    from lms import errors, inputs, security
     from lms.i18n import select_locale
 
     db.init_app(app)
@@ -80,6 +80,7 @@ def configure_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     security.init_app(app)
+    inputs.init_app(app)
     errors.init_app(app)
 
 

@@ -35,11 +35,20 @@ class BaseConfig:
     #: "Remember me on this device" keeps a person signed in this long.
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     REMEMBER_COOKIE_NAME = "remember_token"
+    #: Not sent with requests other sites start (like the session cookie): no cross-site request is signed in.
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-    #: Failed login attempts allowed per client address (Flask-Limiter syntax).
+    #: Failed sign-in attempts allowed for one account from one client address (Flask-Limiter syntax):
+    #: someone mistyping, or guessing from one place, is stopped there and nowhere else.
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    #: Failed attempts allowed for one account from all addresses together: slower, against guessing from many
+    #: places; ten wrong passwords from elsewhere leave its owner free to sign in.
+    LOGIN_ACCOUNT_RATE_LIMIT = "30 per hour;200 per day"
+    #: Failed attempts allowed from one address over all accounts: high, as a school's teachers often share
+    #: the one address of its router.
+    LOGIN_ADDRESS_RATE_LIMIT = "100 per minute;1000 per hour"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
 
@@ -73,6 +82,9 @@ class BaseConfig:
 
     #: Trust X-Forwarded-For / -Proto from this many proxies (0 = no reverse proxy).
     PROXY_COUNT = 0
+    #: Addresses or networks ("127.0.0.1", "10.0.0.0/8") the nearest proxy connects from; X-Forwarded-For from
+    #: any other peer is ignored. Empty: any peer (then only the proxy may be able to reach the app).
+    PROXY_TRUSTED_ADDRESSES: list[str] = []
 
 
 class DevelopmentConfig(BaseConfig):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from sqlalchemy.orm import joinedload
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms.extensions import db, login_manager
+from lms import proxy
+from lms.extensions import login_manager
 from lms.i18n import _l
 from lms.richtext import VIDEO_FRAME_HOSTS
 
@@ -19,24 +18,11 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def session_id(user) -> str:
-    """The id Flask-Login keeps in the session: changes with the password, ending old sessions."""
-    stamp = user.password_changed_at.strftime("%Y%m%d%H%M%S%f") if user.password_changed_at else "0"
-    return f"{user.id}:{stamp}"
-
-
 @login_manager.user_loader
-def load_user(value: str):
-    from lms.users.models import User
+def load_user(token: str):
+    from lms.auth.sessions import user_for_session
 
-    user_id, _sep, stamp = value.partition(":")
-    if not user_id.isdigit():
-        return None
-    # Every request runs this: the roles come in the same statement instead of a second one.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
-    if user is None or not user.active or session_id(user) != value:
-        return None
-    return user
+    return user_for_session(token)
 
 
 def init_app(app: Flask) -> None:
@@ -45,10 +31,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        # X-Forwarded-Host is not trusted: links in e-mails are built on BASE_URL, never on a header.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+    # X-Forwarded-For/-Proto from the configured proxies only; X-Forwarded-Host is never trusted: links in
+    # e-mails are built on BASE_URL, never on a header.
+    proxy.init_app(app)
 
     @app.after_request
     def security_headers(response):

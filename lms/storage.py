@@ -1,5 +1,11 @@
 """Uploaded files: checked by type and size, stored outside the code and static folders, served by views
-that have checked access (never by the web server directly)."""
+that have checked access (never by the web server directly).
+
+A file reaches the disk only with the row that owns it: :func:`store` checks the upload and stages its
+bytes on the database session; they are written when that session commits (after its last flush, so
+the row is in the transaction), and removed again if the commit then fails. A request that is refused,
+rolled back or ends without committing leaves no file behind.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app, send_file
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from lms.errors import ServiceError
+from lms.extensions import db
 from lms.i18n import _
+
+#: Keys of ``Session.info``: files staged by store() for the next commit, and those written by it so far.
+_PENDING, _WRITTEN = "lms.storage.pending", "lms.storage.written"
 
 #: File types people hand in: documents, presentations, spreadsheets, pictures, archives, short videos.
 ALLOWED_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf", "txt", "ppt", "pptx", "odp", "xls", "xlsx", "ods",
@@ -40,10 +52,19 @@ def storage_dir() -> Path:
 
 
 def store(upload: FileStorage, area: str) -> StoredFile:
-    """Check and save an upload under ``area``.
+    """Check an upload and stage it under ``area``; the file is written when ``db.session`` commits.
 
+    Call it from a service, store the returned ``key`` (and ``original_name``, ``size``) on the row that owns
+    the file, and let the view commit as usual (``lms.web.save``): the bytes go to disk right after the
+    commit's final flush, and are removed again if the commit fails. Nothing is written when the
+    transaction rolls back or never commits, so a refused request leaves no stray file. Reading the file
+    (:func:`send`) before the commit finds nothing.
+
+    :param upload: the form's file; its stream is read once (up to UPLOAD_MAX_BYTES + 1 bytes).
+    :param area: a folder name grouping the files of one kind (``lessons-12``); made safe for the disk.
+    :returns: the new file's random key, the uploader's name for it (cut to 200 characters) and its size.
     :raises ServiceError: a type outside ALLOWED_EXTENSIONS, content that does not match its extension,
-        an empty file, or one over UPLOAD_MAX_BYTES.
+        an empty file, or one over UPLOAD_MAX_BYTES (``field="file"``).
     """
     original = upload.filename or ""
     extension = original.rsplit(".", 1)[-1].lower() if "." in original else ""
@@ -59,14 +80,48 @@ def store(upload: FileStorage, area: str) -> StoredFile:
     signatures = SIGNATURES.get(extension)
     if signatures and not data.startswith(signatures):
         raise ServiceError(_("The file's content does not match its type «%(ext)s».", ext=extension), field="file")
-    folder = storage_dir() / secure_filename(area)
-    folder.mkdir(parents=True, exist_ok=True)
-    key = f"{secure_filename(area)}/{secrets.token_hex(16)}.{extension}"
-    target = storage_dir() / key
-    with open(target, "xb") as out:
-        out.write(data)
-    os.chmod(target, 0o640)
+    key = f"{secure_filename(area) or 'files'}/{secrets.token_hex(16)}.{extension}"
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so a session closed without committing drops the file (after_transaction_end)
+    session.info.setdefault(_PENDING, []).append((storage_dir() / key, data))
     return StoredFile(key=key, original_name=original[:200], size=len(data))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_staged_files(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # the rows that own the files first: a flush that fails leaves nothing on disk
+    written = session.info.setdefault(_WRITTEN, [])
+    for target, data in pending:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "xb") as out:
+                written.append(target)
+                out.write(data)
+            os.chmod(target, 0o640)
+        except OSError as exc:
+            current_app.logger.exception("An uploaded file could not be written to %s", target)
+            raise ServiceError(_("The file could not be saved on the server, so nothing was saved. "
+                                 "Please try again later."), field="file") from exc
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_files(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted_files(session: Session, transaction) -> None:
+    """The transaction ended without committing (rolled back, failed, closed): its staged files are
+    dropped and any already written by a commit that then failed are removed."""
+    if transaction.parent is not None:
+        return
+    session.info.pop(_PENDING, None)
+    for target in session.info.pop(_WRITTEN, None) or ():
+        target.unlink(missing_ok=True)
 
 
 def send(key: str | None, original_name: str | None):

@@ -98,11 +98,23 @@ def app_factory(database_url):
             db.engine.dispose()
 
 
-@pytest.fixture
-def app(app_factory):
-    app = app_factory()
+@pytest.fixture(scope="session")
+def shared_app(database_url):
+    """The default app, built once: building one (its URL map, its templates compiled on first use) cost each
+    test more than most of them spend testing. Tests needing other settings or a second app use app_factory."""
+    app = create_app(app_config(database_url))
+    yield app
     with app.app_context():
-        yield app
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(shared_app, app_factory):
+    with shared_app.app_context():
+        yield shared_app
+        limiter.reset()
+        db.session.remove()
+        _wipe()
 
 
 def isolated(call, *args, **kwargs):

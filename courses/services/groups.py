@@ -144,12 +144,22 @@ def decide(enrolment: Enrolment, accept: bool, actor: User) -> Enrolment:
     return _place(enrolment.group, enrolment, actor)
 
 
-def add_members(group: Group, teachers: list[User], actor: User) -> list[Enrolment]:
+class Added(list):
+    """The enrolments :func:`add_members` made or kept (a list), and ``kept_waiting``: the teachers who were
+    already on the waiting list and keep their place in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept_waiting: list[User] = []
+
+
+def add_members(group: Group, teachers: list[User], actor: User) -> Added:
     """Enrol teachers by a decision of an association or the administration (no application needed);
-    those beyond the capacity go to the waiting list, in the order given."""
+    those beyond the capacity go to the waiting list, in the order given. A teacher already waiting keeps
+    their place (the time they joined the queue): adding them again must not send them to its end."""
     if group.status == "finished":
         raise ServiceError(_("The group has finished."))
-    result = []
+    result = Added()
     for teacher in teachers:
         if not teacher.has_role("teacher") or not teacher.active:
             raise ServiceError(_("%(name)s is not an active teacher.", name=teacher.full_name))
@@ -159,7 +169,9 @@ def add_members(group: Group, teachers: list[User], actor: User) -> list[Enrolme
             # moment, leaves one row, which is then placed.
             insert_or_ignore(Enrolment, group_id=group.id, user_id=teacher.id, status="applied", since=utcnow())
             enrolment = _enrolment(group, teacher)
-        if enrolment.status != "enrolled":
+        if enrolment.status == "waiting":
+            result.kept_waiting.append(teacher)
+        elif enrolment.status != "enrolled":
             _place(group, enrolment, actor)
         result.append(enrolment)
     return result

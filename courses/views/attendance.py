@@ -112,7 +112,7 @@ def _checkin_limit() -> str:
 
 def _checkin_account() -> str:
     # Per account, not per address: six digits must not be guessable by one person from many devices.
-    return f"checkin:{current_user.get_id()}"
+    return f"checkin:{current_user.id}"
 
 
 def _too_many_codes() -> str:

@@ -98,8 +98,12 @@ def group_add_members(group_id: int):
     form.user_ids.choices = options(_teacher_choices())
     if form.validate_on_submit():
         teachers = list(db.session.scalars(select(User).where(User.id.in_(form.user_ids.data))))
-        if save(form, lambda: service.add_members(item, teachers, current_user)):
+        added = save(form, lambda: service.add_members(item, teachers, current_user))
+        if added is not None:
             flash(_("Teachers added; those beyond the places are on the waiting list."), "success")
+            if added.kept_waiting:
+                flash(_("Already on the waiting list, keeping their place in it: %(names)s.",
+                        names=", ".join(teacher.full_name for teacher in added.kept_waiting)), "info")
     else:
         flash(" ".join(map(str, form.user_ids.errors)) or _("Choose at least one teacher."), "error")
     return redirect(url_for("courses.group", group_id=item.id))

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from werkzeug.security import check_password_hash
 
 from lms import signals
+from lms.auth.sessions import end_session, open_session
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
@@ -51,6 +52,23 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def sign_in(email: str, password: str, *, remember: bool, user_agent: str | None = None) -> User:
+    """:func:`authenticate`, then open a server-side session; ``user.session_token`` names it.
+
+    :param remember: keep the person signed in on this device for REMEMBER_COOKIE_DURATION.
+    :param user_agent: the browser's own name for itself, kept with the session.
+    """
+    user = authenticate(email, password)
+    open_session(user, remember=remember, user_agent=user_agent)
+    return user
+
+
+def sign_out(user: User) -> None:
+    """End the session ``user`` is signed in with (its token): copies of its cookies stop working too."""
+    end_session(user.session_token)
+    user.session_token = None
+
+
 def record_visit(user: User) -> None:
     """Stamp the sign-in time without bumping ``User.version``: signing in is not an edit, and an
     admin's open edit form must not turn stale because the person logged in meanwhile."""
@@ -62,7 +80,7 @@ def change_password(user: User, current: str, new: str) -> User:
     """Replace the password after checking the current one."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise ServiceError(_("The current password is wrong."), field="current_password")
-    set_password(user, new)
+    set_password(user, new, keep_session=user.session_token)  # every other session ends
     db.session.flush()
     return user
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import services
@@ -16,12 +17,32 @@ from lms.web import safe_back, save
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
+def _pair_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
 def _submitted_email() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()
+    return request.form.get("email", "").strip().lower()[:254]
+
+
+def _account_key() -> str:
+    return "account:" + _submitted_email()
+
+
+def _pair_key() -> str:
+    return f"account-address:{_submitted_email()}|{get_remote_address()}"
+
+
+def _address_key() -> str:
+    return "address:" + get_remote_address()
 
 
 def _too_many() -> str:
@@ -29,21 +50,28 @@ def _too_many() -> str:
 
 
 def _failed(response) -> bool:
-    return response.status_code != 302
+    # The form shown again with an error: a wrong password. Not a refusal (429, 400): attempts the limit
+    # stopped must not use up the account's own allowance, or guessing from one place would lock its owner out.
+    return response.status_code == 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Per address, and per account: guessing one teacher's password from many addresses is limited too.
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, error_message=_too_many)
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, error_message=_too_many,
-               key_func=_submitted_email)
+# Three limits on failed attempts: per account and address (someone mistyping, or guessing from one place:
+# only that place is stopped), per account from anywhere (slower: guessing from many addresses) and per
+# address over all accounts (high: a school's teachers share one address behind its router).
+@limiter.limit(_pair_limit, methods=["POST"], deduct_when=_failed, error_message=_too_many, key_func=_pair_key)
+@limiter.limit(_account_limit, methods=["POST"], deduct_when=_failed, error_message=_too_many,
+               key_func=_account_key)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed, error_message=_too_many,
+               key_func=_address_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.sign_in(form.email.data, form.password.data, remember=form.remember.data,
+                                    user_agent=request.user_agent.string)
         except ServiceError as exc:
             db.session.rollback()
             form.password.errors.append(exc.message)
@@ -58,6 +86,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            services.sign_out(current_user)
+            db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -69,16 +100,15 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit() and save(
             form, lambda: services.change_password(current_user, form.current_password.data, form.password.data)):
-        # The session id carries the password stamp: renew it here (and the remember-me cookie, if any).
-        remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
-        login_user(current_user._get_current_object(), remember=remembered)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"],
+@limiter.limit(_pair_limit, methods=["POST"], key_func=_pair_key,
+               error_message=lambda: _("Too many requests. Please wait a minute and try again."))
+@limiter.limit(_address_limit, methods=["POST"], key_func=_address_key,
                error_message=lambda: _("Too many requests. Please wait a minute and try again."))
 def forgot_password():
     form = ForgotPasswordForm()

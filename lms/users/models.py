@@ -55,10 +55,15 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def get_id(self) -> str:
-        from lms.security import session_id
+    #: The token of the server-side session this request runs in (lms.auth.sessions); not a column.
+    session_token = None
 
-        return session_id(self)
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the cookies: the session's token, never the user's id, so signing out
+        ends the session for every copy of them."""
+        if not self.session_token:
+            raise RuntimeError("No session is open for this user: call lms.auth.sessions.open_session first")
+        return self.session_token
 
     @property
     def role_codes(self) -> set[str]:

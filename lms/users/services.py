@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from lms import signals
+from lms.auth.sessions import end_all_sessions
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _, local_today
@@ -47,17 +48,20 @@ def hash_password(raw: str) -> str:
     return generate_password_hash(raw, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def set_password(user: User, raw: str) -> None:
-    """Store a new password; reset links issued before and other sessions stop working.
+def set_password(user: User, raw: str, keep_session: str | None = None) -> None:
+    """Store a new password; reset links issued before and the account's sessions stop working.
 
     :param user: the account.
     :param raw: the new password, already checked against the length rule by the form.
+    :param keep_session: the token of the session that changes it, which stays signed in.
     """
     if len(raw) < current_app.config["PASSWORD_MIN_LENGTH"]:
         raise ServiceError(_("The password must be at least %(n)d characters long.",
                              n=current_app.config["PASSWORD_MIN_LENGTH"]), field="password")
     user.password_hash = hash_password(raw)
     user.password_changed_at = utcnow()
+    if user.id is not None:
+        end_all_sessions(user, keep=keep_session)
 
 
 def _check_email_free(email: str, user: Optional[User] = None) -> None:
@@ -229,7 +233,8 @@ def deactivate_user(user: User, actor: User | None = None) -> None:
     if not user.active:
         return
     user.active = False
-    user.password_changed_at = utcnow()  # ends the user's open sessions
+    user.password_changed_at = utcnow()  # reset links issued before stop working
+    end_all_sessions(user)
     db.session.flush()
     signals.user_deactivated.send(current_app._get_current_object(), user=user, actor=actor)
 

@@ -284,3 +284,23 @@ def test_a_module_assigned_twice_at_once_keeps_one_assignment_with_the_later_dat
         assignment = service.assign_module(module, due_on=due + timedelta(days=7), actor=people["staff"], group=group)
     assert raced and assignment.due_on == due + timedelta(days=7)
     assert db.session.scalar(select(func.count()).select_from(ModuleAssignment)) == 1
+
+
+def test_adding_a_teacher_already_waiting_keeps_their_place_and_says_so(app, login_as, people):
+    group = _group(make_programme(), capacity=1, source="administration")
+    teachers = [make_user("teacher", email=f"line{i}@example.org", last_name=f"Очередь{i}") for i in range(3)]
+    service.add_members(group, teachers, people["staff"])  # one member, then line1 and line2 waiting
+    db.session.commit()
+    place = {e.user_id: e.since for e in db.session.scalars(select(Enrolment).where(Enrolment.status == "waiting"))}
+    response = login_as("staff").post(f"/courses/groups/{group.id}/members",
+                                      {"user_ids": [str(teachers[1].id)]}, follow_redirects=True)
+    assert "сохраняют место" in response.text and "Очередь1" in response.text
+    db.session.expire_all()
+    kept = db.session.scalar(select(Enrolment).where(Enrolment.user_id == teachers[1].id))
+    assert kept.status == "waiting" and kept.since == place[teachers[1].id]
+    # A place frees up: the one who waited longest still gets it, not the one added last.
+    with app.test_request_context():
+        service.withdraw(db.session.scalar(select(Enrolment).where(Enrolment.user_id == teachers[0].id)),
+                         people["staff"])
+    assert _statuses(group)["line1@example.org"] == "enrolled"
+    assert _statuses(group)["line2@example.org"] == "waiting"

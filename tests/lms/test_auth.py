@@ -250,7 +250,7 @@ def test_a_dead_mail_server_does_not_reveal_accounts(app_factory):
 
 
 def test_one_account_is_protected_from_guesses_coming_from_many_addresses(app_factory):
-    app = app_factory(LOGIN_RATE_LIMIT="3 per minute")
+    app = app_factory(LOGIN_ACCOUNT_RATE_LIMIT="3 per minute")
     with app.app_context():
         make_user("teacher", email="target@example.org")
         db.session.commit()
