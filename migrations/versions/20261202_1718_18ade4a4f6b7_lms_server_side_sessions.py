@@ -1,7 +1,7 @@
 """lms: server-side sessions
 
 Revision ID: 18ade4a4f6b7
-Revises: dcef59bc8723
+Revises: b91cb1bdf58d
 Create Date: 2026-12-02 17:18:43.931204
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '18ade4a4f6b7'
-down_revision = 'dcef59bc8723'
+down_revision = 'b91cb1bdf58d'
 branch_labels = None
 depends_on = None
 
