@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(assessments_cli)
     progress.connect()
     app.jinja_env.globals.update(TEMPLATE_RULES)
+    __import__("assessments.lti").lti.register(app)
 
 
 plugin = Plugin(

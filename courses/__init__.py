@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from courses.cli import courses_cli
 
     app.cli.add_command(courses_cli)
+    __import__("courses.lti").lti.register(app)
 
 
 plugin = Plugin(

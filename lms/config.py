@@ -71,6 +71,19 @@ class BaseConfig:
     #: (never with the Host header of the request). Required in production.
     BASE_URL = "http://127.0.0.1:5000"
 
+    #: LTI 1.3: the prefix of pylti1p3's own cookies (state, launch session); distinct per install on one host.
+    LTI_COOKIE_PREFIX = "metodist-lti"
+    #: Clock skew allowed on a platform's id_token exp/iat, seconds (small: the IMS guidance).
+    LTI_LEEWAY_SECONDS = 30
+    #: A longer id_token is refused unread.
+    LTI_MAX_TOKEN_BYTES = 64 * 1024
+    #: How long a used nonce is remembered (longer than any id_token lives).
+    LTI_NONCE_TTL = 24 * 3600
+    #: How long a platform's JWKS is cached; an unknown key id refetches it at once.
+    LTI_JWKS_CACHE_SECONDS = 600
+    #: Timeout of every call to a platform (JWKS, tokens, scores), seconds.
+    LTI_HTTP_TIMEOUT = 10
+
     #: Trust X-Forwarded-For / -Proto from this many proxies (0 = no reverse proxy).
     PROXY_COUNT = 0
 
