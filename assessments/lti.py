@@ -48,3 +48,18 @@ def register(app: Flask) -> None:
     register_resource_kind(app, "diagnostic", _l("Diagnostics"), _diagnostics,
                            lambda ref: url_for("assessments.home") + f"#diagnostic-{ref}", _title, _open)
     signals.lti_launched.connect(on_lti_launched)
+    signals.diagnostic_completed.connect(on_diagnostic_completed)
+
+
+def on_diagnostic_completed(sender, attempt, deficits, **extra) -> None:
+    """The overall result goes to the gradebook of a platform that launched the diagnostic: the share of
+    its competencies measured at or above the teacher's target level."""
+    from lms.i18n import _
+    from lms.lti.passback import queue_score
+
+    results = attempt.results
+    if not results:
+        return
+    met = sum(1 for result in results if not result.deficit)
+    queue_score(attempt.user_id, "diagnostic", attempt.diagnostic_id, met / len(results),
+                _("Competencies at the target level: %(met)d of %(total)d.", met=met, total=len(results)))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from courses.models import Lesson, Module, Programme
+from courses.models import Lesson, Module, ModuleCompletion, Programme
+from lms import signals
 from lms.extensions import db
 from lms.i18n import _l
 from lms.lti.resources import register_resource_kind
@@ -59,3 +60,15 @@ def register(app: Flask) -> None:
                                                .programme_id) + f"#module-{ref}", _title(Module), _published("module"))
     register_resource_kind(app, "lesson", _l("Lessons"), _lessons,
                            lambda ref: url_for("courses.lesson", lesson_id=ref), _title(Lesson), _published("lesson"))
+    signals.module_completed.connect(on_module_completed)
+
+
+def on_module_completed(sender, user, module, **extra) -> None:
+    """A completed module scores 100 % on its own links, and its programme's links get the share done."""
+    from lms.lti.passback import queue_score
+
+    queue_score(user.id, "module", module.id, 1.0)
+    modules = [m.id for m in module.programme.modules]
+    done = db.session.scalar(select(func.count()).select_from(ModuleCompletion).where(
+        ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(modules)))
+    queue_score(user.id, "programme", module.programme_id, done / len(modules))

@@ -84,6 +84,11 @@ class BaseConfig:
     #: Timeout of every call to a platform (JWKS, tokens, scores), seconds.
     LTI_HTTP_TIMEOUT = 10
 
+    #: Waits between tries of a score passback, seconds: RQ schedules these …
+    LTI_PASSBACK_BACKOFF = [10, 60, 300]
+    #: … and without Redis the request that earned the score waits these (short: a person is waiting).
+    LTI_PASSBACK_INLINE_BACKOFF = [1, 3]
+
     #: Trust X-Forwarded-For / -Proto from this many proxies (0 = no reverse proxy).
     PROXY_COUNT = 0
 

@@ -1,4 +1,4 @@
-"""LTI 1.3 as a tool: platforms launch our content (lms.lti.launch), pick it (deep_linking); see DESIGN.md."""
+"""LTI 1.3 as a tool: platforms launch our content (launch), pick it (deep_linking), get scores (passback)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ PERMISSIONS = (perm("lti.manage", {"staff", "admin"}, _l("Register LTI platforms
 
 
 def init_app(app: Flask) -> None:
-    from lms.lti import deep_linking  # noqa: F401  (attaches its routes to bp)
+    from lms.lti import admin, deep_linking, passback  # noqa: F401  (routes on bp; passback's commit hook)
     from lms.lti.cli import lti_cli
     from lms.lti.launch import bp
 

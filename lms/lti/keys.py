@@ -37,16 +37,17 @@ def create_key() -> LtiKey:
     return key
 
 
-def active_keys() -> list[LtiKey]:
-    return list(db.session.scalars(select(LtiKey).where(LtiKey.retired_at.is_(None)).order_by(LtiKey.id)))
+def active_keys(session=None) -> list[LtiKey]:
+    session = session or db.session
+    return list(session.scalars(select(LtiKey).where(LtiKey.retired_at.is_(None)).order_by(LtiKey.id)))
 
 
-def signing_key() -> LtiKey:
-    """The newest active key.
+def signing_key(session=None) -> LtiKey:
+    """The newest active key (read through ``session``: background jobs have their own).
 
     :raises ServiceError: there is none (``flask lti rotate-key`` makes one).
     """
-    keys = active_keys()
+    keys = active_keys(session)
     if not keys:
         raise ServiceError(_("The service has no LTI signing key yet. Staff create one with "
                              "\"flask lti rotate-key\"."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -112,6 +112,7 @@ class LtiLaunch(db.Model):
     launched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     platform: Mapped[LtiPlatform] = relationship()
+    user = relationship("User")
 
 
 class LtiStoreEntry(db.Model):
@@ -122,3 +123,25 @@ class LtiStoreEntry(db.Model):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LtiPassback(db.Model):
+    """One score sent (or being sent) to a platform's line item, with what the platform answered."""
+
+    __tablename__ = "lms_lti_passback"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'retrying', 'sent', 'failed')", name="known_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    launch_id: Mapped[int] = mapped_column(ForeignKey("lms_lti_launch.id", ondelete="CASCADE"), index=True)
+    #: 0..1 of the line item's scoreMaximum.
+    score: Mapped[float]
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: The platform's answer to the last attempt (status and body, cut), or why it could not be reached.
+    last_answer: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[Optional[datetime]]
+
+    launch: Mapped[LtiLaunch] = relationship()

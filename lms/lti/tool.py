@@ -46,7 +46,7 @@ def http_session() -> requests.Session:
 class OurRegistration(Registration):
     """A platform's registration with our current signing key and its id."""
 
-    def __init__(self, platform: LtiPlatform, with_key: bool = True):
+    def __init__(self, platform: LtiPlatform, with_key: bool = True, session=None):
         super().__init__()
         self.platform_id = platform.id
         self.set_issuer(platform.issuer).set_client_id(platform.client_id)
@@ -56,7 +56,7 @@ class OurRegistration(Registration):
             self.set_auth_audience(platform.auth_audience)
         self._kid = None
         if with_key:
-            key = signing_key()
+            key = signing_key(session)
             self.set_tool_private_key(key.private_pem).set_tool_public_key(key.public_pem)
             self._kid = key.kid
 

@@ -9,6 +9,8 @@ CORE_NAV = (
             description=_l("Accounts, roles and teachers' profiles")),
     NavItem(_l("Schools"), "orgs.schools", "orgs.view", order=810,
             description=_l("Municipalities, schools and methodological associations")),
+    NavItem(_l("LTI"), "lti.platforms", "lti.manage", order=850,
+            description=_l("Platforms that open our content, and the scores sent to their gradebooks")),
     NavItem(_l("Reports"), "reports.index", "reports.view", order=900,
             description=_l("Effectiveness indicators of the service")),
 )

@@ -57,6 +57,8 @@ PAGES = {
     "orgs.association_edit": ("/admin/orgs/associations/{association}/edit", {"staff", "admin"}),
     "reports.index": ("/reports/", {"staff", "admin"}),
     "reports.show": ("/reports/test.table", {"staff", "admin"}),
+    "lti.platforms": ("/lti/", {"staff", "admin"}),
+    "lti.passbacks": ("/lti/passbacks", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "courses.programme": ("/courses/programmes/{programme}", ALL),
     "courses.lesson": ("/courses/lessons/{lesson}", ALL),
@@ -173,12 +175,15 @@ SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesso
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
            "assessments.practical_file",  # a handed-in file: tests/assessments/test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
-           "assessments.routes_home", "assessments.route_mine", "assessments.route_new"}
+           "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
+           "lti.resend"}  # a failed passback needs a platform: tests/lms/lti/test_passback.py
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
           "courses.calendar_feed",  # its unguessable token is the key: calendar apps cannot sign in
-          "courses.verify_certificate"}  # anyone holding a certificate may check it
+          "courses.verify_certificate",  # anyone holding a certificate may check it
+          # LTI 1.3: platforms call these; each checks a signed token or a one-time launch id (tests/lms/lti)
+          "lti.jwks", "lti.login", "lti.launch", "lti.deep_link_respond"}
 
 
 def _build(people) -> dict:

@@ -76,12 +76,19 @@ class Peers:
 
 
 @pytest.fixture
-def peers(app_factory, platform_process):
+def tool_config() -> dict:
+    """Extra settings of our app in a test (a module redefines this fixture to change them)."""
+    return {}
+
+
+@pytest.fixture
+def peers(app_factory, platform_process, tool_config):
     """Our app on a real HTTP server on 127.0.0.1, registered with the peer platform both ways."""
     dispatch = _Dispatch()
     server = make_server("127.0.0.1", 0, dispatch, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
-    dispatch.app = app_factory(BASE_URL=base, LTI_COOKIE_PREFIX="metodist-lti-test")
+    dispatch.app = app_factory(BASE_URL=base, LTI_COOKIE_PREFIX="metodist-lti-test",
+                               LTI_PASSBACK_INLINE_BACKOFF=[0.05, 0.05], **tool_config)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     private, public = rsa_pair()

@@ -1,0 +1,51 @@
+"""Staff pages: the registered platforms with the addresses to give them, and the score passback log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.i18n import _
+from lms.lti import keys, passback
+from lms.lti.launch import bp, our_url
+from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
+from lms.users.permissions import permission_required
+from lms.web import get_or_404, save
+
+#: The log shows the newest passbacks; older ones stay in the table.
+LOG_SIZE = 200
+
+
+@bp.route("/")
+@permission_required("lti.manage")
+def platforms():
+    rows = db.session.scalars(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
+                              .order_by(LtiPlatform.name, LtiPlatform.id)).all()
+    urls = {"login": our_url("lti.login"), "launch": our_url("lti.launch"), "jwks": our_url("lti.jwks")}
+    return render_template("lti/platforms.html", platforms=rows, urls=urls,
+                           kids=[key.kid for key in keys.active_keys()])
+
+
+@bp.route("/passbacks")
+@permission_required("lti.manage")
+def passbacks():
+    rows = db.session.scalars(select(LtiPassback).options(
+        selectinload(LtiPassback.launch).selectinload(LtiLaunch.platform),
+        selectinload(LtiPassback.launch).selectinload(LtiLaunch.user))
+        .order_by(LtiPassback.id.desc()).limit(LOG_SIZE)).all()
+    return render_template("lti/passbacks.html", rows=rows, action_form=ActionForm())
+
+
+@bp.route("/passbacks/<int:passback_id>/resend", methods=["POST"])
+@permission_required("lti.manage")
+def resend(passback_id: int):
+    row = get_or_404(LtiPassback, passback_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if save(form, lambda: passback.resend(row)):
+        flash(_("The score is being sent again."), "success")
+    return redirect(url_for("lti.passbacks"))
