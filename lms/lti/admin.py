@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import _
-from lms.lti import keys, passback
+from lms.lti import keys, passback, services
+from lms.lti.forms import PlatformForm
 from lms.lti.launch import bp, our_url
 from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
 from lms.users.permissions import permission_required
@@ -25,8 +26,32 @@ def platforms():
     rows = db.session.scalars(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
                               .order_by(LtiPlatform.name, LtiPlatform.id)).all()
     urls = {"login": our_url("lti.login"), "launch": our_url("lti.launch"), "jwks": our_url("lti.jwks")}
-    return render_template("lti/platforms.html", platforms=rows, urls=urls,
+    return render_template("lti/platforms.html", platforms=rows, urls=urls, action_form=ActionForm(),
                            kids=[key.kid for key in keys.active_keys()])
+
+
+@bp.route("/platforms/new", methods=["GET", "POST"])
+@permission_required("lti.manage")
+def platform_new():
+    form = PlatformForm()
+    if form.validate_on_submit() and save(form, lambda: services.add_platform(services.PlatformData(
+            name=form.name.data, issuer=form.issuer.data, client_id=form.client_id.data,
+            auth_login_url=form.auth_login_url.data, auth_token_url=form.auth_token_url.data,
+            jwks_url=form.jwks_url.data, auth_audience=form.auth_audience.data), form.deployment_ids())):
+        flash(_("The platform is registered."), "success")
+        return redirect(url_for("lti.platforms"))
+    return render_template("lti/platform_new.html", form=form)
+
+
+@bp.route("/platforms/<int:platform_id>/active", methods=["POST"])
+@permission_required("lti.manage")
+def platform_active(platform_id: int):
+    platform = get_or_404(LtiPlatform, platform_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    save(form, lambda: services.set_active(platform, not platform.active))
+    return redirect(url_for("lti.platforms"))
 
 
 @bp.route("/passbacks")

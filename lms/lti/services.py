@@ -47,12 +47,13 @@ def add_platform(data: PlatformData, deployment_ids: list[str]) -> LtiPlatform:
 
     :raises ServiceError: the issuer and client id are registered already, or a URL is not http(s).
     """
-    for url in (data.auth_login_url, data.auth_token_url, data.jwks_url):
+    for field, url in (("auth_login_url", data.auth_login_url), ("auth_token_url", data.auth_token_url),
+                       ("jwks_url", data.jwks_url)):
         if not url.startswith(("https://", "http://")):
-            raise ServiceError(_("Each platform address must start with https://."))
+            raise ServiceError(_("Each platform address must start with https://."), field=field)
     if db.session.scalar(select(LtiPlatform.id).where(LtiPlatform.issuer == data.issuer,
                                                       LtiPlatform.client_id == data.client_id)):
-        raise ServiceError(_("This issuer and client id are registered already."))
+        raise ServiceError(_("This issuer and client id are registered already."), field="client_id")
     platform = LtiPlatform(name=data.name, issuer=data.issuer, client_id=data.client_id,
                            auth_login_url=data.auth_login_url, auth_token_url=data.auth_token_url,
                            jwks_url=data.jwks_url, auth_audience=data.auth_audience or None)
@@ -63,13 +64,20 @@ def add_platform(data: PlatformData, deployment_ids: list[str]) -> LtiPlatform:
     return platform
 
 
+def set_active(platform: LtiPlatform, active: bool) -> LtiPlatform:
+    """An inactive platform's logins and launches are refused; its users and history stay."""
+    platform.active = active
+    db.session.flush()
+    return platform
+
+
 def add_deployment(platform: LtiPlatform, deployment_id: str) -> LtiDeployment:
     deployment_id = deployment_id.strip()
     if not deployment_id or len(deployment_id) > 255:
-        raise ServiceError(_("A deployment id is 1 to 255 characters."))
+        raise ServiceError(_("A deployment id is 1 to 255 characters."), field="deployments")
     if db.session.scalar(select(LtiDeployment.id).where(LtiDeployment.platform_id == platform.id,
                                                         LtiDeployment.deployment_id == deployment_id)):
-        raise ServiceError(_("This deployment id is registered already."))
+        raise ServiceError(_("This deployment id is registered already."), field="deployments")
     deployment = LtiDeployment(platform=platform, deployment_id=deployment_id)
     db.session.add(deployment)
     db.session.flush()

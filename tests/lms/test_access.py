@@ -59,6 +59,7 @@ PAGES = {
     "reports.show": ("/reports/test.table", {"staff", "admin"}),
     "lti.platforms": ("/lti/", {"staff", "admin"}),
     "lti.passbacks": ("/lti/passbacks", {"staff", "admin"}),
+    "lti.platform_new": ("/lti/platforms/new", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "courses.programme": ("/courses/programmes/{programme}", ALL),
     "courses.lesson": ("/courses/lessons/{lesson}", ALL),
@@ -176,7 +177,8 @@ SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesso
            "assessments.practical_file",  # a handed-in file: tests/assessments/test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
            "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
-           "lti.resend"}  # a failed passback needs a platform: tests/lms/lti/test_passback.py
+           # A failed passback needs a platform: tests/lms/lti/test_passback.py; and test_registrations.py
+           "lti.resend", "lti.platform_active"}
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
