@@ -20,7 +20,7 @@ def test_platforms_and_deployments_from_the_cli(app):
     runner = app.test_cli_runner()
     assert runner.invoke(args=ADD).exit_code == 0
     again = runner.invoke(args=ADD)
-    assert again.exit_code == 1 and "registered already" in again.output
+    assert again.exit_code == 1 and "уже зарегистрирован" in again.output
     platform = db.session.scalar(select(LtiPlatform))
     assert runner.invoke(args=["lti", "add-deployment", str(platform.id), "12"]).exit_code == 0
     assert runner.invoke(args=["lti", "add-deployment", str(platform.id), "12"]).exit_code == 1
@@ -44,7 +44,7 @@ def test_rotation_publishes_every_active_key_and_never_a_private_one(app, client
     assert runner.invoke(args=["lti", "retire-key", old.kid]).exit_code == 0
     assert [key["kid"] for key in client.get("/lti/jwks").json["keys"]] == [new.kid]
     last = runner.invoke(args=["lti", "retire-key", new.kid])
-    assert last.exit_code == 1 and "only active key" in last.output
+    assert last.exit_code == 1 and "единственный действующий ключ" in last.output
     assert "PRIVATE" not in json.dumps(client.get("/lti/jwks").json)
 
 
