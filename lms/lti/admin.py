@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import _
-from lms.lti import keys, passback, services
+from lms.lti import keys, passback, roster, services
 from lms.lti.forms import PlatformForm
 from lms.lti.launch import bp, our_url
 from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
@@ -74,3 +74,31 @@ def resend(passback_id: int):
     if save(form, lambda: passback.resend(row)):
         flash(_("The score is being sent again."), "success")
     return redirect(url_for("lti.passbacks"))
+
+
+@bp.route("/rosters")
+@permission_required("lti.manage")
+def rosters():
+    """The platform courses whose roster we may read: one row per course, from its newest launch."""
+    launches = db.session.scalars(select(LtiLaunch).where(LtiLaunch.memberships_url.is_not(None))
+                                  .options(selectinload(LtiLaunch.platform))
+                                  .order_by(LtiLaunch.id.desc()).limit(1000)).all()
+    courses = {}
+    for launch in launches:
+        courses.setdefault((launch.platform_id, launch.memberships_url), launch)
+    return render_template("lti/rosters.html", courses=list(courses.values()), action_form=ActionForm())
+
+
+@bp.route("/rosters/<int:launch_id>/import", methods=["POST"])
+@permission_required("lti.manage")
+def roster_import(launch_id: int):
+    launch = get_or_404(LtiLaunch, launch_id, lambda user, obj: obj.memberships_url is not None)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    result = save(form, lambda: roster.import_roster(launch))
+    if result is not None:
+        flash(_("Roster imported: %(total)d people, %(created)d of them new; %(skipped)d left out (inactive "
+                "or without an id).", total=len(result.users), created=result.created, skipped=result.skipped),
+              "success")
+    return redirect(url_for("lti.rosters"))

@@ -109,6 +109,8 @@ class LtiLaunch(db.Model):
     lineitem_url: Mapped[Optional[str]] = mapped_column(String(1000))
     lineitems_url: Mapped[Optional[str]] = mapped_column(String(1000))
     ags_scopes: Mapped[str] = mapped_column(String(1000), default="")
+    #: The NRPS roster of the launch's context, when the platform offers it.
+    memberships_url: Mapped[Optional[str]] = mapped_column(String(1000))
     launched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     platform: Mapped[LtiPlatform] = relationship()

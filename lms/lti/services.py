@@ -19,6 +19,7 @@ from lms.users.services import build_user, find_user_by_email
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 #: LIS role names (the part after ``#``) → our roles. Never ``admin``: the head of service is appointed here.
 ROLE_MAP = {
@@ -124,6 +125,11 @@ def provision(platform: LtiPlatform, body: dict) -> User:
 
     :raises ServiceError: the launch has no subject, or the matched account was deactivated.
     """
+    return provision_member(platform, body)[0]
+
+
+def provision_member(platform: LtiPlatform, body: dict) -> tuple[User, bool]:
+    """:func:`provision`, also saying whether the user was created (roster imports count them)."""
     subject = body.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
         raise ServiceError(_("The platform did not say who you are (anonymous launch)."))
@@ -140,7 +146,7 @@ def provision(platform: LtiPlatform, body: dict) -> User:
         db.session.add(identity)
         db.session.flush()
         signals.user_created.send(current_app._get_current_object(), user=user, actor=None)
-        return user
+        return user, True
     user = db.session.get(User, identity.user_id)
     if not user.active:
         raise ServiceError(_("Your account here has been deactivated. Please contact the methodological service."))
@@ -148,7 +154,7 @@ def provision(platform: LtiPlatform, body: dict) -> User:
         user.roles.append(UserRole(role=code))
     identity.last_launch_at = utcnow()
     db.session.flush()
-    return user
+    return user, False
 
 
 def record_launch(platform: LtiPlatform, user: User, body: dict, kind: str, ref: int) -> LtiLaunch:
@@ -157,6 +163,7 @@ def record_launch(platform: LtiPlatform, user: User, body: dict, kind: str, ref:
     scopes = ags.get("scope") if isinstance(ags.get("scope"), list) else []
     link = body.get(CLAIM + "resource_link") if isinstance(body.get(CLAIM + "resource_link"), dict) else {}
     context = body.get(CLAIM + "context") if isinstance(body.get(CLAIM + "context"), dict) else {}
+    nrps = body.get(NRPS_CLAIM) if isinstance(body.get(NRPS_CLAIM), dict) else {}
 
     def text(value, size):
         return value[:size] if isinstance(value, str) and value else None
@@ -166,7 +173,8 @@ def record_launch(platform: LtiPlatform, user: User, body: dict, kind: str, ref:
                        resource_link_id=text(link.get("id"), 255) or "",
                        context_id=text(context.get("id"), 255), lineitem_url=text(ags.get("lineitem"), 1000),
                        lineitems_url=text(ags.get("lineitems"), 1000),
-                       ags_scopes=" ".join(s for s in scopes if isinstance(s, str))[:1000])
+                       ags_scopes=" ".join(s for s in scopes if isinstance(s, str))[:1000],
+                       memberships_url=text(nrps.get("context_memberships_url"), 1000))
     db.session.add(launch)
     db.session.flush()
     return launch

@@ -91,6 +91,7 @@ def upgrade():
     sa.Column('lineitem_url', sa.String(length=1000), nullable=True),
     sa.Column('lineitems_url', sa.String(length=1000), nullable=True),
     sa.Column('ags_scopes', sa.String(length=1000), nullable=False),
+    sa.Column('memberships_url', sa.String(length=1000), nullable=True),
     sa.Column('launched_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['platform_id'], ['lms_lti_platform.id'], name=op.f('fk_lms_lti_launch_platform_id'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['lms_user.id'], name=op.f('fk_lms_lti_launch_user_id'), ondelete='CASCADE'),

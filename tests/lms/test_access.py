@@ -60,6 +60,7 @@ PAGES = {
     "lti.platforms": ("/lti/", {"staff", "admin"}),
     "lti.passbacks": ("/lti/passbacks", {"staff", "admin"}),
     "lti.platform_new": ("/lti/platforms/new", {"staff", "admin"}),
+    "lti.rosters": ("/lti/rosters", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "courses.programme": ("/courses/programmes/{programme}", ALL),
     "courses.lesson": ("/courses/lessons/{lesson}", ALL),
@@ -177,8 +178,8 @@ SPECIAL = {"courses.submission_file", "courses.certificate_file", "courses.lesso
            "assessments.practical_file",  # a handed-in file: tests/assessments/test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
            "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
-           # A failed passback needs a platform: tests/lms/lti/test_passback.py; and test_registrations.py
-           "lti.resend", "lti.platform_active"}
+           # They need a platform: tests/lms/lti/test_passback.py, test_registrations.py, test_roster.py
+           "lti.resend", "lti.platform_active", "lti.roster_import"}
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",

@@ -15,10 +15,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.membership import Context
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
+from lti1p3platform.response import generate_next_link
+from lti1p3platform.service_connector import NamesRoleProvisioningService
 
 STATE = {"config": None, "scores": [], "deep_link_items": [], "token_requests": 0, "lock": threading.Lock()}
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
@@ -66,6 +69,7 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
             self.set_custom_parameters_claim({"resource": hint["resource"]})
             self.set_ags(lineitems_url=base + "/lineitems", lineitem_url=f"{base}/lineitems/{link}",
                          allow_creating_lineitems=False)
+            self.set_nrps(base + "/memberships")
         if c.get("given_name"):
             self.set_extra_claims({"given_name": c["given_name"], "family_name": c["family_name"]})
 
@@ -73,6 +77,20 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
         action, token, state = (escape(launch_data[k]) for k in ("launch_url", "id_token", "state"))
         return (f'<form method="post" action="{action}"><input name="id_token" value="{token}">'
                 f'<input name="state" value="{state}"></form>')
+
+
+class Roster(NamesRoleProvisioningService):
+    """The course's members (from /configure), in pages of ``limit``."""
+
+    def get_member_data_page(self, page=1, limit=None, role=None, since=None, **kwargs):
+        members = STATE["config"].get("members", [])
+        if not limit:
+            return {"content": members, "has_next": False}
+        start = (page - 1) * limit
+        return {"content": members[start:start + limit], "has_next": start + limit < len(members)}
+
+    def get_context_by_id(self):
+        return Context(id="course-1", label="C1", title="Курс платформы")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -109,6 +127,14 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/authorize":  # the tool's OIDC authentication request
             launch = Launch(DictRequest({"get_data": query, "form_data": {}}), Platform())
             return self._send(200, launch.lti_launch(), "text/html; charset=utf-8")
+        if url.path == "/memberships":
+            params = {k: int(v) if k in ("page", "limit") else v for k, v in query.items()}
+            request = DictRequest({"get_data": params, "headers": dict(self.headers), "method": "GET"})
+            response = Roster(request, Platform(), STATE["config"]["issuer"] + "/memberships").handle_get_members()
+            if response.code != 200:
+                return self._send(response.code, {"error": response.message})
+            links = [("Link", generate_next_link(response.result["next"]))] if response.result.get("next") else []
+            return self._send(200, response.result, response.media_type, links)
         if url.path == "/received":
             return self._send(200, {"scores": STATE["scores"], "deep_link_items": STATE["deep_link_items"],
                                     "token_requests": STATE["token_requests"]})
