@@ -120,3 +120,29 @@ def launch():
                             kind.kind, ref)
     return redirect(kind.url_for_item(ref))
 
+
+
+@bp.route("/register")
+@csrf.exempt
+def dynamic_registration():
+    """LTI Dynamic Registration: the platform opens this with ``openid_configuration`` and a token."""
+    from urllib.parse import urlsplit as split
+
+    from lms.lti import registration
+
+    base = current_app.config["BASE_URL"].rstrip("/")
+    urls = {"login": our_url("lti.login"), "launch": our_url("lti.launch"), "jwks": our_url("lti.jwks"),
+            "domain": split(base).netloc}
+    try:
+        platform = registration.register(request.args.get("openid_configuration", ""),
+                                         request.args.get("registration_token"), urls)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        response = current_app.make_response((render_template("lti/refused.html", message=exc.message,
+                                                               code=400), 400))
+    else:
+        response = current_app.make_response(render_template("lti/registered.html", platform=platform))
+    # The platform shows this page in its own frame (frame-ancestors overrides X-Frame-Options in browsers).
+    response.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors *"
+    return response

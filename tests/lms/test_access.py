@@ -186,7 +186,7 @@ PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.r
           "courses.calendar_feed",  # its unguessable token is the key: calendar apps cannot sign in
           "courses.verify_certificate",  # anyone holding a certificate may check it
           # LTI 1.3: platforms call these; each checks a signed token or a one-time launch id (tests/lms/lti)
-          "lti.jwks", "lti.login", "lti.launch", "lti.deep_link_respond"}
+          "lti.jwks", "lti.login", "lti.launch", "lti.deep_link_respond", "lti.dynamic_registration"}
 
 
 def _build(people) -> dict:
