@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import threading
@@ -14,17 +15,21 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto.jwk import JWK
 from werkzeug.serving import make_server
 
 from lms.extensions import db
-from lms.lti import keys, services
+from lms.lti import services
+from lms.lti.models import LtiKey
 from tests.lms.lti.peers import HERE, peer_python
 
 CLIENT_ID = "metodist-client"
 DEPLOYMENT_ID = "deployment-1"
 
 
-def rsa_pair() -> tuple[str, str]:
+@functools.cache
+def rsa_pair(name: str = "platform") -> tuple[str, str]:
+    """An RSA key pair (private, public PEM), made once per name and run: key generation is the slow part."""
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return (private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                   serialization.NoEncryption()).decode(),
@@ -93,7 +98,9 @@ def peers(app_factory, platform_process, tool_config):
     thread.start()
     private, public = rsa_pair()
     with dispatch.app.app_context():
-        keys.create_key()
+        tool_private, tool_public = rsa_pair("tool")
+        db.session.add(LtiKey(kid=JWK.from_pem(tool_public.encode()).thumbprint(), private_pem=tool_private,
+                              public_pem=tool_public))  # as keys.create_key() makes one, without the wait
         platform = services.add_platform(services.PlatformData(
             name="Платформа", issuer=platform_process, client_id=CLIENT_ID,
             auth_login_url=platform_process + "/authorize", auth_token_url=platform_process + "/token",

@@ -56,7 +56,7 @@ def _no_one_signed_in(peers) -> None:
 
 def test_a_token_signed_by_another_key_is_refused(launch, caplog):
     peers, browser, form = launch
-    other_private, _public = rsa_pair()
+    other_private, _public = rsa_pair("stranger")
     token = _sign(peers, _claims(form), private=other_private)  # the platform's kid, a stranger's key
     _refused(post_launch(browser, form, id_token=token), caplog, "Signature verification failed")
     _no_one_signed_in(peers)
@@ -64,7 +64,7 @@ def test_a_token_signed_by_another_key_is_refused(launch, caplog):
 
 def test_an_unknown_kid_refetches_the_jwks_once_and_is_refused(launch, caplog):
     peers, browser, form = launch
-    other_private, other_public = rsa_pair()
+    other_private, other_public = rsa_pair("stranger")
     token = _sign(peers, _claims(form), private=other_private, kid=_kid(other_public))
     _refused(post_launch(browser, form, id_token=token), caplog, "is not in the platform's JWKS")
 
@@ -77,7 +77,7 @@ def test_a_platform_key_rotation_is_picked_up_by_refetching_the_jwks(peers):
         resource = f"programme:{programme.id}"
     browser = requests.Session()
     assert post_launch(browser, start_launch(browser, peers, resource=resource)).status_code == 302  # caches JWKS
-    new_private, new_public = rsa_pair()
+    new_private, new_public = rsa_pair("rotated")
     peers.configure(private_key=new_private, public_key=new_public, old_public_keys=[peers.platform_public])
     browser = requests.Session()
     form = start_launch(browser, peers, user="u-2", resource=resource)
