@@ -178,3 +178,14 @@ def test_a_login_initiation_for_an_unknown_platform_is_refused(peers, caplog):
                                                                "lti1p3_new_window": "1"}, timeout=10)
     assert response.status_code == 400 and "<h1>" in response.text
     assert "Could not find registration details" in caplog.text
+
+
+def test_an_unreachable_platform_jwks_is_refused_not_a_500(launch, caplog):
+    from lms.lti.models import LtiPlatform
+
+    peers, browser, form = launch
+    with peers.app.app_context():
+        db.session.get(LtiPlatform, peers.platform_id).jwks_url = "http://127.0.0.1:9/jwks"
+        db.session.commit()
+    _refused(post_launch(browser, form), caplog, "unreachable or not JSON")
+    _no_one_signed_in(peers)
