@@ -84,6 +84,8 @@ class BaseConfig:
     #: Timeout of every call to a platform (JWKS, tokens, scores), seconds.
     LTI_HTTP_TIMEOUT = 10
 
+    #: Dynamic registrations one address may start (each makes an inactive platform for staff to check).
+    LTI_REGISTRATION_RATE_LIMIT = "10 per hour"
     #: Waits between tries of a score passback, seconds: RQ schedules these …
     LTI_PASSBACK_BACKOFF = [10, 60, 300]
     #: … and without Redis the request that earned the score waits these (short: a person is waiting).

@@ -11,7 +11,7 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from lms import signals
 from lms.errors import ServiceError
-from lms.extensions import csrf, db
+from lms.extensions import csrf, db, limiter
 from lms.i18n import _
 from lms.lti import keys, services
 from lms.lti.resources import parse_ref
@@ -124,6 +124,9 @@ def launch():
 
 @bp.route("/register")
 @csrf.exempt
+# Anyone may open it (the platform's administrator is not signed in here): a flood of inactive registrations
+# is held back.
+@limiter.limit(lambda: current_app.config["LTI_REGISTRATION_RATE_LIMIT"])
 def dynamic_registration():
     """LTI Dynamic Registration: the platform opens this with ``openid_configuration`` and a token."""
     from urllib.parse import urlsplit as split

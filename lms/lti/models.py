@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, utcnow
+from lms.users.models import User
 
 
 class LtiPlatform(TimestampMixin, db.Model):
@@ -87,7 +88,7 @@ class LtiIdentity(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_launch_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user = relationship("User")
+    user: Mapped[User] = relationship()
 
 
 class LtiLaunch(db.Model):
@@ -114,7 +115,7 @@ class LtiLaunch(db.Model):
     launched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     platform: Mapped[LtiPlatform] = relationship()
-    user = relationship("User")
+    user: Mapped[User] = relationship()
 
 
 class LtiStoreEntry(db.Model):
