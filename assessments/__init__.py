@@ -26,6 +26,9 @@ def init_app(app: Flask) -> None:
 
     reports.init_app(app)
     app.jinja_env.globals.update(TEMPLATE_RULES)
+    from assessments import lti
+
+    lti.register(app)
 
 
 plugin = Plugin(

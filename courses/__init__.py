@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     from courses import reports
 
     reports.init_app(app)
+    from courses import lti
+
+    lti.register(app)
 
 
 plugin = Plugin(

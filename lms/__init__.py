@@ -106,6 +106,9 @@ def register_core(app: Flask) -> None:
     app.register_blueprint(notifications.bp, url_prefix="/notifications")
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    from lms import lti
+
+    lti.init_app(app)
 
 
 def configure_templates(app: Flask) -> None:

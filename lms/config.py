@@ -80,6 +80,26 @@ class BaseConfig:
     #: (never with the Host header of the request). Required in production.
     BASE_URL = "http://127.0.0.1:5000"
 
+    #: LTI 1.3: the prefix of pylti1p3's own cookies (state, launch session); distinct per install on one host.
+    LTI_COOKIE_PREFIX = "metodist-lti"
+    #: Clock skew allowed on a platform's id_token exp/iat, seconds (small: the IMS guidance).
+    LTI_LEEWAY_SECONDS = 30
+    #: A longer id_token is refused unread.
+    LTI_MAX_TOKEN_BYTES = 64 * 1024
+    #: How long a used nonce is remembered (longer than any id_token lives).
+    LTI_NONCE_TTL = 24 * 3600
+    #: How long a platform's JWKS is cached; an unknown key id refetches it at once.
+    LTI_JWKS_CACHE_SECONDS = 600
+    #: Timeout of every call to a platform (JWKS, tokens, scores), seconds.
+    LTI_HTTP_TIMEOUT = 10
+
+    #: Dynamic registrations one address may start (each makes an inactive platform for staff to check).
+    LTI_REGISTRATION_RATE_LIMIT = "10 per hour"
+    #: Waits between tries of a score passback, seconds: RQ schedules these …
+    LTI_PASSBACK_BACKOFF = [10, 60, 300]
+    #: … and without Redis the request that earned the score waits these (short: a person is waiting).
+    LTI_PASSBACK_INLINE_BACKOFF = [1, 3]
+
     #: Trust X-Forwarded-For / -Proto from this many proxies (0 = no reverse proxy).
     PROXY_COUNT = 0
     #: Addresses or networks ("127.0.0.1", "10.0.0.0/8") the nearest proxy connects from; X-Forwarded-For from

@@ -11,6 +11,8 @@ CORE_NAV = (
             description=_l("Municipalities, schools and methodological associations")),
     NavItem(_l("Indicators"), "reports.indicators", "reports.indicators", order=890,
             description=_l("Effectiveness indicators of the service, each number with the records behind it")),
+    NavItem(_l("LTI"), "lti.platforms", "lti.manage", order=850,
+            description=_l("Platforms that open our content, and the scores sent to their gradebooks")),
     NavItem(_l("Reports"), "reports.index", "reports.view", order=900,
             description=_l("Reports of the programmes, diagnostics and routes")),
 )

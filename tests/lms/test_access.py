@@ -64,6 +64,10 @@ PAGES = {
     "reports.indicators_file": ("/reports/indicators/indicators.xlsx", {"tutor", "staff", "admin"}),
     "reports.indicator": ("/reports/indicators/targeted_support/", {"tutor", "staff", "admin"}),
     "reports.indicator_file": ("/reports/indicators/targeted_support/records.csv", {"tutor", "staff", "admin"}),
+    "lti.platforms": ("/lti/", {"staff", "admin"}),
+    "lti.passbacks": ("/lti/passbacks", {"staff", "admin"}),
+    "lti.platform_new": ("/lti/platforms/new", {"staff", "admin"}),
+    "lti.rosters": ("/lti/rosters", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "courses.programme": ("/courses/programmes/{programme}", ALL),
     "courses.lesson": ("/courses/lessons/{lesson}", ALL),
@@ -180,12 +184,16 @@ SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tes
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
            "assessments.practical_queue",  # a permanent redirect to courses.review_queue: test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
-           "assessments.routes_home", "assessments.route_mine", "assessments.route_new"}
+           "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
+           # They need a platform: tests/lms/lti/test_passback.py, test_registrations.py, test_roster.py
+           "lti.resend", "lti.platform_active", "lti.roster_import"}
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
           "courses.calendar_feed",  # its unguessable token is the key: calendar apps cannot sign in
-          "courses.verify_certificate"}  # anyone holding a certificate may check it
+          "courses.verify_certificate",  # anyone holding a certificate may check it
+          # LTI 1.3: platforms call these; each checks a signed token or a one-time launch id (tests/lms/lti)
+          "lti.jwks", "lti.login", "lti.launch", "lti.deep_link_respond", "lti.dynamic_registration"}
 
 
 def _build(people) -> dict:

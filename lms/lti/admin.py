@@ -1,0 +1,104 @@
+"""Staff pages: the registered platforms with the addresses to give them, and the score passback log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.i18n import _
+from lms.lti import keys, passback, roster, services
+from lms.lti.forms import PlatformForm
+from lms.lti.launch import bp, our_url
+from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
+from lms.users.permissions import permission_required
+from lms.web import get_or_404, save
+
+#: The log shows the newest passbacks; older ones stay in the table.
+LOG_SIZE = 200
+
+
+@bp.route("/")
+@permission_required("lti.manage")
+def platforms():
+    rows = db.session.scalars(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
+                              .order_by(LtiPlatform.name, LtiPlatform.id)).all()
+    urls = {"login": our_url("lti.login"), "launch": our_url("lti.launch"), "jwks": our_url("lti.jwks")}
+    return render_template("lti/platforms.html", platforms=rows, urls=urls, action_form=ActionForm(),
+                           kids=[key.kid for key in keys.active_keys()])
+
+
+@bp.route("/platforms/new", methods=["GET", "POST"])
+@permission_required("lti.manage")
+def platform_new():
+    form = PlatformForm()
+    if form.validate_on_submit() and save(form, lambda: services.add_platform(services.PlatformData(
+            name=form.name.data, issuer=form.issuer.data, client_id=form.client_id.data,
+            auth_login_url=form.auth_login_url.data, auth_token_url=form.auth_token_url.data,
+            jwks_url=form.jwks_url.data, auth_audience=form.auth_audience.data), form.deployment_ids())):
+        flash(_("The platform is registered."), "success")
+        return redirect(url_for("lti.platforms"))
+    return render_template("lti/platform_new.html", form=form)
+
+
+@bp.route("/platforms/<int:platform_id>/active", methods=["POST"])
+@permission_required("lti.manage")
+def platform_active(platform_id: int):
+    platform = get_or_404(LtiPlatform, platform_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    save(form, lambda: services.set_active(platform, not platform.active))
+    return redirect(url_for("lti.platforms"))
+
+
+@bp.route("/passbacks")
+@permission_required("lti.manage")
+def passbacks():
+    rows = db.session.scalars(select(LtiPassback).options(
+        selectinload(LtiPassback.launch).selectinload(LtiLaunch.platform),
+        selectinload(LtiPassback.launch).selectinload(LtiLaunch.user))
+        .order_by(LtiPassback.id.desc()).limit(LOG_SIZE)).all()
+    return render_template("lti/passbacks.html", rows=rows, action_form=ActionForm())
+
+
+@bp.route("/passbacks/<int:passback_id>/resend", methods=["POST"])
+@permission_required("lti.manage")
+def resend(passback_id: int):
+    row = get_or_404(LtiPassback, passback_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if save(form, lambda: passback.resend(row)):
+        flash(_("The score is being sent again."), "success")
+    return redirect(url_for("lti.passbacks"))
+
+
+@bp.route("/rosters")
+@permission_required("lti.manage")
+def rosters():
+    """The platform courses whose roster we may read: one row per course, from its newest launch."""
+    launches = db.session.scalars(select(LtiLaunch).where(LtiLaunch.memberships_url.is_not(None))
+                                  .options(selectinload(LtiLaunch.platform))
+                                  .order_by(LtiLaunch.id.desc()).limit(1000)).all()
+    courses = {}
+    for launch in launches:
+        courses.setdefault((launch.platform_id, launch.memberships_url), launch)
+    return render_template("lti/rosters.html", courses=list(courses.values()), action_form=ActionForm())
+
+
+@bp.route("/rosters/<int:launch_id>/import", methods=["POST"])
+@permission_required("lti.manage")
+def roster_import(launch_id: int):
+    launch = get_or_404(LtiLaunch, launch_id, lambda user, obj: obj.memberships_url is not None)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    result = save(form, lambda: roster.import_roster(launch))
+    if result is not None:
+        flash(_("Roster imported: %(total)d people, %(created)d of them new; %(skipped)d left out (inactive "
+                "or without an id).", total=len(result.users), created=result.created, skipped=result.skipped),
+              "success")
+    return redirect(url_for("lti.rosters"))

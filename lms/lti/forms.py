@@ -1,0 +1,34 @@
+"""Forms of the LTI staff pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from lms.forms import no_control_characters, strip_filter
+from lms.i18n import _l
+
+
+def _url(label, description=None):
+    return StringField(label, filters=[strip_filter], description=description,
+                       validators=[DataRequired(), Length(max=500), URL(require_tld=False)])
+
+
+class PlatformForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip_filter],
+                       validators=[DataRequired(), Length(max=200), no_control_characters])
+    issuer = StringField(_l("Issuer (iss)"), filters=[strip_filter], validators=[DataRequired(), Length(max=500)],
+                         description=_l("As the platform shows it, e.g. https://moodle.example.ru"))
+    client_id = StringField(_l("Client id"), filters=[strip_filter], validators=[DataRequired(), Length(max=255)])
+    auth_login_url = _url(_l("Authentication request URL"))
+    auth_token_url = _url(_l("Access token URL"))
+    jwks_url = _url(_l("Public keyset (JWKS) URL"))
+    auth_audience = StringField(_l("Token audience"), filters=[strip_filter],
+                                validators=[Optional(), Length(max=500)],
+                                description=_l("Only when the platform asks for one other than its token URL."))
+    deployments = TextAreaField(_l("Deployment ids"), validators=[Optional(), Length(max=5000)],
+                                description=_l("One per line; a course copy on the platform gets a new one."))
+
+    def deployment_ids(self) -> list[str]:
+        return [line.strip() for line in (self.deployments.data or "").splitlines() if line.strip()]
