@@ -10,6 +10,7 @@ from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.exception import LtiException, OIDCException
 
 from lms import signals
+from lms.auth.sessions import open_session
 from lms.errors import ServiceError
 from lms.extensions import csrf, db, limiter
 from lms.i18n import _
@@ -112,6 +113,8 @@ def launch():
         # Receivers (a plugin addressing its content to the user) work in the same transaction.
         signals.lti_launched.send(current_app._get_current_object(), user=user, launch=body,
                                   resource=(kind.kind, ref))
+        # A server-side session like a password sign-in's: signing out or deactivation ends it.
+        open_session(user, remember=False, user_agent=request.user_agent.string)
         db.session.commit()
     except ServiceError as exc:
         return refuse(f"launch: {exc.message}", exc.message, 403)

@@ -13,7 +13,7 @@ from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.errors import ServiceError
@@ -23,10 +23,10 @@ from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
 from lms.lti.store import get_store
 from lms.lti.tool import OurRegistration, http_session
 from lms.models.mixins import utcnow
+from lms.outbox import after_commit
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 QUEUE = "metodist-lti"
-_PENDING = "lti_passbacks"
 
 
 class RetryLater(Exception):
@@ -51,7 +51,7 @@ def queue_score(user_id: int, kind: str, ref: int, score: float, comment: str = 
         db.session.add(row)
         rows.append(row)
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).extend(row.id for row in rows)
+    _send_after_commit([row.id for row in rows])
     return rows
 
 
@@ -61,21 +61,14 @@ def resend(row: LtiPassback) -> LtiPassback:
         raise ServiceError(_("Only a failed score can be sent again."))
     row.status, row.attempts = "pending", 0
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).append(row.id)
+    _send_after_commit([row.id])
     return row
 
 
-@event.listens_for(Session, "after_commit")
-def _dispatch(session) -> None:
-    ids = session.info.pop(_PENDING, None)
-    if ids and has_app_context():
-        for passback_id in ids:
-            dispatch(passback_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session) -> None:
-    session.info.pop(_PENDING, None)
+def _send_after_commit(ids: list[int]) -> None:
+    """Through the unit of work's outbox: sent only if the change that earned the score commits."""
+    if ids:
+        after_commit(lambda: [dispatch(passback_id) for passback_id in ids])
 
 
 def backoff() -> list[float]:
