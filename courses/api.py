@@ -278,3 +278,22 @@ def tutor_choices() -> list[tuple[int, str]]:
     from courses import queries
 
     return queries.tutor_choices()
+
+
+def add_to_group(group_id: int, users, actor: User) -> str:
+    """Put people into a group by staff's decision (a platform's roster): the active teachers among them become
+    members, or wait when it is full; the others are left out. Returns a sentence saying what happened.
+
+    :raises ServiceError: the group is gone or finished.
+    """
+    from courses.services import groups
+
+    group = db.session.get(Group, group_id)
+    if group is None or group.status == "finished":
+        raise ServiceError(_("The group no longer takes members."))
+    teachers = [u for u in users if u.active and u.has_role("teacher")]
+    placed = groups.add_members(group, teachers, actor) if teachers else []
+    members = sum(1 for e in placed if e.status == MEMBER)
+    return _("Group «%(group)s»: %(members)d in the group, %(waiting)d on its waiting list, %(other)d not teachers "
+             "and left out.", group=group.name, members=members, waiting=len(placed) - members,
+             other=len(list(users)) - len(teachers))

@@ -61,6 +61,19 @@ def register(app: Flask) -> None:
     register_resource_kind(app, "lesson", _l("Lessons"), _lessons,
                            lambda ref: url_for("courses.lesson", lesson_id=ref), _title(Lesson), _published("lesson"))
     signals.module_completed.connect(on_module_completed)
+    signals.lesson_studied.connect(on_lesson_studied)
+    from courses import api
+    from lms.lti.roster import RosterTarget, register_roster_target
+
+    register_roster_target(app, RosterTarget(_l("Into the group"), lambda: [(g.id, g.name) for g in
+                                                                            api.running_groups()], api.add_to_group))
+
+
+def on_lesson_studied(sender, user, lesson, **extra) -> None:
+    """A lesson launched from a platform scores 100 % once the teacher has studied it."""
+    from lms.lti.passback import queue_score
+
+    queue_score(user.id, "lesson", lesson.id, 1.0)
 
 
 def on_module_completed(sender, user, module, **extra) -> None:

@@ -25,6 +25,10 @@ teachers_imported = _signals.signal("teachers-imported")
 user_logged_in = _signals.signal("lms-user-logged-in")
 """A user signed in with e-mail and password. kwargs: ``user``."""
 
+lesson_studied = _signals.signal("lesson-studied")
+"""A teacher marked a lesson studied, the first time. Sent by ``courses``; kwargs: ``user``, ``lesson``. The LTI
+passback gives a launched lesson its full score."""
+
 module_completed = _signals.signal("module-completed")
 """A teacher completed a programme module. Sent by ``courses``; kwargs: ``user``, ``module``,
 ``completed_at``. ``assessments`` closes the matching individual-route steps."""

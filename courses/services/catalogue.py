@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from courses.choices import DELIVERY_MODES, MODULE_FORMS
 from courses.models import Lesson, LessonFile, LessonProgress, Module, Programme
 from courses.services import completion
+from lms import signals
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
@@ -138,7 +140,8 @@ def save_lesson(module: Module, lesson: Optional[Lesson], *, version: int | None
 
 def mark_studied(user, lesson: Lesson) -> LessonProgress:
     """Record that ``user`` studied ``lesson``; a second mark (double click, second tab) returns the first."""
-    insert_or_ignore(LessonProgress, user_id=user.id, lesson_id=lesson.id, studied_at=utcnow())
+    if insert_or_ignore(LessonProgress, user_id=user.id, lesson_id=lesson.id, studied_at=utcnow()):
+        signals.lesson_studied.send(current_app._get_current_object(), user=user, lesson=lesson)
     completion.evaluate(user, lesson.module)
     return db.session.scalar(select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))

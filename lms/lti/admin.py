@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +15,7 @@ from lms.lti.forms import PlatformForm
 from lms.lti.launch import bp, our_url
 from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
 from lms.users.permissions import permission_required
-from lms.web import get_or_404, save
+from lms.web import arg_id, get_or_404, save
 
 #: The log shows the newest passbacks; older ones stay in the table.
 LOG_SIZE = 200
@@ -86,7 +87,9 @@ def rosters():
     courses = {}
     for launch in launches:
         courses.setdefault((launch.platform_id, launch.memberships_url), launch)
-    return render_template("lti/rosters.html", courses=list(courses.values()), action_form=ActionForm())
+    target = roster.roster_target()
+    return render_template("lti/rosters.html", courses=list(courses.values()), action_form=ActionForm(),
+                           target=target, targets=target.choices() if target else [])
 
 
 @bp.route("/rosters/<int:launch_id>/import", methods=["POST"])
@@ -96,9 +99,12 @@ def roster_import(launch_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    result = save(form, lambda: roster.import_roster(launch))
+    target_id = request.form.get("target", type=arg_id)
+    result = save(form, lambda: roster.import_roster(launch, target_id=target_id, actor=current_user))
     if result is not None:
         flash(_("Roster imported: %(total)d people, %(created)d of them new; %(skipped)d left out (inactive "
                 "or without an id).", total=len(result.users), created=result.created, skipped=result.skipped),
               "success")
+        if result.placed:
+            flash(result.placed, "success")
     return redirect(url_for("lti.rosters"))

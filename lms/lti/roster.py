@@ -3,9 +3,11 @@ member as a launch would (issuer and subject), so the people exist here before t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
+from flask import Flask, current_app
 from pylti1p3.exception import LtiException
 
 from lms.errors import ServiceError
@@ -28,10 +30,35 @@ class RosterResult:
     users: list = field(default_factory=list)
     created: int = 0
     skipped: int = 0
+    #: What the chosen target (a study group) said it did with the teachers, when one was chosen.
+    placed: str = ""
 
 
-def import_roster(launch: LtiLaunch) -> RosterResult:
-    """Every active member of the launch's context, provisioned or matched.
+@dataclass(frozen=True)
+class RosterTarget:
+    """Where a plugin lets staff put an imported roster (courses: a study group).
+
+    :param choices: (id, label) pairs of the targets staff may pick, in display order.
+    :param add: ``add(target_id, users, actor)`` puts the users there and returns a sentence saying what happened;
+        raises ServiceError for a target that no longer takes members.
+    """
+
+    label: object
+    choices: Callable[[], list[tuple[int, str]]]
+    add: Callable[[int, list, object], str]
+
+
+def register_roster_target(app: Flask, target: RosterTarget) -> None:
+    app.extensions["lms.lti.roster_target"] = target
+
+
+def roster_target() -> RosterTarget | None:
+    return current_app.extensions.get("lms.lti.roster_target")
+
+
+def import_roster(launch: LtiLaunch, *, target_id: int | None = None, actor=None) -> RosterResult:
+    """Every active member of the launch's context, provisioned or matched, and put into the chosen target (a
+    study group) when one is given.
 
     :raises ServiceError: the launch came without a roster service, or the platform refused or failed.
     """
@@ -46,6 +73,9 @@ def import_roster(launch: LtiLaunch) -> RosterResult:
             _take(platform, member, result)
     except (LtiException, RetryLater, requests.RequestException, ValueError) as exc:
         raise ServiceError(_("The platform did not give its roster: %(answer)s", answer=str(exc)[:300])) from exc
+    target = roster_target()
+    if target_id is not None and target is not None:
+        result.placed = target.add(target_id, result.users, actor)
     return result
 
 

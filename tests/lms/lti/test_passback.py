@@ -114,3 +114,18 @@ def test_a_finished_diagnostic_sends_its_overall_result(peers):
     assert len(scores) == 1 and scores[0]["userId"] == "learner-9" and 0 <= scores[0]["scoreGiven"] <= 100
     assert "Competencies at the target level" in scores[0]["comment"] or "целевом" in scores[0]["comment"]
 
+
+
+def test_a_launched_lesson_scores_once_it_is_studied(peers):
+    with peers.app.app_context():
+        programme = make_programme(modules=1, lessons=2)
+        db.session.commit()
+        lesson_id = programme.modules[0].lessons[0].id
+    browser = requests.Session()
+    landed = post_launch(browser, start_launch(browser, peers, user="learner-3", resource=f"lesson:{lesson_id}",
+                                               link="link-lesson"))
+    assert landed.status_code == 302
+    _study(peers, browser, lesson_id)
+    _study(peers, browser, lesson_id)  # a second mark (another tab) sends nothing more
+    scores = peers.received()["scores"]
+    assert [(s["lineitem"], s["scoreGiven"]) for s in scores] == [("/lineitems/link-lesson", 100)]

@@ -50,10 +50,23 @@ def test_staff_import_a_paged_roster_matching_members_like_launches(peers, monke
         assert identities["s-2"].full_name == "Петров Борис"
         assert db.session.scalar(select(func.count()).select_from(User)) == 5  # four members + the staff member
         launch_id = db.session.scalar(select(LtiLaunch.id))
-    # Importing again creates nobody.
-    staff.post(peers.tool + action, data={"csrf_token": CSRF_RE.search(page.text).group(1)}, timeout=10)
+    # Importing again, into a group of one place this time, creates nobody and fills the group.
+    with peers.app.app_context():
+        from courses.models import Enrolment, Group
+
+        group = Group(programme_id=make_programme().id, name="Группа с платформы", capacity=1)
+        db.session.add(group)
+        db.session.commit()
+        group_id = group.id
+    page = staff.get(peers.tool + "/lti/rosters", timeout=10)
+    assert "Группа с платформы" in page.text
+    placed = staff.post(peers.tool + action, data={"csrf_token": CSRF_RE.search(page.text).group(1),
+                                                   "target": str(group_id)}, timeout=10)
+    assert "1 в группе, 2 в листе ожидания" in placed.text  # the tutor (t-3) is not a teacher: left out
     with peers.app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 5
+        statuses = sorted(db.session.scalars(select(Enrolment.status).where(Enrolment.group_id == group_id)))
+        assert statuses == ["enrolled", "waiting", "waiting"]
         assert launch_id
 
 
