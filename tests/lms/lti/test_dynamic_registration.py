@@ -62,8 +62,8 @@ def initiator():
     server.shutdown()
 
 
-def test_one_pasted_url_registers_an_inactive_platform(app, client, initiator):
-    app.config["BASE_URL"] = "https://metodist.example.ru"
+def test_one_pasted_url_registers_an_inactive_platform(app, client, initiator, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "https://metodist.example.ru")  # the app is shared by the run
     response = client.get("/lti/register", query_string={
         "openid_configuration": initiator + "/.well-known/openid-configuration", "registration_token": TOKEN})
     assert response.status_code == 200, response.text
