@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from courses.choices import check_constraint  # noqa: F401  (one home for the CHECK-constraint SQL)
 from lms.i18n import _l, _lp
 
 #: What a route step can be (DESIGN.md, DOMAIN.md §F.5).

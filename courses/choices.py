@@ -28,10 +28,6 @@ DELIVERY_MODES = {
 }
 
 
-def check_constraint(column: str, vocabulary: dict) -> str:
-    """SQL for a CHECK constraint keeping ``column`` inside ``vocabulary``."""
-    return f"{column} IN (" + ", ".join(f"'{code}'" for code in vocabulary) + ")"
-
 BOOKING_STATUSES = {
     "booked": _l("Booked"),
     "cancelled": _l("Cancelled"),

@@ -9,10 +9,11 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assessments.choices import ACTIVITY_FORMS, ACTIVITY_KINDS, DELIVERY, RESULT_FORMS, check_constraint
+from assessments.choices import ACTIVITY_FORMS, ACTIVITY_KINDS, DELIVERY, RESULT_FORMS
 from assessments.models.framework import Competency
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin
+from lms.models.sql import check_constraint
 
 activity_prerequisite = Table(
     "assessments_activity_prerequisite",

@@ -8,12 +8,13 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assessments.choices import GOAL_STATUSES, ROUTE_STATUSES, STEP_STATUSES, check_constraint
+from assessments.choices import GOAL_STATUSES, ROUTE_STATUSES, STEP_STATUSES
 from assessments.models.catalogue import Activity
 from assessments.models.diagnostics import Attempt
 from assessments.models.framework import Competency, Framework
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
+from lms.models.sql import check_constraint
 from lms.users.models import User
 
 

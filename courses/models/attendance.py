@@ -8,10 +8,11 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courses.choices import ATTENDANCE_SOURCES, ATTENDANCE_STATUSES, check_constraint
+from courses.choices import ATTENDANCE_SOURCES, ATTENDANCE_STATUSES
 from courses.models.schedule import ScheduledSession
 from lms.extensions import db
 from lms.models.mixins import utcnow
+from lms.models.sql import check_constraint
 from lms.users.models import User
 
 

@@ -8,10 +8,11 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courses.choices import ENROLMENT_STATUSES, GROUP_SOURCES, GROUP_STATUSES, check_constraint
+from courses.choices import ENROLMENT_STATUSES, GROUP_SOURCES, GROUP_STATUSES
 from courses.models.programs import Module, Programme
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
+from lms.models.sql import check_constraint
 from lms.orgs.models import MethodAssociation
 from lms.users.models import User
 

@@ -8,9 +8,10 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courses.choices import BOOKING_STATUSES, check_constraint
+from courses.choices import BOOKING_STATUSES
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
+from lms.models.sql import check_constraint
 from lms.users.models import User
 
 

@@ -8,9 +8,10 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courses.choices import DELIVERY_MODES, MODULE_FORMS, PROGRAMME_STATUSES, check_constraint
+from courses.choices import DELIVERY_MODES, MODULE_FORMS, PROGRAMME_STATUSES
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
+from lms.models.sql import check_constraint
 
 module_prerequisite = Table(
     "courses_module_prerequisite",

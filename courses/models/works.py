@@ -9,10 +9,11 @@ from typing import Optional
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courses.choices import REVIEW_DECISIONS, WORK_STATUSES, check_constraint
+from courses.choices import REVIEW_DECISIONS, WORK_STATUSES
 from courses.models.assignments import AssignmentTask
 from lms.extensions import db
 from lms.models.mixins import VersionedMixin, utcnow
+from lms.models.sql import check_constraint
 from lms.users.models import User
 
 

@@ -8,6 +8,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from lms.extensions import db
 
 
+def check_constraint(column: str, vocabulary) -> str:
+    """SQL for a CHECK constraint keeping ``column`` inside ``vocabulary`` (its keys: the stored codes)."""
+    return f"{column} IN (" + ", ".join(f"'{code}'" for code in vocabulary) + ")"
+
+
 def insert_or_ignore(model, **values) -> bool:
     """INSERT a row unless one with the same unique key exists; True when this call inserted it.
 
