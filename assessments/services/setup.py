@@ -78,7 +78,31 @@ def set_status(diagnostic: Diagnostic, status: str) -> None:
         raise ServiceError(_("Unknown status."))
     if status == "open" and not diagnostic.audience:
         raise ServiceError(_("Choose who takes the diagnostic before opening it."))
+    opening = status == "open" and diagnostic.status != "open"
     diagnostic.status = status
+    if opening:
+        _invite(diagnostic)
+
+
+def _invite(diagnostic: Diagnostic) -> None:
+    """Tell everyone the diagnostic is addressed to (directly or through a group) that it is open to them."""
+    from sqlalchemy import or_, select
+
+    from courses import api as courses_api
+    from lms.extensions import db
+    from lms.i18n import format_date
+    from lms.notifications.services import notify
+    from lms.users.models import User
+
+    direct = [a.user_id for a in diagnostic.audience if a.user_id]
+    groups = [a.group_id for a in diagnostic.audience if a.group_id]
+    members = [courses_api.member_ids(g) for g in groups]
+    people = db.session.scalars(select(User).where(User.active.is_(True), or_(
+        User.id.in_(direct), *[User.id.in_(m) for m in members]))).all()
+    notify(people, lambda: _("The diagnostic «%(title)s» is open to you from %(opens)s to %(closes)s.",
+                             title=diagnostic.title, opens=format_date(diagnostic.opens_on),
+                             closes=format_date(diagnostic.closes_on)),
+           endpoint="assessments.home", subject=lambda: _("Metodist: a diagnostic is open to you"))
 
 
 MEASUREMENT = ("mode", "min_per_competency", "max_per_competency", "max_items", "self_assessment", "pilot_share")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from courses.models import Enrolment, Group, Module, ModuleAssignment, Programme
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
-from lms.i18n import _, local_today
+from lms.i18n import _, format_date, local_today
 from lms.models.mixins import utcnow
 from lms.models.sql import insert_or_ignore
 from lms.notifications.services import notify
@@ -140,8 +140,13 @@ def decide(enrolment: Enrolment, accept: bool, actor: User) -> Enrolment:
     if not accept:
         enrolment.status, enrolment.since, enrolment.decided_by_id = "rejected", utcnow(), actor.id
         db.session.flush()
+        group = enrolment.group
+        notify([enrolment.user], lambda: _("Your application to the group «%(group)s» (%(programme)s) has been "
+                                           "declined.", group=group.name, programme=group.programme.title),
+               endpoint="courses.programme", args={"programme_id": group.programme_id},
+               subject=lambda: _("Metodist: your application to a group"))
         return enrolment
-    return _place(enrolment.group, enrolment, actor)
+    return _tell_placed(_place(enrolment.group, enrolment, actor))
 
 
 class Added(list):
@@ -172,9 +177,26 @@ def add_members(group: Group, teachers: list[User], actor: User) -> Added:
         if enrolment.status == "waiting":
             result.kept_waiting.append(teacher)
         elif enrolment.status != "enrolled":
-            _place(group, enrolment, actor)
+            _tell_placed(_place(group, enrolment, actor))
         result.append(enrolment)
     return result
+
+
+def _tell_placed(enrolment: Enrolment) -> Enrolment:
+    """The teacher learns they are in the group, or on its waiting list."""
+    group = enrolment.group
+    member = enrolment.status == "enrolled"
+
+    def text():
+        if member:
+            return _("You are now a member of the group «%(group)s» (%(programme)s).", group=group.name,
+                     programme=group.programme.title)
+        return _("The group «%(group)s» (%(programme)s) is full: you are on its waiting list and get the first "
+                 "free place.", group=group.name, programme=group.programme.title)
+
+    notify([enrolment.user], text, endpoint="courses.programme", args={"programme_id": group.programme_id},
+           subject=lambda: _("Metodist: your place in a group"))
+    return enrolment
 
 
 def withdraw(enrolment: Enrolment, actor: User) -> Enrolment:
@@ -220,4 +242,9 @@ def assign_module(module: Module, *, due_on: date, actor: User, user: Optional[U
     assignment = db.session.scalar(select(ModuleAssignment).filter_by(module_id=module.id, **assignee))
     assignment.due_on, assignment.assigned_by_id = due_on, actor.id
     db.session.flush()
+    people = [user] if user is not None else [e.user for e in db.session.scalars(select(Enrolment).where(
+        Enrolment.group_id == group.id, Enrolment.status == "enrolled"))]
+    notify(people, lambda: _("The module «%(module)s» (%(programme)s) has been assigned to you, due %(due)s.",
+                             module=module.title, programme=module.programme.title, due=format_date(due_on)),
+           endpoint="courses.my_assignments", subject=lambda: _("Metodist: a module is assigned to you"))
     return assignment

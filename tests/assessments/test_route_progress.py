@@ -63,12 +63,14 @@ def test_signals_complete_steps_and_the_repeated_diagnostic_closes_the_route(app
     db.session.flush()
     signals.consultation_held.send(app, booking=booking)
     assert _steps(route)["Консультация тьютора"].status == "done"
-    assert db.session.scalar(select(Notification).where(Notification.user_id == teacher.id)) is None
+    repeat_asked = select(Notification).where(Notification.user_id == teacher.id,
+                                              Notification.endpoint == "assessments.home")
+    assert db.session.scalar(repeat_asked) is None
     step = _steps(route)["Онлайн-курс"]
     workflow.mark_done(step, people["tutor"], version=None, evidence="Удостоверение № 77", now=utcnow())
     db.session.commit()
     # The last step done: the teacher is asked to take the diagnostic again.
-    assert db.session.scalar(select(Notification).where(Notification.user_id == teacher.id)) is not None
+    assert db.session.scalar(repeat_asked) is not None
     repeat = finished_attempt(fw, teacher, {"D1.1": (4, 4), "D3.1": (3, 4), "D5.2": (5, 4)}, number=2, days_ago=0)
     signals.diagnostic_completed.send(repeat, attempt=repeat, deficits=[])
     db.session.commit()

@@ -83,15 +83,16 @@ def test_moving_a_session_notifies_members_and_tutor(login_as, setting, people):
     db.session.expire_all()
     moved = db.session.get(ScheduledSession, session.id)
     assert moved.starts_at == datetime(2026, 12, 1, 7, 0)
-    texts = db.session.scalars(select(Notification.text).order_by(Notification.user_id)).all()
+    texts = db.session.scalars(select(Notification.text).where(Notification.text.contains("перенесено"))
+                               .order_by(Notification.user_id)).all()
     assert len(texts) == 2 and all("01.12.2026 10:00" in text for text in texts)
     stale = staff.post(f"/courses/sessions/{session.id}/move", form)
     assert "изменил другой пользователь" in stale.text
     teacher = login_as("teacher")
     assert "01.12.2026 10:00" in teacher.get("/notifications/").text
-    assert '<span class="badge">1</span>' in teacher.get("/").text
+    assert '<span class="badge">2</span>' in teacher.get("/").text  # the move, and the place in the group
     teacher.post("/notifications/read")
-    assert '<span class="badge">1</span>' not in teacher.get("/").text
+    assert "(непрочитанные)" not in teacher.get("/").text and '<span class="badge">2</span>' not in teacher.get("/").text
 
 
 def test_personal_schedule_and_calendar_feed(login_as, setting, people):
