@@ -72,7 +72,10 @@ class TrustedProxies:
 
 def init_app(app: Flask) -> None:
     count = int(app.config["PROXY_COUNT"] or 0)
-    trusted = list(app.config.get("PROXY_TRUSTED_ADDRESSES") or [])
+    trusted = app.config.get("PROXY_TRUSTED_ADDRESSES") or []
+    if isinstance(trusted, str):  # LMS_PROXY_TRUSTED_ADDRESSES=127.0.0.1,10.0.0.0/8 rather than a JSON list
+        trusted = trusted.replace(",", " ").split()
+    trusted = [str(entry) for entry in trusted]
     try:
         middleware = TrustedProxies(app.wsgi_app, count, trusted, app.logger)
     except ValueError as exc:

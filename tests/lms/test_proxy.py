@@ -75,3 +75,9 @@ def test_a_proxy_count_warns_at_start_and_when_requests_come_without_the_header(
 def test_a_trusted_address_that_is_no_address_stops_the_start(app_factory):
     with pytest.raises(RuntimeError, match="LMS_PROXY_TRUSTED_ADDRESSES"):
         app_factory(PROXY_COUNT=1, PROXY_TRUSTED_ADDRESSES=["not-an-address"])
+
+
+def test_trusted_addresses_may_be_given_as_plain_text(app_factory):
+    seen = _seen_as(app_factory(PROXY_COUNT=1, PROXY_TRUSTED_ADDRESSES="10.0.0.1, 192.168.0.0/16"))
+    assert seen("192.168.3.4", "198.51.100.7") == "198.51.100.7"
+    assert seen("10.0.0.2", "198.51.100.7") == "10.0.0.2"  # not one of the characters of the setting
