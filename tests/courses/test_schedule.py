@@ -92,7 +92,8 @@ def test_moving_a_session_notifies_members_and_tutor(login_as, setting, people):
     assert "01.12.2026 10:00" in teacher.get("/notifications/").text
     assert '<span class="badge">2</span>' in teacher.get("/").text  # the move, and the place in the group
     teacher.post("/notifications/read")
-    assert "(непрочитанные)" not in teacher.get("/").text and '<span class="badge">2</span>' not in teacher.get("/").text
+    home = teacher.get("/").text
+    assert "(непрочитанные)" not in home and '<span class="badge">2</span>' not in home
 
 
 def test_personal_schedule_and_calendar_feed(login_as, setting, people):
