@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -18,7 +18,7 @@ from lms.forms import options
 from lms.i18n import _, _l
 from lms.users.models import User
 from lms.users.permissions import permission_required
-from lms.web import arg_id, get_or_404, save
+from lms.web import arg_id, download, get_or_404, save
 
 STATUS_LABELS = {"draft": _l("draft"), "pilot": _l("pilot"), "live": _l("live"), "retired": _l("retired")}
 
@@ -91,8 +91,7 @@ def bank_export():
     framework = _framework()
     body = json.dumps(bank.export_bank(framework), ensure_ascii=False, indent=2)
     name = f"bank-{framework.code}-{framework.version}.json"
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(body, name, "application/json")
 
 
 @bp.route("/bank/import", methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from lms.i18n import _
 from lms.orgs.models import MethodAssociation
 from lms.users.models import User, UserRole
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_id, get_or_404, save
+from lms.web import arg_id, download, get_or_404, save
 
 
 @bp.route("/groups/")
@@ -153,9 +153,7 @@ def group_export(group_id: int):
     order = {"enrolled": 0, "waiting": 1, "applied": 2}
     listed = sorted((e for e in item.enrolments if e.status in order),
                     key=lambda e: (order[e.status], e.user.last_name, e.user.first_name))
-    return Response(group_list_xlsx(item, listed),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=group-{item.id}.xlsx"})
+    return download(group_list_xlsx(item, listed), f"group-{item.id}.xlsx")
 
 
 @bp.route("/modules/<int:module_id>/assign", methods=["GET", "POST"])

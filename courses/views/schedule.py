@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import groupby
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -22,7 +22,7 @@ from lms.forms import FIRST_YEAR, LAST_YEAR, ActionForm, options
 from lms.i18n import _, local_today, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
-from lms.web import get_or_404, save
+from lms.web import download, get_or_404, save
 
 
 def _week_start(raw: str | None) -> date:
@@ -71,8 +71,9 @@ def calendar_feed(token: str):
         abort(404)
     now = utcnow()
     entries = calendar.timetable(user, now - timedelta(days=60), now + timedelta(days=240))
-    return Response(calendar.ics(entries, _("Metodist: %(name)s", name=user.short_name)),
-                    mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
+    # Inline and kept five minutes: a phone's calendar polls this address, it is not a one-off download.
+    return download(calendar.ics(entries, _("Metodist: %(name)s", name=user.short_name)), f"{token}.ics",
+                    "text/calendar", attachment=False, cache="private, max-age=300")
 
 
 def _room_and_tutor_choices(form) -> None:
