@@ -16,16 +16,17 @@ from lms.i18n import _
 from lms.models.mixins import check_version
 from lms.users.models import User
 from lms.users.permissions import permission_required
-from lms.web import get_or_404, save
+from lms.web import get_or_404, paginate, save
 
 
 @bp.route("/diagnostics/")
 @permission_required("assessments.manage")
 def diagnostics():
-    items = db.session.scalars(select(Diagnostic).order_by(Diagnostic.opens_on.desc(), Diagnostic.id.desc())).all()
-    counts = dict(db.session.execute(select(Attempt.diagnostic_id, func.count()).where(Attempt.status == "finished")
-                                     .group_by(Attempt.diagnostic_id)).all())
-    return render_template("assessments/manage/index.html", diagnostics=items, finished=counts, form=ActionForm(),
+    page = paginate(select(Diagnostic).order_by(Diagnostic.opens_on.desc(), Diagnostic.id.desc()))
+    counts = dict(db.session.execute(select(Attempt.diagnostic_id, func.count()).where(
+        Attempt.status == "finished", Attempt.diagnostic_id.in_([d.id for d in page.items]))
+        .group_by(Attempt.diagnostic_id)).all())
+    return render_template("assessments/manage/index.html", page=page, finished=counts, form=ActionForm(),
                            status_labels=setup.STATUSES)
 
 

@@ -20,7 +20,7 @@ from lms.forms import ActionForm
 from lms.i18n import _, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_page, get_or_404, save
+from lms.web import get_or_404, paginate, save
 
 #: How far ahead the booking page lists free slots.
 BOOKING_HORIZON = timedelta(weeks=4)
@@ -133,7 +133,7 @@ def booking_outcome(booking_id: int):
 @permission_required("courses.view_consultations")
 def all_consultations():
     status = request.args.get("status") if request.args.get("status") in BOOKING_STATUSES else None
-    page = queries.all_bookings(request.args.get("page", 1, type=arg_page), status)
+    page = paginate(queries.all_bookings(status))
     return render_template("courses/consultations/all.html", page=page, status=status)
 
 

@@ -26,8 +26,8 @@ from lms.web import arg_id, download, get_or_404, save
 @permission_required("courses.view_groups")
 def groups():
     mine_only = not has_permission(current_user, "courses.manage_groups")
-    rows = queries.groups_overview(tutor_id=current_user.id if mine_only else None)
-    return render_template("courses/groups/index.html", rows=rows, mine_only=mine_only)
+    page = queries.groups_overview(tutor_id=current_user.id if mine_only else None)
+    return render_template("courses/groups/index.html", page=page, mine_only=mine_only)
 
 
 @bp.route("/groups/<int:group_id>")

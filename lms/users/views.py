@@ -24,7 +24,7 @@ from lms.users.permissions import (
     has_permission,
     permission_required,
 )
-from lms.web import arg_page, download, get_or_404, save
+from lms.web import download, get_or_404, paginate, save
 
 bp = Blueprint("users", __name__)
 
@@ -52,8 +52,8 @@ def _fill_choices(form, user: User | None = None) -> None:
 def index():
     form = UserFilterForm(request.args)
     _fill_choices(form)
-    page = queries.user_directory(q=form.q.data, role=form.role.data or None, school_id=form.school_id.data,
-                                  status=form.status.data or "active", page=request.args.get("page", 1, type=arg_page))
+    page = paginate(queries.user_directory(q=form.q.data, role=form.role.data or None, school_id=form.school_id.data,
+                                           status=form.status.data or "active"))
     return render_template("users/index.html", form=form, page=page)
 
 

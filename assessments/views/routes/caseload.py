@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.i18n import local_today
 from lms.users.models import User, UserRole
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_id
+from lms.web import arg_id, paginate
 
 
 @bp.route("/routes/caseload")
@@ -31,7 +31,8 @@ def caseload():
 
     groups = select(Group).where(Group.status != "finished").order_by(Group.name)
     groups = list(db.session.scalars(groups if everyone else groups.where(Group.tutor_id == current_user.id)))
-    return render_template("assessments/routes/caseload.html", cases=cases, everyone=everyone, tutors=tutors,
+    # Sorted by what needs attention, which only Python knows: the list is cut after sorting.
+    return render_template("assessments/routes/caseload.html", page=paginate(cases), everyone=everyone, tutors=tutors,
                            groups=groups,
                            tutor_id=tutor_id, status=status, sort=sort, attention_only=attention_only,
                            statuses=ROUTE_STATUSES, sorts=SORTS, attention_codes=ATTENTION)
