@@ -16,7 +16,7 @@ from courses.models import ConsultationBooking, ConsultationSlot, OfficeHours
 from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _, to_local
+from lms.i18n import _, local_date, to_local
 from lms.models.mixins import check_version, utcnow
 from lms.models.sql import lock_rows
 from lms.notifications.services import notify
@@ -111,7 +111,7 @@ def _retire_future_slots(hours: OfficeHours, today: date) -> None:
 
 def _contains(hours: OfficeHours, starts_at: datetime, ends_at: datetime) -> bool:
     """Whether ``hours`` cut a slot at exactly this time."""
-    day = to_local(starts_at).date()
+    day = local_date(starts_at)
     step = timedelta(minutes=hours.slot_minutes)
     first = local_to_utc(day, hours.starts)
     return (hours.active and day.weekday() == hours.weekday and hours.valid_from <= day <= hours.valid_until

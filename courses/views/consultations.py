@@ -17,7 +17,7 @@ from courses.permissions import can_cancel_booking, can_edit_office_hours, is_bo
 from courses.services import consultations as service
 from lms import storage
 from lms.forms import ActionForm
-from lms.i18n import _, to_local
+from lms.i18n import _, local_date, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
 from lms.web import get_or_404, paginate, save
@@ -43,7 +43,7 @@ def consultations():
 def _booking_page(form: BookingForm, status: int = 200):
     now = utcnow()
     slots = queries.free_slots(now, now + BOOKING_HORIZON)
-    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: to_local(s.starts_at).date())]
+    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: local_date(s.starts_at))]
     return render_template("courses/consultations/book.html", days=days, form=form,
                            bookings=queries.teacher_bookings(current_user), action_form=ActionForm()), status
 
@@ -85,7 +85,7 @@ def tutor_consultations():
     today = to_local(utcnow()).date()
     since = service.local_to_utc(today, time(0))
     slots = queries.tutor_slots(current_user, since, since + timedelta(weeks=2))
-    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: to_local(s.starts_at).date())]
+    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: local_date(s.starts_at))]
     return render_template("courses/consultations/tutor.html", days=days, action_form=ActionForm(),
                            office_hours=queries.office_hours_of(current_user), now=utcnow())
 

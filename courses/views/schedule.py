@@ -19,7 +19,7 @@ from courses.services import calendar
 from courses.services import schedule as service
 from lms.extensions import db
 from lms.forms import FIRST_YEAR, LAST_YEAR, ActionForm, options
-from lms.i18n import _, local_today, to_local
+from lms.i18n import _, local_date, local_today, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
 from lms.web import download, get_or_404, save
@@ -45,7 +45,7 @@ def my_schedule():
     since, _end = service.local_day_bounds(monday)
     until, _end = service.local_day_bounds(monday + timedelta(days=7))
     entries = calendar.timetable(current_user, since, until)
-    days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: to_local(e.starts_at).date())]
+    days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: local_date(e.starts_at))]
     token = calendar.feed_token(current_user)
     db.session.commit()  # the feed address is created on first visit
     return render_template("courses/schedule/mine.html", days=days, monday=monday, timedelta=timedelta,

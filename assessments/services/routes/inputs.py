@@ -13,7 +13,7 @@ from assessments import planner
 from assessments.models import Activity, ActivityCoverage, CompetencyResult, Route, RouteStep
 from assessments.services.profile import Evidence, current_profile
 from lms.extensions import db
-from lms.i18n import to_local
+from lms.i18n import local_date
 
 #: courses' «blended» is the planner's «mixed»: it suits either preference.
 DELIVERY = {"online": "online", "onsite": "onsite", "blended": "mixed"}
@@ -68,7 +68,7 @@ def _slots(rows: list[Activity], user, tutor_id: int | None, start: date, end: d
                    ScheduledSession.module_id.in_(module_ids) | ScheduledSession.id.in_(session_ids))).all()
         runs: dict[tuple[int, int], list[date]] = defaultdict(list)
         for sid, module_id, group_id, starts_at, capacity in sessions:
-            day = to_local(starts_at).date()
+            day = local_date(starts_at)
             free = None if group_id in mine else max(0, capacity - members.get(group_id, 0))
             if sid in session_ids:
                 found[session_ids[sid]].append(planner.Slot(f"group:{group_id}", day, day, free))
@@ -91,7 +91,7 @@ def _slots(rows: list[Activity], user, tutor_id: int | None, start: date, end: d
             .order_by(ConsultationSlot.starts_at)).all()
         for activity_id, tutor in consulting.items():
             for slot_id, slot_tutor, starts_at in free_slots:
-                day = to_local(starts_at).date()
+                day = local_date(starts_at)
                 if slot_tutor == tutor and start <= day <= end:
                     found[activity_id].append(planner.Slot(f"slot:{slot_id}", day, day, 1))
     taken = dict(db.session.execute(

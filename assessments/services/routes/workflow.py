@@ -11,7 +11,7 @@ from assessments.models import Activity, Route, RouteStep
 from assessments.services.routes import booking, history, progress
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, format_date
 from lms.models.mixins import check_version
 
 EDITABLE = ("draft", "review", "returned", "active")
@@ -229,8 +229,8 @@ def _check_dates(route: Route, starts_on: date, ends_on: date) -> None:
         raise ServiceError(_("The step ends before it starts."), field="ends_on")
     if starts_on < route.period_start or ends_on > route.period_end:
         raise ServiceError(_("The step's dates must lie within the route's period, %(start)s – %(end)s.",
-                             start=route.period_start.strftime("%d.%m.%Y"),
-                             end=route.period_end.strftime("%d.%m.%Y")), field="starts_on")
+                             start=format_date(route.period_start),
+                             end=format_date(route.period_end)), field="starts_on")
 
 
 def active_steps(route: Route) -> list[RouteStep]:
