@@ -29,6 +29,8 @@ def test_field_attributes_are_valid_and_errors_are_tied_to_their_field(login_as,
     field = re.search(r'<input[^>]*name="name"[^>]*>', refused).group(0)
     assert 'aria-invalid="true"' in field and 'aria-describedby="name-error"' in field
     assert 'id="name-error"' in refused
+    # The macros' own words are translated too (Babel skipped the _macros folder when extracting).
+    assert "Исправьте ошибки ниже." in refused and "Please correct" not in refused
 
 
 def test_a_form_repeated_on_a_page_gets_its_own_ids(app, people, login_as):
