@@ -22,7 +22,7 @@ from lms.forms import FIRST_YEAR, LAST_YEAR, ActionForm, options
 from lms.i18n import _, local_date, local_today, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
-from lms.web import download, get_or_404, save
+from lms.web import download, get_or_404, paginate, save
 
 
 def _week_start(raw: str | None) -> date:
@@ -107,11 +107,11 @@ def group_schedule(group_id: int):
                 for warning in warnings:
                     flash(warning, "warning")
                 return redirect(url_for("courses.group_schedule", group_id=group.id))
-    sessions = db.session.scalars(select(ScheduledSession).where(ScheduledSession.group_id == group.id)
-                                  .options(joinedload(ScheduledSession.module), joinedload(ScheduledSession.room),
-                                           joinedload(ScheduledSession.tutor))
-                                  .order_by(ScheduledSession.starts_at)).all()
-    return render_template("courses/schedule/group.html", group=group, sessions=sessions, form=form,
+    page = paginate(select(ScheduledSession).where(ScheduledSession.group_id == group.id)
+                    .options(joinedload(ScheduledSession.module), joinedload(ScheduledSession.room),
+                             joinedload(ScheduledSession.tutor))
+                    .order_by(ScheduledSession.starts_at, ScheduledSession.id))
+    return render_template("courses/schedule/group.html", group=group, page=page, form=form,
                            action_form=ActionForm())
 
 
