@@ -29,8 +29,10 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messa
 translations: $(MO_FILES)
 
 # After changing interface strings: extract them and merge into the catalogues, then translate.
+# --ignore-dirs: Babel's default also skips folders starting with "_", and so the shared macros' strings
+# (templates/_macros) were never extracted nor translated.
 i18n-update: $(VENV)/.runtime-installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k _n:1,2 -k _ln:1,2 -k _lp:1c,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _n:1,2 -k _ln:1,2 -k _lp:1c,2 --ignore-dirs=".*" \
 		--no-location --sort-output -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
 

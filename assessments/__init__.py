@@ -1,44 +1,14 @@
-"""Assessments plugin: competency framework, item bank, deficit diagnostics, individual routes."""
+"""Assessments plugin: competency framework, item bank, deficit diagnostics, individual routes.
 
-from flask import Flask
-
-from assessments import demo
-from assessments.blueprint import bp
-from assessments.permissions import PERMISSIONS, TEMPLATE_RULES
-from lms.i18n import _l
-from lms.plugins import NavItem, Plugin
-
-from assessments import views  # noqa: E402,F401  (attaches the routes to bp)
+Importing the package (or a pure part of it such as ``assessments.engine``) loads nothing else: the
+plugin's description is read from :mod:`assessments.manifest` the first time ``assessments.plugin`` is asked for, and
+the loader (:func:`lms.plugins.load_plugins`) imports the views named there.
+"""
 
 
-def init_app(app: Flask) -> None:
-    from assessments.cli import assessments_cli
+def __getattr__(name: str):
+    if name == "plugin":
+        from assessments.manifest import plugin
 
-    from assessments.services.routes import progress
-
-    app.cli.add_command(assessments_cli)
-    progress.connect()
-    from assessments.services import practical
-    from courses.api import register_work_source
-
-    register_work_source(app, practical.SOURCE, practical.describe)
-    from assessments import reports
-
-    reports.init_app(app)
-    app.jinja_env.globals.update(TEMPLATE_RULES)
-    from assessments import lti
-
-    lti.register(app)
-
-
-plugin = Plugin(
-    name="assessments",
-    blueprint=bp,
-    url_prefix="/assessments",
-    requires=("courses",),
-    permissions=PERMISSIONS,
-    init_app=init_app,
-    demo_loader=demo.load,
-    nav=(NavItem(_l("Diagnostics"), "assessments.home", "assessments.view", order=200,
-                 description=_l("Deficit diagnostics and individual educational routes")),),
-)
+        return plugin
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,7 @@ from assessments.services.routes import builder, progress, workflow
 from assessments.services.routes.catalogue import ActivityData, from_module, save_activity
 from courses import api as courses_api
 from lms.extensions import db
-from lms.i18n import local_today
+from lms.i18n import local_date, local_today
 from lms.models.mixins import utcnow
 
 #: Module title → (competency code, level reached) pairs.
@@ -121,7 +121,7 @@ def _completed(teacher, attempt_id: int, tutor_id: int, today, now) -> None:
     """A route built on the first diagnostic, done, then closed by the repeated one."""
     first = db.session.get(Attempt, attempt_id)
     repeat = db.session.scalar(select(Attempt).where(Attempt.user_id == teacher.id, Attempt.number == 2))
-    start = first.finished_at.date()
+    start = local_date(first.finished_at)
     route = Route(user_id=teacher.id, framework_id=first.diagnostic.framework_id, open_key=str(teacher.id),
                   tutor_id=tutor_id, attempt_id=first.id, period_start=start, period_end=max(
                       start + timedelta(days=60), today), weekly_hours=6.0)

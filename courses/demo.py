@@ -198,7 +198,7 @@ def _consultations(objects: dict) -> None:
         consultations.save_office_hours(tutor, None, version=None, today=today, data=consultations.OfficeHoursData(
             weekday=weekday, starts=starts, ends=ends, slot_minutes=30, place="Кабинет ИКТ (каб. 214)",
             online_url=None, valid_from=today, valid_until=until))
-    # Only times still ahead: on a Wednesday evening today's slots are over and cannot be booked.
+    # Today's slots are cut too, and on a Wednesday evening they have passed: book from the coming ones.
     slots = db.session.scalars(select(ConsultationSlot).where(ConsultationSlot.tutor_id == tutor.id,
                                                               ConsultationSlot.starts_at > utcnow())
                                .order_by(ConsultationSlot.starts_at).limit(6)).all()

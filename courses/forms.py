@@ -42,10 +42,10 @@ class ModuleForm(VersionedForm):
                          description=_l("Academic hours."))
     form = SelectField(_l("Form"), choices=options(MODULE_FORMS.items()))
     delivery = SelectField(_l("Delivery"), choices=options(DELIVERY_MODES.items()))
-    prerequisite_ids = SelectMultipleField(_l("Required earlier modules"), coerce=int, validate_choice=True)
     min_attendance = IntegerField(_l("Attendance needed to complete, %"), default=75,
                                   validators=[InputRequired(), NumberRange(min=0, max=100)],
                                   description=_l("Of the group's held sessions of this module; 0 for none."))
+    prerequisite_ids = SelectMultipleField(_l("Required earlier modules"), coerce=int, validate_choice=True)
     description = TextAreaField(_l("Description"), validators=[Length(max=50_000)], description=RICH_TEXT_HELP)
 
 

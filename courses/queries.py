@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -25,6 +25,7 @@ from courses.models import (
 )
 from lms.extensions import db
 from lms.users.models import TeacherProfile, User, UserRole
+from lms.web import Page, paginate
 
 
 @dataclass
@@ -118,7 +119,7 @@ def office_hours_of(tutor) -> list[OfficeHours]:
                                    .order_by(OfficeHours.active.desc(), OfficeHours.weekday, OfficeHours.starts)))
 
 
-def all_bookings(page: int, status: str | None = None):
+def all_bookings(status: str | None = None):
     """Every booking for staff, newest slot first, with slot, tutor and teacher in the same query."""
     stmt = (select(ConsultationBooking).join(ConsultationSlot, ConsultationSlot.id == ConsultationBooking.slot_id)
             .options(contains_eager(ConsultationBooking.slot).joinedload(ConsultationSlot.tutor),
@@ -126,7 +127,7 @@ def all_bookings(page: int, status: str | None = None):
             .order_by(ConsultationSlot.starts_at.desc(), ConsultationBooking.id.desc()))
     if status:
         stmt = stmt.where(ConsultationBooking.status == status)
-    return db.paginate(stmt, page=max(page, 1), per_page=50, error_out=False)
+    return stmt
 
 
 @dataclass
@@ -137,21 +138,23 @@ class GroupRow:
     applied: int
 
 
-def groups_overview(tutor_id: int | None = None) -> list[GroupRow]:
-    """Groups (all, or a tutor's) with programme, tutor and member counts, in two queries."""
+def groups_overview(tutor_id: int | None = None) -> Page:
+    """A page of groups (all, or a tutor's) as :class:`GroupRow` with programme, tutor and member counts, in
+    three queries."""
     stmt = (select(Group).options(joinedload(Group.programme), joinedload(Group.tutor))
-            .order_by(Group.status, Group.starts_on.desc().nulls_last(), Group.name))
+            .order_by(Group.status, Group.starts_on.desc().nulls_last(), Group.name, Group.id))
     if tutor_id is not None:
         stmt = stmt.where(Group.tutor_id == tutor_id)
-    groups = db.session.scalars(stmt).all()
+    page = paginate(stmt)
+    groups = page.items
     counts: dict[tuple[int, str], int] = {}
     if groups:
         rows = db.session.execute(select(Enrolment.group_id, Enrolment.status, func.count())
                                   .where(Enrolment.group_id.in_([g.id for g in groups]))
                                   .group_by(Enrolment.group_id, Enrolment.status))
         counts = {(group_id, status): n for group_id, status, n in rows}
-    return [GroupRow(g, counts.get((g.id, "enrolled"), 0), counts.get((g.id, "waiting"), 0),
-                     counts.get((g.id, "applied"), 0)) for g in groups]
+    return replace(page, items=[GroupRow(g, counts.get((g.id, "enrolled"), 0), counts.get((g.id, "waiting"), 0),
+                                         counts.get((g.id, "applied"), 0)) for g in groups])
 
 
 def group_with_members(group_id: int) -> Group | None:

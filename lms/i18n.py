@@ -19,7 +19,7 @@ _ln = lazy_ngettext
 _lp = lazy_pgettext  # (context, text): one English word, two Russian ones
 
 __all__ = ["_", "_l", "_n", "_ln", "_lp", "select_locale", "format_date", "format_datetime",
-           "format_number", "get_locale", "local_today", "to_local"]
+           "format_number", "get_locale", "local_date", "local_today", "to_local"]
 
 
 def select_locale() -> str:
@@ -57,6 +57,12 @@ def to_local(value: datetime) -> datetime:
     if value.tzinfo is not None:
         return value.astimezone(zone)
     return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+
+
+def local_date(value: datetime | None) -> date | None:
+    """The date a stored (naive UTC) timestamp has in the service's time zone: never ``value.date()``, which
+    dates 00:30 in Moscow the day before."""
+    return to_local(value).date() if value is not None else None
 
 
 def local_today() -> date:

@@ -40,7 +40,9 @@ class NavItem:
 class Plugin:
     """What a plugin package tells the core about itself.
 
-    Each plugin's ``__init__.py`` defines ``plugin = Plugin(...)``.
+    Each plugin package has a ``plugin`` attribute holding one. The bundled plugins define it in their
+    ``manifest.py`` and hand it out lazily from ``__init__.py``, so that importing the package, or a pure
+    part of it (an engine, a planner), costs no Flask views.
 
     :param name: the plugin's name; equals its package name and its blueprint's name.
     :param blueprint: the plugin's blueprint; it is registered under ``url_prefix``.
@@ -48,6 +50,8 @@ class Plugin:
     :param requires: names of plugins that must be loaded before this one.
     :param permissions: the permissions this plugin adds, each saying which roles hold it.
     :param nav: navigation entries, shown to users holding their permission.
+    :param views: the modules that attach the routes to the blueprint; the loader imports them just
+        before it registers the blueprint, so no import of the package or its description loads them.
     :param init_app: called once with the app after the blueprint is registered: connect
         signal receivers, register report providers, add CLI groups and template globals.
     :param demo_loader: called by ``flask demo load`` after the core's demo data, with the
@@ -60,6 +64,7 @@ class Plugin:
     requires: tuple[str, ...] = ()
     permissions: tuple[Permission, ...] = ()
     nav: tuple[NavItem, ...] = ()
+    views: tuple[str, ...] = ()
     init_app: Callable[[Flask], None] | None = None
     demo_loader: Callable[[dict], None] | None = None
 
@@ -82,7 +87,7 @@ def load_plugins(app: Flask, names: list[str]) -> list[Plugin]:
             raise PluginError(f"Plugin {name!r} listed in LMS_PLUGINS cannot be imported: {exc}") from exc
         plugin = getattr(package, "plugin", None)
         if not isinstance(plugin, Plugin):
-            raise PluginError(f"Package {name!r} has no `plugin = Plugin(...)` in its __init__.py")
+            raise PluginError(f"Package {name!r} has no `plugin` attribute holding its Plugin(...) description")
         if plugin.name != name or plugin.blueprint.name != name:
             raise PluginError(
                 f"Plugin {name!r}: its Plugin.name ({plugin.name!r}) and blueprint name "
@@ -97,6 +102,8 @@ def load_plugins(app: Flask, names: list[str]) -> list[Plugin]:
         # Importing the models package registers the plugin's tables with the metadata,
         # so Alembic autogenerate and the test suite see them.
         importlib.import_module(f"{name}.models")
+        for module in plugin.views:
+            importlib.import_module(module)
         register_permissions(app, plugin.permissions)
         app.register_blueprint(plugin.blueprint, url_prefix=plugin.url_prefix)
         if plugin.init_app is not None:

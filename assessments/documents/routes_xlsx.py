@@ -12,18 +12,13 @@ from openpyxl.utils import get_column_letter
 
 from assessments.documents.data import GroupRouteRow, PlanRow
 from lms.i18n import _, _lp
+from lms.spreadsheets import cell_text
 
 DATE_FORMAT = "DD.MM.YYYY"
 HOURS_FORMAT = "#,##0.0"
 SHARE_FORMAT = "0%"
 HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
 TITLE_ROW, HEADER_ROW = 1, 3
-
-
-def _text(value) -> str:
-    """Text a spreadsheet shows as text: a leading = + - @ would make Excel run it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _sheet_title(title: str) -> str:
@@ -48,8 +43,8 @@ def routes_xlsx(title: str, rows: Sequence[GroupRouteRow],
         (_("Last activity"), 13, DATE_FORMAT),
     )
     values = (
-        (number, _text(row.teacher), _text(row.school), _text(row.tutor), _text(row.status), row.period_start,
-         row.period_end, row.deficits, row.closed_deficits, row.steps, row.done, row.overdue,
+        (number, cell_text(row.teacher), cell_text(row.school), cell_text(row.tutor), cell_text(row.status),
+         row.period_start, row.period_end, row.deficits, row.closed_deficits, row.steps, row.done, row.overdue,
          row.done / row.steps if row.steps else None, row.hours, row.hours_done, row.last_activity)
         for number, row in enumerate(rows, start=1))
     _fill(sheet, title, columns, values)
@@ -64,9 +59,9 @@ def routes_xlsx(title: str, rows: Sequence[GroupRouteRow],
             (_("Completion mark"), 24, None),
         )
         values = (
-            (_text(teacher), step.number, _text(step.deficit), _text(step.task), _text(step.content),
-             _text(step.form), _text(step.organiser), step.hours, step.start, step.end, _text(step.result_form),
-             _text(step.mark))
+            (cell_text(teacher), step.number, cell_text(step.deficit), cell_text(step.task),
+             cell_text(step.content), cell_text(step.form), cell_text(step.organiser), step.hours, step.start,
+             step.end, cell_text(step.result_form), cell_text(step.mark))
             for teacher, step in steps)
         _fill(sheet, title, columns, values)
 
@@ -77,7 +72,7 @@ def routes_xlsx(title: str, rows: Sequence[GroupRouteRow],
 
 def _fill(sheet, title: str, columns, values) -> None:
     """Title, bold header with a filter, frozen so the header and the teacher's name stay in view."""
-    sheet.cell(TITLE_ROW, 1, _text(title)).font = Font(bold=True, size=13)
+    sheet.cell(TITLE_ROW, 1, cell_text(title)).font = Font(bold=True, size=13)
     for index, (label, width, _format) in enumerate(columns, start=1):
         cell = sheet.cell(HEADER_ROW, index, label)
         cell.font = Font(bold=True)

@@ -16,7 +16,7 @@ from assessments.items import ITEM_TYPES
 from assessments.models import Answer, Attempt, Competency, Domain, Framework, Item, ItemParameters
 from assessments.services.bank import record_change, set_parameters
 from lms.extensions import db
-from lms.i18n import _, _n, local_today
+from lms.i18n import _, _n, format_date, local_today
 
 ADAPTIVE_TYPES = tuple(name for name, kind in ITEM_TYPES.items() if kind.adaptive)
 #: Pilot items collect answers too: calibrating them is what piloting is for.
@@ -292,7 +292,7 @@ def _write(report: CalibrationReport, data: Data, on: date, user) -> int:
             item = by_code[outcome.code]
             sample = _n("calibration %(date)s, %(num)d response, %(anchors)s anchors",
                         "calibration %(date)s, %(num)d responses, %(anchors)s anchors", outcome.n,
-                        date=on.strftime("%d.%m.%Y"), anchors=anchors)
+                        date=format_date(on), anchors=anchors)
             set_parameters(item, *outcome.after, source="calibration", sample=sample, n_responses=outcome.n)
             record_change(item, user, {"parameters": [list(outcome.before) if outcome.before else None,
                                                       list(outcome.after)]}, note=_("calibration"))

@@ -21,7 +21,7 @@ from assessments.models.framework import LEVELS, MAPPING_SCHEMES
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.users.choices import CATEGORIES, POSITIONS
 
 MIN_COMPETENCIES = 12
@@ -211,9 +211,8 @@ def save_targets(framework_id: int, levels: dict[tuple[str, str], int], token: s
 def save_competency(competency: Competency, version: int | None, title: str, description: str,
                     descriptors: dict[int, str]) -> Competency:
     """Edit a competency's wording and level descriptors (editorial: its scale and results stay as they are)."""
-    if version != competency.version:
-        raise ConflictError(_("This competency was changed by someone else while you were editing it, so your "
-                              "changes were not saved. Saving this form again will replace them."))
+    check_version(competency, version, _("This competency was changed by someone else while you were editing it, so "
+                                         "your changes were not saved. Saving this form again will replace them."))
     if sorted(descriptors) != list(LEVELS) or not all(text.strip() for text in descriptors.values()):
         raise ServiceError(_("Describe every level from 1 to 6."))
     competency.title, competency.description = title, description

@@ -11,9 +11,10 @@ from assessments.items import item_type
 from assessments.models import Competency, Framework, Item
 from assessments.models.bank import ITEM_STATUSES
 from assessments.services.bank import TYPE_IN_USE, items_in_use, record_change, set_parameters
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.mixins import check_version
 
 #: A level or a number of points: ASCII digits only («²» passes str.isdigit() but not int()), and few of them.
 WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
@@ -65,9 +66,8 @@ def options_text(item: Item) -> str:
 
 def save_item(framework: Framework, item: Item | None, data: ItemData, user, version: int | None) -> Item:
     """Create or change an item; every change is kept in its history, new parameters as a new version."""
-    if item is not None and version != item.version:
-        raise ConflictError(_("This item was changed by someone else while you were editing it, so your changes "
-                              "were not saved. Saving this form again will replace them."))
+    check_version(item, version, _("This item was changed by someone else while you were editing it, so your "
+                                   "changes were not saved. Saving this form again will replace them."))
     competency = db.session.get(Competency, data.competency_id)
     if competency is None or competency.framework_id != framework.id:
         raise ServiceError(_("Choose a competency of this framework version."), "competency_id")

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -18,7 +18,7 @@ from lms.forms import options
 from lms.i18n import _, _l
 from lms.users.models import User
 from lms.users.permissions import permission_required
-from lms.web import arg_id, get_or_404, save
+from lms.web import arg_id, download, get_or_404, paginate, save
 
 STATUS_LABELS = {"draft": _l("draft"), "pilot": _l("pilot"), "live": _l("live"), "retired": _l("retired")}
 
@@ -37,7 +37,7 @@ def bank_index():
     competencies = db.session.scalars(select(Competency).where(Competency.framework_id == framework.id)
                                       .order_by(Competency.id)).all()
     query = (select(Item).where(Item.framework_id == framework.id).options(selectinload(Item.parameters))
-             .order_by(Item.code))
+             .order_by(Item.code, Item.id))
     competency_id = request.args.get("competency", type=arg_id)
     status = request.args.get("status") if request.args.get("status") in ITEM_STATUSES else None
     if competency_id:
@@ -48,7 +48,7 @@ def bank_index():
         Item.framework_id == framework.id, Item.status == "live", Item.type.in_(
             [n for n, k in ITEM_TYPES.items() if k.adaptive])).group_by(Item.competency_id)).all())
     return render_template("assessments/bank/index.html", framework=framework, competencies=competencies,
-                           items=db.session.scalars(query).all(), counts=counts, types=ITEM_TYPES,
+                           page=paginate(query), counts=counts, types=ITEM_TYPES,
                            statuses=STATUS_LABELS, competency_id=competency_id, status=status,
                            import_form=BankImportForm())
 
@@ -91,8 +91,7 @@ def bank_export():
     framework = _framework()
     body = json.dumps(bank.export_bank(framework), ensure_ascii=False, indent=2)
     name = f"bank-{framework.code}-{framework.version}.json"
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(body, name, "application/json")
 
 
 @bp.route("/bank/import", methods=["POST"])

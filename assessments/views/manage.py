@@ -13,18 +13,20 @@ from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import _
+from lms.models.mixins import check_version
 from lms.users.models import User
 from lms.users.permissions import permission_required
-from lms.web import get_or_404, save
+from lms.web import get_or_404, paginate, save
 
 
 @bp.route("/diagnostics/")
 @permission_required("assessments.manage")
 def diagnostics():
-    items = db.session.scalars(select(Diagnostic).order_by(Diagnostic.opens_on.desc(), Diagnostic.id.desc())).all()
-    counts = dict(db.session.execute(select(Attempt.diagnostic_id, func.count()).where(Attempt.status == "finished")
-                                     .group_by(Attempt.diagnostic_id)).all())
-    return render_template("assessments/manage/index.html", diagnostics=items, finished=counts, form=ActionForm(),
+    page = paginate(select(Diagnostic).order_by(Diagnostic.opens_on.desc(), Diagnostic.id.desc()))
+    counts = dict(db.session.execute(select(Attempt.diagnostic_id, func.count()).where(
+        Attempt.status == "finished", Attempt.diagnostic_id.in_([d.id for d in page.items]))
+        .group_by(Attempt.diagnostic_id)).all())
+    return render_template("assessments/manage/index.html", page=page, finished=counts, form=ActionForm(),
                            status_labels=setup.STATUSES)
 
 
@@ -61,11 +63,9 @@ def diagnostic_edit(diagnostic_id: int | None = None):
 
 
 def _save(item, form, framework, chosen):
-    from lms.errors import ConflictError
-
-    if item is not None and form.version_value() != item.version:
-        raise ConflictError(_("This diagnostic was changed by someone else while you were editing it, so your "
-                              "changes were not saved. Saving this form again will replace them."))
+    check_version(item, form.version_value(), _("This diagnostic was changed by someone else while you were "
+                                                 "editing it, so your changes were not saved. Saving this form "
+                                                 "again will replace them."))
     emails = [e.strip().lower() for e in (form.emails.data or "").splitlines() if e.strip()]
     found = dict(db.session.execute(select(func.lower(User.email), User.id).where(
         func.lower(User.email).in_(emails))).all()) if emails else {}

@@ -12,25 +12,25 @@ from courses.choices import DELIVERY_MODES, MODULE_FORMS
 from courses.models import Lesson, LessonFile, LessonProgress, Module, Programme
 from courses.services import completion
 from lms import signals
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.models.sql import insert_or_ignore
 from lms.richtext import clean_html, video_embed_url
 from lms.storage import store
 
 
-def _check_version(obj, version: int | None) -> None:
-    if obj is not None and version != obj.version:
-        raise ConflictError(_("Someone else changed this while you were editing it, so your changes were not "
-                              "saved. Check the current text; saving this form again will replace it."))
+def _changed() -> str:
+    """What a stale form is told (translated when raised, in the user's language)."""
+    return _("Someone else changed this while you were editing it, so your changes were not saved. Check "
+             "the current text; saving this form again will replace it.")
 
 
 def save_programme(programme: Optional[Programme], *, version: int | None, code: str, title: str,
                    summary: str, description: str) -> Programme:
     """Create (``programme`` None) or update a programme; codes are unique, descriptions sanitised."""
-    _check_version(programme, version)
+    check_version(programme, version, _changed())
     code = code.strip().upper()
     clash = db.session.scalar(select(Programme).where(Programme.code == code))
     if clash is not None and clash is not programme:
@@ -70,7 +70,7 @@ class ModuleData:
 def save_module(programme: Programme, module: Optional[Module], *, version: int | None, data: ModuleData) -> Module:
     """Create a module at the end of ``programme`` or update one; prerequisites come from the same
     programme and may not form a cycle."""
-    _check_version(module, version)
+    check_version(module, version, _changed())
     if data.form not in MODULE_FORMS or data.delivery not in DELIVERY_MODES:
         raise ServiceError(_("Unknown form or delivery mode."))
     if not 0 < data.hours <= 500:
@@ -125,7 +125,7 @@ def move_module(module: Module, direction: int) -> Module:
 def save_lesson(module: Module, lesson: Optional[Lesson], *, version: int | None, title: str, body: str,
                 video_url: str | None, required: bool, minutes: int | None) -> Lesson:
     """Create a lesson at the end of ``module`` or update one; the body is sanitised."""
-    _check_version(lesson, version)
+    check_version(lesson, version, _changed())
     if video_url and video_embed_url(video_url) is None:
         raise ServiceError(_("Only YouTube, Rutube and VK Video links can be embedded."), field="video_url")
     if lesson is None:

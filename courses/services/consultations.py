@@ -14,10 +14,10 @@ from werkzeug.datastructures import FileStorage
 
 from courses.models import ConsultationBooking, ConsultationSlot, OfficeHours
 from lms import signals
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _, to_local
-from lms.models.mixins import utcnow
+from lms.i18n import _, local_date, to_local
+from lms.models.mixins import check_version, utcnow
 from lms.models.sql import lock_rows
 from lms.notifications.services import notify
 from lms.storage import store
@@ -56,9 +56,8 @@ def save_office_hours(tutor, hours: Optional[OfficeHours], *, version: int | Non
     :raises ServiceError: times or dates out of order, a window shorter than one slot, or an overlap
         with the tutor's other office hours on the same weekday.
     """
-    if hours is not None and version != hours.version:
-        raise ConflictError(_("These office hours were changed by someone else while you were editing them, so "
-                              "your changes were not saved. Saving this form again will replace them."))
+    check_version(hours, version, _("These office hours were changed by someone else while you were editing them, "
+                                    "so your changes were not saved. Saving this form again will replace them."))
     if data.starts >= data.ends:
         raise ServiceError(_("The end must be later than the start."), field="ends")
     window = (datetime.combine(today, data.ends) - datetime.combine(today, data.starts)).seconds // 60
@@ -112,7 +111,7 @@ def _retire_future_slots(hours: OfficeHours, today: date) -> None:
 
 def _contains(hours: OfficeHours, starts_at: datetime, ends_at: datetime) -> bool:
     """Whether ``hours`` cut a slot at exactly this time."""
-    day = to_local(starts_at).date()
+    day = local_date(starts_at)
     step = timedelta(minutes=hours.slot_minutes)
     first = local_to_utc(day, hours.starts)
     return (hours.active and day.weekday() == hours.weekday and hours.valid_from <= day <= hours.valid_until

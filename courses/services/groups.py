@@ -9,10 +9,10 @@ from typing import Optional
 from sqlalchemy import func, select, update
 
 from courses.models import Enrolment, Group, Module, ModuleAssignment, Programme
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _, format_date, local_today
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.models.sql import insert_or_ignore
 from lms.notifications.services import notify
 from lms.users.models import User
@@ -37,9 +37,8 @@ class GroupData:
 def save_group(group: Optional[Group], *, version: int | None, data: GroupData, actor: Optional[User] = None) -> Group:
     """Create or change a group; the capacity may not drop below the members it already has, and
     places it gains go to the waiting list, longest waiting first."""
-    if group is not None and version != group.version:
-        raise ConflictError(_("This group was changed by someone else while you were editing it, so your changes "
-                              "were not saved. Saving this form again will replace them."))
+    check_version(group, version, _("This group was changed by someone else while you were editing it, so your "
+                                    "changes were not saved. Saving this form again will replace them."))
     programme = db.session.get(Programme, data.programme_id)
     if programme is None or programme.status == "archived":
         raise ServiceError(_("Choose a programme that is not archived."), field="programme_id")

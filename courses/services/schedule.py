@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from courses.models import Enrolment, Group, Module, Room, ScheduledSession
 from courses.services.consultations import local_to_utc
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _, to_local
+from lms.models.mixins import check_version
 from lms.models.sql import lock_rows
 from lms.notifications.services import notify
 from lms.users.models import User
@@ -110,9 +111,8 @@ def check_conflicts(session: ScheduledSession) -> list[str]:
 def move(session: ScheduledSession, *, version: int, day: date, starts: time, minutes: int,
          room_id: Optional[int], online_url: Optional[str]) -> tuple[ScheduledSession, list[str]]:
     """Move one session (with the same checks as planning) and tell its members and tutor."""
-    if version != session.version:
-        raise ConflictError(_("This session was changed by someone else while you were editing it, so your "
-                              "changes were not saved. Saving this form again will replace them."))
+    check_version(session, version, _("This session was changed by someone else while you were editing it, so your "
+                                      "changes were not saved. Saving this form again will replace them."))
     if room_id is None and not online_url:
         raise ServiceError(_("Give a room or a link for an online session."), field="room_id")
     _lock_room_and_tutor(room_id, session.tutor_id)

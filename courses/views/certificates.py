@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.i18n import _, format_date
 from lms.mail import absolute_url
 from lms.users.permissions import has_permission, permission_required
-from lms.web import get_or_404
+from lms.web import download, get_or_404, paginate
 
 
 def _may_see(user, certificate) -> bool:
@@ -28,8 +28,7 @@ def certificates():
     everyone = has_permission(current_user, "courses.manage_groups")
     if not everyone:
         stmt = stmt.where(Certificate.user_id == current_user.id)
-    return render_template("courses/certificates/index.html", items=db.session.scalars(stmt.limit(500)).all(),
-                           everyone=everyone)
+    return render_template("courses/certificates/index.html", page=paginate(stmt), everyone=everyone)
 
 
 @bp.route("/certificates/<int:certificate_id>.pdf")
@@ -46,8 +45,7 @@ def certificate_file(certificate_id: int):
                       date=format_date(item.issued_at)),
         verify_line=_("Check this certificate by its QR code or at"),
         verify_url=absolute_url("courses.verify_certificate", code=item.code))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=certificate-{item.number}.pdf"})
+    return download(pdf, f"certificate-{item.number}.pdf")
 
 
 @bp.route("/verify/<code>")

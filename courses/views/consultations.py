@@ -17,10 +17,10 @@ from courses.permissions import can_cancel_booking, can_edit_office_hours, is_bo
 from courses.services import consultations as service
 from lms import storage
 from lms.forms import ActionForm
-from lms.i18n import _, to_local
+from lms.i18n import _, local_date, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_page, get_or_404, save
+from lms.web import get_or_404, paginate, save
 
 #: How far ahead the booking page lists free slots.
 BOOKING_HORIZON = timedelta(weeks=4)
@@ -43,7 +43,7 @@ def consultations():
 def _booking_page(form: BookingForm, status: int = 200):
     now = utcnow()
     slots = queries.free_slots(now, now + BOOKING_HORIZON)
-    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: to_local(s.starts_at).date())]
+    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: local_date(s.starts_at))]
     return render_template("courses/consultations/book.html", days=days, form=form,
                            bookings=queries.teacher_bookings(current_user), action_form=ActionForm()), status
 
@@ -85,7 +85,7 @@ def tutor_consultations():
     today = to_local(utcnow()).date()
     since = service.local_to_utc(today, time(0))
     slots = queries.tutor_slots(current_user, since, since + timedelta(weeks=2))
-    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: to_local(s.starts_at).date())]
+    days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: local_date(s.starts_at))]
     return render_template("courses/consultations/tutor.html", days=days, action_form=ActionForm(),
                            office_hours=queries.office_hours_of(current_user), now=utcnow())
 
@@ -133,7 +133,7 @@ def booking_outcome(booking_id: int):
 @permission_required("courses.view_consultations")
 def all_consultations():
     status = request.args.get("status") if request.args.get("status") in BOOKING_STATUSES else None
-    page = queries.all_bookings(request.args.get("page", 1, type=arg_page), status)
+    page = paginate(queries.all_bookings(status))
     return render_template("courses/consultations/all.html", page=page, status=status)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,15 +19,15 @@ from lms.i18n import _
 from lms.orgs.models import MethodAssociation
 from lms.users.models import User, UserRole
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_id, get_or_404, save
+from lms.web import arg_id, download, get_or_404, save
 
 
 @bp.route("/groups/")
 @permission_required("courses.view_groups")
 def groups():
     mine_only = not has_permission(current_user, "courses.manage_groups")
-    rows = queries.groups_overview(tutor_id=current_user.id if mine_only else None)
-    return render_template("courses/groups/index.html", rows=rows, mine_only=mine_only)
+    page = queries.groups_overview(tutor_id=current_user.id if mine_only else None)
+    return render_template("courses/groups/index.html", page=page, mine_only=mine_only)
 
 
 @bp.route("/groups/<int:group_id>")
@@ -157,9 +157,7 @@ def group_export(group_id: int):
     order = {"enrolled": 0, "waiting": 1, "applied": 2}
     listed = sorted((e for e in item.enrolments if e.status in order),
                     key=lambda e: (order[e.status], e.user.last_name, e.user.first_name))
-    return Response(group_list_xlsx(item, listed),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=group-{item.id}.xlsx"})
+    return download(group_list_xlsx(item, listed), f"group-{item.id}.xlsx")
 
 
 @bp.route("/modules/<int:module_id>/assign", methods=["GET", "POST"])

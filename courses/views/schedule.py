@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import groupby
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -19,10 +19,10 @@ from courses.services import calendar
 from courses.services import schedule as service
 from lms.extensions import db
 from lms.forms import FIRST_YEAR, LAST_YEAR, ActionForm, options
-from lms.i18n import _, local_today, to_local
+from lms.i18n import _, local_date, local_today, to_local
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
-from lms.web import get_or_404, save
+from lms.web import download, get_or_404, paginate, save
 
 
 def _week_start(raw: str | None) -> date:
@@ -45,7 +45,7 @@ def my_schedule():
     since, _end = service.local_day_bounds(monday)
     until, _end = service.local_day_bounds(monday + timedelta(days=7))
     entries = calendar.timetable(current_user, since, until)
-    days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: to_local(e.starts_at).date())]
+    days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: local_date(e.starts_at))]
     token = calendar.feed_token(current_user)
     db.session.commit()  # the feed address is created on first visit
     return render_template("courses/schedule/mine.html", days=days, monday=monday, timedelta=timedelta,
@@ -71,8 +71,9 @@ def calendar_feed(token: str):
         abort(404)
     now = utcnow()
     entries = calendar.timetable(user, now - timedelta(days=60), now + timedelta(days=240))
-    return Response(calendar.ics(entries, _("Metodist: %(name)s", name=user.short_name)),
-                    mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
+    # Inline and kept five minutes: a phone's calendar polls this address, it is not a one-off download.
+    return download(calendar.ics(entries, _("Metodist: %(name)s", name=user.short_name)), f"{token}.ics",
+                    "text/calendar", attachment=False, cache="private, max-age=300")
 
 
 def _room_and_tutor_choices(form) -> None:
@@ -106,11 +107,11 @@ def group_schedule(group_id: int):
                 for warning in warnings:
                     flash(warning, "warning")
                 return redirect(url_for("courses.group_schedule", group_id=group.id))
-    sessions = db.session.scalars(select(ScheduledSession).where(ScheduledSession.group_id == group.id)
-                                  .options(joinedload(ScheduledSession.module), joinedload(ScheduledSession.room),
-                                           joinedload(ScheduledSession.tutor))
-                                  .order_by(ScheduledSession.starts_at)).all()
-    return render_template("courses/schedule/group.html", group=group, sessions=sessions, form=form,
+    page = paginate(select(ScheduledSession).where(ScheduledSession.group_id == group.id)
+                    .options(joinedload(ScheduledSession.module), joinedload(ScheduledSession.room),
+                             joinedload(ScheduledSession.tutor))
+                    .order_by(ScheduledSession.starts_at, ScheduledSession.id))
+    return render_template("courses/schedule/group.html", group=group, page=page, form=form,
                            action_form=ActionForm())
 
 

@@ -10,6 +10,7 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.notifications.models import Notification
 from lms.notifications.services import mark_all_read
+from lms.web import paginate
 
 bp = Blueprint("notifications", __name__)
 
@@ -17,9 +18,9 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/")
 @login_required
 def index():
-    items = db.session.scalars(select(Notification).where(Notification.user_id == current_user.id)
-                               .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(100)).all()
-    return render_template("notifications/index.html", items=items, action_form=ActionForm())
+    page = paginate(select(Notification).where(Notification.user_id == current_user.id)
+                    .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return render_template("notifications/index.html", page=page, action_form=ActionForm())
 
 
 @bp.route("/read", methods=["POST"])

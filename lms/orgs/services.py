@@ -6,23 +6,24 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.mixins import check_version
 from lms.orgs.models import MethodAssociation, Municipality, School
 
 
-def _check_version(obj, version: int | None) -> None:
-    if obj is not None and version != obj.version:
-        raise ConflictError(_("This record was changed by someone else while you were editing it, so your "
-                              "changes were not saved. Check the current data in the list; saving this form "
-                              "again will replace it with what you see here."))
+def _changed() -> str:
+    """What a stale form is told (translated when raised, in the user's language)."""
+    return _("This record was changed by someone else while you were editing it, so your changes were not "
+             "saved. Check the current data in the list; saving this form again will replace it with what you "
+             "see here.")
 
 
 def save_municipality(municipality: Optional[Municipality], *, version: int | None, name: str,
                       oktmo: str | None) -> Municipality:
     """Create (``municipality`` None) or update a municipality opened at ``version``; names are unique."""
-    _check_version(municipality, version)
+    check_version(municipality, version, _changed())
     clash = db.session.scalar(select(Municipality).where(Municipality.name == name))
     if clash is not None and clash is not municipality:
         raise ServiceError(_("A municipality with this name already exists."), field="name")
@@ -41,7 +42,7 @@ def save_school(school: Optional[School], *, version: int | None, municipality_i
     :raises ConflictError: the school changed since the form was opened.
     :raises ServiceError: unknown municipality, duplicate name in it, or duplicate code.
     """
-    _check_version(school, version)
+    check_version(school, version, _changed())
     if db.session.get(Municipality, municipality_id) is None:
         raise ServiceError(_("Unknown municipality."), field="municipality_id")
     clash = db.session.scalar(select(School).where(School.municipality_id == municipality_id, School.name == name))
@@ -63,7 +64,7 @@ def save_school(school: Optional[School], *, version: int | None, municipality_i
 def save_association(association: Optional[MethodAssociation], *, version: int | None, municipality_id: int,
                      school_id: int | None, name: str, is_active: bool) -> MethodAssociation:
     """Create or update an association opened at ``version``; a school's МО must be in its municipality."""
-    _check_version(association, version)
+    check_version(association, version, _changed())
     if db.session.get(Municipality, municipality_id) is None:
         raise ServiceError(_("Unknown municipality."), field="municipality_id")
     if school_id is not None:

@@ -14,7 +14,7 @@ from lms.orgs.forms import AssociationForm, MunicipalityForm, SchoolForm
 from lms.orgs.models import MethodAssociation, Municipality, School
 from lms.users.models import TeacherProfile, User
 from lms.users.permissions import permission_required
-from lms.web import get_or_404, save
+from lms.web import get_or_404, paginate, save
 
 bp = Blueprint("orgs", __name__)
 
@@ -28,13 +28,11 @@ def _municipality_choices():
 def schools():
     teachers = (select(TeacherProfile.school_id, func.count().label("n")).join(User)
                 .where(User.active.is_(True)).group_by(TeacherProfile.school_id).subquery())
-    rows = db.session.execute(
-        select(School, func.coalesce(teachers.c.n, 0))
-        .outerjoin(teachers, teachers.c.school_id == School.id)
-        .options(joinedload(School.municipality))
-        .order_by(School.is_active.desc(), School.short_name)
-    ).all()
-    return render_template("orgs/schools.html", rows=rows)
+    page = paginate(select(School, func.coalesce(teachers.c.n, 0))
+                    .outerjoin(teachers, teachers.c.school_id == School.id)
+                    .options(joinedload(School.municipality))
+                    .order_by(School.is_active.desc(), School.short_name, School.id))
+    return render_template("orgs/schools.html", page=page)
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])

@@ -9,11 +9,9 @@ from lms.extensions import db
 from lms.orgs.models import MethodAssociation, School
 from lms.users.models import TeacherProfile, User, UserRole, fold
 
-PAGE_SIZE = 50
 
-
-def user_directory(*, q: str | None, role: str | None, school_id: int | None, status: str, page: int):
-    """One page of the directory, sorted by surname; schools and roles come in the same few queries."""
+def user_directory(*, q: str | None, role: str | None, school_id: int | None, status: str):
+    """The directory's query, sorted by surname; schools and roles come in the same few queries."""
     stmt = (select(User)
             .options(selectinload(User.profile).joinedload(TeacherProfile.school),
                      selectinload(User.profile).selectinload(TeacherProfile.subjects))
@@ -29,7 +27,7 @@ def user_directory(*, q: str | None, role: str | None, school_id: int | None, st
         stmt = stmt.where(User.active.is_(True))
     elif status == "inactive":
         stmt = stmt.where(User.active.is_(False))
-    return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    return stmt
 
 
 def school_choices(keep: int | None = None) -> list[tuple[int, str]]:

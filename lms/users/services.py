@@ -12,10 +12,10 @@ from werkzeug.security import generate_password_hash
 
 from lms import signals
 from lms.auth.sessions import end_all_sessions
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _, local_today
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.orgs.models import MethodAssociation, School
 from lms.users.choices import CATEGORIES, POSITIONS, ROLES
 from lms.users.models import Subject, TeacherProfile, User, UserRole
@@ -202,10 +202,9 @@ def update_user(user: User, *, version: int, email: str, last_name: str, first_n
     :raises ConflictError: the account changed since the form was opened.
     :raises ServiceError: duplicate e-mail or a bad value.
     """
-    if version != user.version:
-        raise ConflictError(_("This account was changed by someone else while you were editing it, so your "
-                              "changes were not saved. Check the current data on the account's page; "
-                              "saving this form again will replace it with what you see here."))
+    check_version(user, version, _("This account was changed by someone else while you were editing it, so your "
+                                   "changes were not saved. Check the current data on the account's page; saving "
+                                   "this form again will replace it with what you see here."))
     email = normalise_email(email)
     _check_email_free(email, user)
     user.email = email

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.auth.services import send_password_link
@@ -11,6 +11,7 @@ from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import _, local_today
 from lms.mail import MailError
+from lms.spreadsheets import csv_bytes
 from lms.users import importing, queries, services
 from lms.users.choices import ROLES
 from lms.users.forms import ImportForm, UserFilterForm, UserForm
@@ -23,7 +24,7 @@ from lms.users.permissions import (
     has_permission,
     permission_required,
 )
-from lms.web import arg_page, get_or_404, save
+from lms.web import download, get_or_404, paginate, save
 
 bp = Blueprint("users", __name__)
 
@@ -51,8 +52,8 @@ def _fill_choices(form, user: User | None = None) -> None:
 def index():
     form = UserFilterForm(request.args)
     _fill_choices(form)
-    page = queries.user_directory(q=form.q.data, role=form.role.data or None, school_id=form.school_id.data,
-                                  status=form.status.data or "active", page=request.args.get("page", 1, type=arg_page))
+    page = paginate(queries.user_directory(q=form.q.data, role=form.role.data or None, school_id=form.school_id.data,
+                                           status=form.status.data or "active"))
     return render_template("users/index.html", form=form, page=page)
 
 
@@ -193,11 +194,11 @@ def import_teachers():
 @permission_required("users.import")
 def import_template():
     """A CSV with the expected header and one example row (UTF-8 with BOM, ';' as Excel in Russia expects)."""
-    body = ("Фамилия;Имя;Отчество;E-mail;Телефон;ОО;Должность;Предметы;Категория;Стаж;МО\r\n"
-            "Иванова;Мария;Петровна;ivanova@example.org;8 (900) 000-00-00;МБОУ СОШ № 1;учитель;"
-            "Математика, Информатика;первая;12;\r\n")
-    return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=teachers-template.csv"})
+    rows = [["Фамилия", "Имя", "Отчество", "E-mail", "Телефон", "ОО", "Должность", "Предметы", "Категория", "Стаж",
+             "МО"],
+            ["Иванова", "Мария", "Петровна", "ivanova@example.org", "8 (900) 000-00-00", "МБОУ СОШ № 1", "учитель",
+             "Математика, Информатика", "первая", 12, ""]]
+    return download(csv_bytes(rows), "teachers-template.csv", "text/csv")
 
 
 @bp.route("/roles")

@@ -14,7 +14,7 @@ from assessments.models import Attempt, Competency, Diagnostic, Framework, Route
 from assessments.services.routes import history, inputs
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, format_date
 
 #: Hours of the individual consultation that stands in for a deficit no catalogue activity covers.
 GAP_CONSULTATION_HOURS = 2.0
@@ -153,4 +153,4 @@ def _goal(route: Route, competencies: dict) -> str:
         return _("Keep the competencies at the target level; no deficit was found.")
     codes = ", ".join(competencies[g.competency_id].code for g in route.goals)
     return _("Close the professional deficits found by the diagnostic (%(codes)s) by %(date)s.", codes=codes,
-             date=route.period_end.strftime("%d.%m.%Y"))
+             date=format_date(route.period_end))

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from assessments.choices import ACTIVITY_FORMS, ACTIVITY_KINDS, DELIVERY, RESULT_FORMS
 from assessments.models import Activity, ActivityCoverage, Competency, Framework
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.mixins import check_version
 from lms.models.sql import valid_id
 
 #: Module forms of courses → the ИОМ form of the route step.
@@ -72,9 +73,9 @@ def save_activity(activity: Optional[Activity], data: ActivityData, *, version: 
     :raises ServiceError: an unknown vocabulary value, a module/session activity without its row, dates in the
         wrong order, hours out of range, or prerequisites that would go round in a circle.
     """
-    if activity is not None and version != activity.version:
-        raise ConflictError(_("Someone else changed this activity while you were editing it, so your changes were "
-                              "not saved. Check the current data; saving this form again will replace it."))
+    check_version(activity, version, _("Someone else changed this activity while you were editing it, so your "
+                                       "changes were not saved. Check the current data; saving this form again will "
+                                       "replace it."))
     for value, vocabulary, name in ((data.kind, ACTIVITY_KINDS, "kind"), (data.form, ACTIVITY_FORMS, "form"),
                                     (data.delivery, DELIVERY, "delivery"),
                                     (data.result_form, RESULT_FORMS, "result_form")):

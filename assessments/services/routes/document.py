@@ -21,7 +21,7 @@ from assessments.documents.data import (
 from assessments.models import CompetencyResult, FrameworkLevel, Route
 from assessments.services.routes.progress import progress
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, format_date, local_date
 from lms.users import choices
 
 
@@ -75,16 +75,16 @@ def route_document(route: Route, today: date) -> RouteDocument:
         category=choices.label(choices.CATEGORIES, profile.qualification_category) if profile else "",
         tutor=route.tutor.full_name if route.tutor else None, mentor=None, period_start=route.period_start,
         period_end=route.period_end, status=str(ROUTE_STATUSES[route.status]),
-        diagnostic_date=(attempt.finished_at.date() if attempt and attempt.finished_at else route.created_at.date()),
+        diagnostic_date=local_date(attempt.finished_at if attempt and attempt.finished_at else route.created_at),
         diagnostic_instrument=attempt.diagnostic.title if attempt else _("the tutor's selection of competencies"),
         results=result_rows,
         strengths=tuple(f"{r.competency.code} {r.competency.title}" for r in results
                         if not r.deficit and r.level > r.target_level),
         goal=route.goal, tasks=tuple(TaskRow(code[g.competency_id], g.task) for g in route.goals),
         plan=tuple(plan), totals=totals, repeat=repeat,
-        repeat_date=route.repeat_attempt.finished_at.date() if route.repeat_attempt else None,
+        repeat_date=local_date(route.repeat_attempt.finished_at) if route.repeat_attempt else None,
         conclusion=route.conclusion, approved_by=route.approved_by.full_name if route.approved_by else None,
-        approved_on=route.approved_at.date() if route.approved_at else None, generated_on=today)
+        approved_on=local_date(route.approved_at), generated_on=today)
 
 
 def _results(attempt_id: int) -> list[CompetencyResult]:
@@ -94,7 +94,7 @@ def _results(attempt_id: int) -> list[CompetencyResult]:
 
 def _mark(step, figures) -> str:
     if step.status == "done":
-        when = step.done_at.strftime("%d.%m.%Y") if step.done_at else ""
+        when = format_date(step.done_at)
         return _("done %(date)s", date=when) + (f": {step.evidence}" if step.evidence else "")
     if step in figures.overdue:
         return _("overdue")
@@ -111,6 +111,6 @@ def group_rows(routes: list[Route], today: date) -> list[GroupRouteRow]:
             tutor=route.tutor.full_name if route.tutor else None, status=str(ROUTE_STATUSES[route.status]),
             period_start=route.period_start, period_end=route.period_end, deficits=len(route.goals),
             steps=figures.steps, done=figures.done, overdue=len(figures.overdue), hours=figures.hours,
-            hours_done=figures.hours_done, last_activity=route.last_activity_at.date(),
+            hours_done=figures.hours_done, last_activity=local_date(route.last_activity_at),
             closed_deficits=sum(g.status == "closed" for g in route.goals)))
     return rows

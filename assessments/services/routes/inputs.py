@@ -14,7 +14,7 @@ from assessments.models import Activity, ActivityCoverage, CompetencyResult, Rou
 from assessments.services.profile import Evidence, current_profile
 from courses import api as courses_api
 from lms.extensions import db
-from lms.i18n import to_local
+from lms.i18n import local_date
 
 #: courses' «blended» is the planner's «mixed»: it suits either preference.
 DELIVERY = {"online": "online", "onsite": "onsite", "blended": "mixed"}
@@ -59,7 +59,7 @@ def _slots(rows: list[Activity], user, tutor_id: int | None, start: date, end: d
     runs: dict[tuple[int, int], list[date]] = defaultdict(list)
     capacities: dict[int, int] = {}
     for offer in courses_api.session_offers(module_ids, session_ids):
-        day = to_local(offer.starts_at).date()
+        day = local_date(offer.starts_at)
         capacities[offer.group_id] = offer.capacity
         free = None if offer.group_id in mine else max(0, offer.capacity - members.get(offer.group_id, 0))
         if offer.session_id in session_ids:
@@ -77,7 +77,7 @@ def _slots(rows: list[Activity], user, tutor_id: int | None, start: date, end: d
         free_slots = courses_api.free_slots(consulting.values())
         for activity_id, tutor in consulting.items():
             for slot in free_slots:
-                day = to_local(slot.starts_at).date()
+                day = local_date(slot.starts_at)
                 if slot.tutor_id == tutor and start <= day <= end:
                     found[activity_id].append(planner.Slot(f"slot:{slot.slot_id}", day, day, 1))
     taken = dict(db.session.execute(

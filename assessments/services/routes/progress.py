@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from assessments.models import Activity, CompetencyResult, Route, RouteStep
 from assessments.services.routes import history
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, format_date, local_date
 from lms.models.mixins import utcnow
 
 OPEN_STEP = ("planned", "booked", "waiting")
@@ -49,11 +49,11 @@ def progress(route: Route, today: date) -> Progress:
     result.weeks = max(1, -(-((route.period_end - route.period_start).days + 1) // 7))
     result.planned_pace = result.hours / result.weeks
     if route.approved_at is not None:
-        elapsed = max(1, -(-((min(today, route.period_end) - route.approved_at.date()).days + 1) // 7))
+        elapsed = max(1, -(-((min(today, route.period_end) - local_date(route.approved_at)).days + 1) // 7))
         result.actual_pace = result.hours_done / elapsed
     finished = [s for s in steps if s.status == "done" and s.done_at is not None]
     if finished:
-        result.on_time_share = sum(s.done_at.date() <= s.ends_on for s in finished) / len(finished)
+        result.on_time_share = sum(local_date(s.done_at) <= s.ends_on for s in finished) / len(finished)
     for goal in route.goals:
         if goal.status in ("closed", "reopened"):
             result.closure[goal.competency_id] = goal.status
@@ -100,7 +100,7 @@ def on_module_completed(sender, user, module, completed_at=None, **extra) -> Non
 
 def on_session_attended(sender, user, session, **extra) -> None:
     complete_steps(_open_steps(user.id, Activity.session_id == session.id),
-                   _("Attended the session of %(date)s", date=session.starts_at.strftime("%d.%m.%Y")), utcnow())
+                   _("Attended the session of %(date)s", date=format_date(session.starts_at)), utcnow())
 
 
 def on_consultation_held(sender, booking, **extra) -> None:
@@ -111,7 +111,7 @@ def on_consultation_held(sender, booking, **extra) -> None:
                                  or_(RouteStep.slot.is_(None), RouteStep.slot.not_like("slot:%")))
         tutor = booking.slot.tutor_id
         steps = [s for s in candidates if s.activity is None or s.activity.tutor_id in (None, tutor)][:1]
-    complete_steps(steps, _("Consultation held on %(date)s", date=booking.slot.starts_at.strftime("%d.%m.%Y")),
+    complete_steps(steps, _("Consultation held on %(date)s", date=format_date(booking.slot.starts_at)),
                    utcnow())
 
 

@@ -9,22 +9,24 @@ from sqlalchemy import select
 
 from assessments.models import Activity, Route, RouteStep
 from assessments.services.routes import booking, history, progress
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, format_date
+from lms.models.mixins import check_version
 
 EDITABLE = ("draft", "review", "returned", "active")
 
 
-def check_version(route: Route, version: int | None) -> None:
-    if version is not None and version != route.version:
-        raise ConflictError(_("Someone else changed this route while you were working on it, so your change was "
-                              "not saved. Here is the current route; make your change again if it is still needed."))
+def check_route_version(route: Route, version: int | None) -> None:
+    """:func:`lms.models.mixins.check_version` for a route, with the route's message."""
+    check_version(route, version, _("Someone else changed this route while you were working on it, so your change "
+                                    "was not saved. Here is the current route; make your change again if it is "
+                                    "still needed."))
 
 
 def submit(route: Route, actor, *, version: int | None, note: str, now: datetime) -> Route:
     """The teacher (or tutor) sends the draft or the reworked route for review."""
-    check_version(route, version)
+    check_route_version(route, version)
     if route.status not in ("draft", "returned"):
         raise ServiceError(_("Only a draft or a returned route can be sent for review."))
     if not route.steps:
@@ -36,7 +38,7 @@ def submit(route: Route, actor, *, version: int | None, note: str, now: datetime
 
 
 def return_for_rework(route: Route, tutor, *, version: int | None, comment: str, now: datetime) -> Route:
-    check_version(route, version)
+    check_route_version(route, version)
     if route.status != "review":
         raise ServiceError(_("Only a route on review can be returned."))
     comment = (comment or "").strip()
@@ -52,7 +54,7 @@ def approve(route: Route, tutor, *, version: int | None, now: datetime) -> list[
     """Make the route active and book the teacher into the chosen groups and consultation slots (a full
     group puts them on its waiting list). Returns the steps that could not be booked, with why: those
     stay planned for the tutor to re-date, the rest is booked, nothing is half-saved."""
-    check_version(route, version)
+    check_route_version(route, version)
     if route.status != "review":
         raise ServiceError(_("Only a route on review can be approved."))
     if not active_steps(route):
@@ -67,7 +69,7 @@ def approve(route: Route, tutor, *, version: int | None, now: datetime) -> list[
 
 def propose(route: Route, teacher, *, version: int | None, note: str, now: datetime) -> Route:
     """The teacher asks for a change of an active or reviewed route; the tutor sees it in the caseload."""
-    check_version(route, version)
+    check_route_version(route, version)
     note = (note or "").strip()
     if not note:
         raise ServiceError(_("Write what you would like to change."), field="note")
@@ -82,7 +84,7 @@ def propose(route: Route, teacher, *, version: int | None, note: str, now: datet
 def add_step(route: Route, actor, *, version: int | None, activity: Activity, starts_on: date, ends_on: date,
              hours: float | None, now: datetime) -> RouteStep:
     """Add a catalogue activity by hand; it closes the route's goals its coverage reaches."""
-    check_version(route, version)
+    check_route_version(route, version)
     _editable(route)
     _check_dates(route, starts_on, ends_on)
     hours = float(hours or activity.hours)
@@ -124,7 +126,7 @@ def _place(step: RouteStep, actor, starts_on: date, ends_on: date, now: datetime
 def change_step(step: RouteStep, actor, *, version: int | None, starts_on: date, ends_on: date, hours: float,
                 now: datetime) -> RouteStep:
     route = step.route
-    check_version(route, version)
+    check_route_version(route, version)
     _editable(route)
     _check_dates(route, starts_on, ends_on)
     if hours <= 0:
@@ -150,7 +152,7 @@ def change_step(step: RouteStep, actor, *, version: int | None, starts_on: date,
 def drop_step(step: RouteStep, actor, *, version: int | None, now: datetime) -> RouteStep:
     """Take a step out; in an approved route it stays in the table as dropped, so the record is kept."""
     route = step.route
-    check_version(route, version)
+    check_route_version(route, version)
     _editable(route)
     if step.status == "done":
         raise ServiceError(_("A step already done cannot be dropped."))
@@ -171,7 +173,7 @@ def drop_step(step: RouteStep, actor, *, version: int | None, now: datetime) -> 
 def mark_done(step: RouteStep, tutor, *, version: int | None, evidence: str, now: datetime) -> RouteStep:
     """The tutor records a step as done with what showed it (a product, a talk, a certificate from elsewhere)."""
     route = step.route
-    check_version(route, version)
+    check_route_version(route, version)
     if route.status != "active":
         raise ServiceError(_("Steps are marked done in an approved route."))
     evidence = (evidence or "").strip()
@@ -188,7 +190,7 @@ def mark_done(step: RouteStep, tutor, *, version: int | None, evidence: str, now
 
 def complete(route: Route, tutor, *, version: int | None, conclusion: str, now: datetime) -> Route:
     """The tutor closes an active route with a conclusion (section «Итоги»), whatever is left undone."""
-    check_version(route, version)
+    check_route_version(route, version)
     if route.status != "active":
         raise ServiceError(_("Only an active route can be completed."))
     conclusion = (conclusion or "").strip()
@@ -227,8 +229,8 @@ def _check_dates(route: Route, starts_on: date, ends_on: date) -> None:
         raise ServiceError(_("The step ends before it starts."), field="ends_on")
     if starts_on < route.period_start or ends_on > route.period_end:
         raise ServiceError(_("The step's dates must lie within the route's period, %(start)s – %(end)s.",
-                             start=route.period_start.strftime("%d.%m.%Y"),
-                             end=route.period_end.strftime("%d.%m.%Y")), field="starts_on")
+                             start=format_date(route.period_start),
+                             end=format_date(route.period_end)), field="starts_on")
 
 
 def active_steps(route: Route) -> list[RouteStep]:

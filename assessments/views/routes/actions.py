@@ -37,11 +37,12 @@ def route_plan(route_id: int):
     settings = settings_from(form)
     if not can_tutor_route(current_user, route):
         settings.competency_ids = None
-    if form.version_value() != route.version:
-        flash(_("Someone else changed this route while you were working on it, so your change was not saved. "
-                "Here is the current route; make your change again if it is still needed."), "error")
-        return redirect(route_url(route))
-    planned = save(form, lambda: builder.build(route.user, current_user, settings, utcnow()))
+
+    def plan():
+        workflow.check_route_version(route, form.version_value())
+        return builder.build(route.user, current_user, settings, utcnow())
+
+    planned = save(form, plan)
     if planned is not None:
         from assessments.views.routes.messages import plan_messages
 

@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.i18n import local_today
 from lms.users.models import User, UserRole
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_id
+from lms.web import arg_id, paginate
 
 
 @bp.route("/routes/caseload")
@@ -30,7 +30,8 @@ def caseload():
     from courses import api as courses_api
 
     groups = courses_api.running_groups(None if everyone else current_user.id)
-    return render_template("assessments/routes/caseload.html", cases=cases, everyone=everyone, tutors=tutors,
+    # Sorted by what needs attention, which only Python knows: the list is cut after sorting.
+    return render_template("assessments/routes/caseload.html", page=paginate(cases), everyone=everyone, tutors=tutors,
                            groups=groups,
                            tutor_id=tutor_id, status=status, sort=sort, attention_only=attention_only,
                            statuses=ROUTE_STATUSES, sorts=SORTS, attention_codes=ATTENTION)

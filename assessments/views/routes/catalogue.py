@@ -14,21 +14,21 @@ from lms.forms import SelectChoice, options
 from lms.i18n import _
 from lms.users.models import User, UserRole
 from lms.users.permissions import permission_required
-from lms.web import get_or_404, save
+from lms.web import get_or_404, paginate, save
 
 
 @bp.route("/catalogue/")
 @permission_required("assessments.catalogue")
 def catalogue():
-    activities = list(db.session.scalars(select(Activity).order_by(Activity.kind, Activity.title).options(
+    page = paginate(select(Activity).order_by(Activity.kind, Activity.title, Activity.id).options(
         selectinload(Activity.coverage).selectinload(ActivityCoverage.competency),
-        selectinload(Activity.prerequisites))))
+        selectinload(Activity.prerequisites)))
     gaps = db.session.execute(
         select(Competency, func.count(RouteGoal.id)).join(RouteGoal, RouteGoal.competency_id == Competency.id)
         .join(Route, Route.id == RouteGoal.route_id)
         .where(RouteGoal.gap.is_(True), Route.open_key.is_not(None))
         .group_by(Competency.id).order_by(Competency.code)).all()
-    return render_template("assessments/routes/catalogue.html", activities=activities, gaps=gaps,
+    return render_template("assessments/routes/catalogue.html", page=page, gaps=gaps,
                            kinds=ACTIVITY_KINDS, forms=ACTIVITY_FORMS)
 
 

@@ -1,6 +1,6 @@
 """The ИОМ as a DOCX or PDF document, and a group's routes as a spreadsheet."""
 
-from flask import Response, abort
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,16 +12,7 @@ from assessments.services.routes.document import group_rows, route_document
 from lms.i18n import local_today
 from lms.users.models import TeacherProfile, User
 from lms.users.permissions import has_permission, permission_required
-from lms.web import get_or_404
-
-TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _download(data: bytes, name: str, kind: str) -> Response:
-    response = Response(data, mimetype=TYPES[kind])
-    response.headers["Content-Disposition"] = f"attachment; filename={name}.{kind}"
-    return response
+from lms.web import download, get_or_404
 
 
 @bp.route("/routes/<int:route_id>/document.<fmt>")
@@ -34,10 +25,10 @@ def route_document_file(route_id: int, fmt: str):
     if fmt == "docx":
         from assessments.documents.route_docx import route_docx
 
-        return _download(route_docx(doc), f"iom-{route.id}", "docx")
+        return download(route_docx(doc), f"iom-{route.id}.docx")
     from assessments.documents.route_pdf import route_pdf
 
-    return _download(route_pdf(doc), f"iom-{route.id}", "pdf")
+    return download(route_pdf(doc), f"iom-{route.id}.pdf")
 
 
 @bp.route("/groups/<int:group_id>/routes.xlsx")
@@ -61,4 +52,4 @@ def group_routes_xlsx(group_id: int):
                                              selectinload(Route.goals).selectinload(RouteGoal.competency))):
         routes = [r for r in routes if r.user_id != route.user_id] + [route]  # the newest route per teacher
     routes.sort(key=lambda r: (r.user.last_name, r.user.first_name))
-    return _download(routes_xlsx(group.name, group_rows(routes, local_today())), f"routes-group-{group.id}", "xlsx")
+    return download(routes_xlsx(group.name, group_rows(routes, local_today())), f"routes-group-{group.id}.xlsx")

@@ -1,0 +1,45 @@
+"""The assessments plugin's description for the core (:class:`lms.plugins.Plugin`) and its ``init_app`` hook."""
+
+from flask import Flask
+
+from assessments.blueprint import bp
+from assessments.permissions import PERMISSIONS, TEMPLATE_RULES
+from lms.i18n import _l
+from lms.plugins import NavItem, Plugin
+
+
+def init_app(app: Flask) -> None:
+    from assessments.cli import assessments_cli
+    from assessments.services.routes import progress
+
+    app.cli.add_command(assessments_cli)
+    progress.connect()
+    app.jinja_env.globals.update(TEMPLATE_RULES)
+    from assessments import lti, reports
+    from assessments.services import practical
+    from courses.api import register_work_source
+
+    register_work_source(app, practical.SOURCE, practical.describe)
+    reports.init_app(app)
+    lti.register(app)
+
+
+def load_demo(objects: dict) -> None:
+    """``flask demo load``: the plugin's demo data (imported here, so describing the plugin loads no services)."""
+    from assessments import demo
+
+    demo.load(objects)
+
+
+plugin = Plugin(
+    name="assessments",
+    blueprint=bp,
+    url_prefix="/assessments",
+    requires=("courses",),
+    permissions=PERMISSIONS,
+    init_app=init_app,
+    views=("assessments.views",),
+    demo_loader=load_demo,
+    nav=(NavItem(_l("Diagnostics"), "assessments.home", "assessments.view", order=200,
+                 description=_l("Deficit diagnostics and individual educational routes")),),
+)
