@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
@@ -14,9 +14,10 @@ from werkzeug.datastructures import FileStorage
 from courses.membership import supported_ids, supports
 from courses.models import AssignmentTask, Module, Work, WorkReview, WorkRound
 from lms import signals
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.mixins import check_version
 from lms.storage import store
 
 #: Where a course module's assignments come from; other plugins name their own source.
@@ -86,9 +87,8 @@ def review(work: Work, reviewer, *, version: int | None, scores: list[int], comm
     :raises ConflictError: the form was opened before another review or a new hand-in.
     :raises ServiceError: a score outside a criterion's range, a return without a comment, nothing to review.
     """
-    if version is not None and version != work.version:
-        raise ConflictError(_("Someone else changed this work while you were reviewing it, so your review was "
-                              "not saved. Check the current state and review again."))
+    check_version(work, version, _("Someone else changed this work while you were reviewing it, so your review "
+                                   "was not saved. Check the current state and review again."))
     if decision not in ("accepted", "returned"):
         raise ServiceError(_("Choose whether to accept the work or return it."), field="decision")
     if work.status == "returned":
@@ -134,9 +134,10 @@ def _tell_the_teacher(work: Work, decision: str) -> None:
            args=context.args if context else None, subject=lambda: _("Metodist: your work has been reviewed"))
 
 
-def inbox(reviewer, *, everyone: bool, page: int = 1, per_page: int = 50) -> tuple[list[Work], int]:
-    """Work waiting for review, oldest first, and how many there are: for a tutor, that of the teachers they
-    support (a course assignment's: through a group of its programme, as :func:`reviewable`); for staff, all."""
+def inbox(reviewer, *, everyone: bool):
+    """The statement of the work waiting for review, oldest first (the view pages it): for a tutor, that of the
+    teachers they support (a course assignment's: through a group of its programme, as :func:`reviewable`); for
+    staff, all."""
     stmt = select(Work).where(Work.status == "submitted")
     if not everyone:
         programme = (select(Module.programme_id).join(AssignmentTask, AssignmentTask.module_id == Module.id)
@@ -144,10 +145,7 @@ def inbox(reviewer, *, everyone: bool, page: int = 1, per_page: int = 50) -> tup
         stmt = stmt.where(or_(
             and_(Work.task_id.is_(None), Work.user_id.in_(supported_ids(reviewer.id))),
             and_(Work.task_id.is_not(None), Work.user_id.in_(supported_ids(reviewer.id, programme_id=programme)))))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Work.submitted_at, Work.id).offset((page - 1) * per_page)
-                              .limit(per_page).options(joinedload(Work.user), selectinload(Work.rounds)))
-    return list(rows), total
+    return stmt.order_by(Work.submitted_at, Work.id).options(joinedload(Work.user), selectinload(Work.rounds))
 
 
 def reviewable(reviewer, work: Work) -> bool:

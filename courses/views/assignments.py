@@ -18,7 +18,7 @@ from lms.extensions import db
 from lms.i18n import _
 from lms.models.mixins import utcnow
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_page, get_or_404, save
+from lms.web import get_or_404, paginate, save
 
 
 @bp.route("/modules/<int:module_id>/tasks/new", methods=["GET", "POST"])
@@ -59,11 +59,8 @@ def task(task_id: int):
 @bp.route("/reviews/")
 @permission_required("courses.review_assignments")
 def review_queue():
-    page = request.args.get("page", 1, type=arg_page)
-    queue, total = works.inbox(current_user, everyone=has_permission(current_user, "courses.manage_groups"),
-                               page=page)
-    return render_template("courses/works/inbox.html", queue=queue, total=total, page=page, per_page=50,
-                           contexts=_contexts(queue))
+    page = paginate(works.inbox(current_user, everyone=has_permission(current_user, "courses.manage_groups")))
+    return render_template("courses/works/inbox.html", page=page, contexts=_contexts(page.items))
 
 
 @bp.route("/works/<int:work_id>/review", methods=["GET", "POST"])

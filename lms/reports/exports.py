@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from collections.abc import Sequence
@@ -15,14 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from lms.spreadsheets import cell_text, csv_bytes
+
 FONT_DIR = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")  # DejaVu covers Cyrillic, «», №
 HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
-
-
-def cell_text(value) -> str:
-    """Text a spreadsheet shows as text: a leading = + - @ (or a tab or CR) would make it run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _value(value):
@@ -66,12 +61,9 @@ def table_xlsx(title: str, subtitle: str, columns: Sequence[str], rows: Sequence
 
 
 def table_csv(columns: Sequence[str], rows: Sequence[Sequence]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([cell_text(c) for c in columns])
-    for row in rows:
-        writer.writerow([v.strftime("%d.%m.%Y") if isinstance(v, date) else cell_text(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The table through the one CSV writer (lms.spreadsheets), dates as ДД.ММ.ГГГГ."""
+    return csv_bytes([columns, *([v.strftime("%d.%m.%Y") if isinstance(v, date) else v for v in row]
+                                 for row in rows)])
 
 
 def summary_pdf(title: str, lines: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[str]],

@@ -11,7 +11,7 @@ from lms.reports import charts, counting, exports, filters
 from lms.reports.indicators import INDICATORS
 from lms.reports.registry import reports
 from lms.users.permissions import has_permission, permission_required
-from lms.web import arg_page
+from lms.web import Page, arg_page, download
 
 bp = Blueprint("reports", __name__)
 PER_PAGE = 50
@@ -31,7 +31,8 @@ def show(key: str):
     chosen = filters.parse(request.args)
     page = request.args.get("page", 1, type=arg_page)
     table = report.build(chosen, current_user, page) if not chosen.error else None
-    return render_template("reports/show.html", report=report, table=table, filters=chosen, page=page,
+    pages = Page(table.rows, page, table.per_page, table.total) if table and table.total is not None else None
+    return render_template("reports/show.html", report=report, table=table, filters=chosen, page=pages,
                            **_form(chosen))
 
 
@@ -56,9 +57,9 @@ def report_file(key: str, fmt: str):
     table = report.build(chosen, current_user, 0)  # page 0: every row
     name = f"{key.replace('.', '-')}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}"
     if fmt == "xlsx":
-        return _file(exports.table_xlsx(str(report.title), _describe(chosen), table.columns, table.rows),
+        return download(exports.table_xlsx(str(report.title), _describe(chosen), table.columns, table.rows),
                      f"{name}.xlsx", XLSX)
-    return _file(exports.table_csv(table.columns, table.rows), f"{name}.csv", "text/csv; charset=utf-8")
+    return download(exports.table_csv(table.columns, table.rows), f"{name}.csv", "text/csv; charset=utf-8")
 
 
 def _report(key: str):
@@ -97,10 +98,10 @@ def indicators_file(fmt: str):
              str(c.indicator.evidence)) for c in counts]
     name = f"indicators-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}"
     if fmt == "xlsx":
-        return _file(exports.table_xlsx(_("Effectiveness indicators"), _describe(chosen), columns, rows),
+        return download(exports.table_xlsx(_("Effectiveness indicators"), _describe(chosen), columns, rows),
                      f"{name}.xlsx", XLSX)
     if fmt == "csv":
-        return _file(exports.table_csv(columns, rows), f"{name}.csv", "text/csv; charset=utf-8")
+        return download(exports.table_csv(columns, rows), f"{name}.csv", "text/csv; charset=utf-8")
     if fmt == "pdf":
         chart = charts.horizontal_bars([str(c.indicator.title) for c in counts], [c.total for c in counts],
                                        fmt="png")
@@ -110,7 +111,7 @@ def indicators_file(fmt: str):
             _("Formed by Metodist on %(date)s; every number is the count of distinct teachers (for programmes: of "
               "programmes) in the records named, within the period and filters above.",
               date=format_date(local_today())), chart)
-        return _file(pdf, f"{name}.pdf", "application/pdf")
+        return download(pdf, f"{name}.pdf", "application/pdf")
     abort(404)
 
 
@@ -123,7 +124,7 @@ def indicator(key: str):
     page = request.args.get("page", 1, type=arg_page)
     rows, total = counting.drill_down(item, chosen, current_user, kind=kind, page=page, per_page=PER_PAGE)
     return render_template("reports/indicator.html", indicator=item, filters=chosen, rows=rows, total=total,
-                           kind=kind, page=page, per_page=PER_PAGE, **_form(chosen))
+                           kind=kind, page=Page(rows, page, PER_PAGE, total), **_form(chosen))
 
 
 @bp.route("/indicators/<key>/records.<fmt>")
@@ -139,9 +140,9 @@ def indicator_file(key: str, fmt: str):
              for r in rows]
     name = f"{key}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}"
     if fmt == "xlsx":
-        return _file(exports.table_xlsx(str(item.title), _describe(chosen), columns, table), f"{name}.xlsx", XLSX)
+        return download(exports.table_xlsx(str(item.title), _describe(chosen), columns, table), f"{name}.xlsx", XLSX)
     if fmt == "csv":
-        return _file(exports.table_csv(columns, table), f"{name}.csv", "text/csv; charset=utf-8")
+        return download(exports.table_csv(columns, table), f"{name}.csv", "text/csv; charset=utf-8")
     abort(404)
 
 
@@ -169,11 +170,3 @@ def _describe(chosen: filters.Filters) -> str:
         shown = dict((str(k), v) for k, v in options.get(key, [])).get(str(value), "—")
         parts.append(f"{names[key]}: {shown}")
     return "; ".join(parts)
-
-
-def _file(data: bytes, name: str, mimetype: str) -> Response:
-    from urllib.parse import quote
-
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
