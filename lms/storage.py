@@ -130,4 +130,8 @@ def send(key: str | None, original_name: str | None):
     path = (storage_dir() / (key or "")).resolve()
     if not key or storage_dir().resolve() not in path.parents or not path.is_file():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=original_name or path.name)
+    response = send_file(path, as_attachment=True, download_name=original_name or path.name)
+    # As every generated file (lms.web.download): personal work is not kept in caches nor sniffed into a page.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

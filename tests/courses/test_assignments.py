@@ -104,6 +104,7 @@ def test_uploads_are_checked_and_downloads_guarded(login_as, work, people):
     assert teacher.get(f"/courses/works/{item.id}/rounds/2/file").status_code == 404
     got = teacher.get(download)
     assert got.status_code == 200 and got.data == PDF and "attachment" in got.headers["Content-Disposition"]
+    assert got.headers["X-Content-Type-Options"] == "nosniff" and "no-store" in got.headers["Cache-Control"]
     assert login_as("tutor").get(download).status_code == 200  # the group's tutor
     other = make_user("teacher", email="nosy@example.org")
     db.session.commit()
