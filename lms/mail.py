@@ -16,8 +16,15 @@ class MailError(ServiceError):
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """A link for an e-mail: always on ``BASE_URL``, never on the Host a request claimed to come from."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """A link for an e-mail: always on ``BASE_URL``, never on the Host a request claimed to come from; also
+    outside a request (the CLI, a background job, an effect after commit)."""
+    from flask import has_request_context
+
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context(base_url=base):
+        return base + url_for(endpoint, **values)
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

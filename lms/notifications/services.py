@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from lms.extensions import db
-from lms.mail import MailError, send_mail
+from lms.mail import MailError, absolute_url, send_mail
 from lms.models.mixins import utcnow
 from lms.notifications.models import Notification
 from lms.outbox import after_commit
@@ -44,20 +44,13 @@ def _letter(to: str, subject: str, text: str, endpoint: str | None, args: dict):
     def send() -> None:
         body = text
         if endpoint:
-            body += "\n\n" + absolute_link(endpoint, args)
+            body += "\n\n" + absolute_url(endpoint, **args)
         try:
             send_mail(to, subject, body)
         except MailError:
             pass  # the in-app notification stands; the failure is logged by send_mail
 
     return send
-
-
-def absolute_link(endpoint: str, args: dict) -> str:
-    """The notice's page on BASE_URL, also outside a request (the CLI, a background job)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return base + url_for(endpoint, **args)
 
 
 def unread_count(user) -> int:
