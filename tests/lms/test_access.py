@@ -21,6 +21,7 @@ from assessments.models import (
     RouteStep,
 )
 from assessments.services.practical import hand_in as hand_in_practical
+from community.models import Meeting, MentoringMeeting, MentoringPair
 from courses.services.assignments import save_task
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
@@ -79,6 +80,19 @@ PAGES = {
     "courses.rooms": ("/courses/rooms/", {"tutor", "staff", "admin"}),
     "courses.room_edit": ("/courses/rooms/{room}/edit", {"staff", "admin"}),
     "notifications.index": ("/notifications/", ALL),
+    "community.home": ("/community/", ALL),
+    "community.associations": ("/community/associations/", ALL),
+    "community.association": ("/community/associations/{association}", ALL),
+    "community.association_edit": ("/community/associations/{association}/edit", {"staff", "admin"}),
+    # the teacher is not a member of the association: its meetings are not theirs to read
+    "community.meeting": ("/community/meetings/{meeting}", {"tutor", "staff", "admin"}),
+    "community.meeting_edit": ("/community/meetings/{meeting}/edit", {"staff", "admin"}),
+    "community.pairs": ("/community/mentoring/", {"tutor", "staff", "admin"}),
+    # the tutor mentors the teacher in this pair
+    "community.pair": ("/community/mentoring/{pair}", ALL),
+    "community.pair_edit": ("/community/mentoring/{pair}/edit", {"staff", "admin"}),
+    "community.mentors": ("/community/mentoring/mentors", {"tutor", "staff", "admin"}),
+    "community.young_specialists": ("/community/mentoring/young-specialists", {"tutor", "staff", "admin"}),
     "courses.attendance_sheet": ("/courses/sessions/{session}/attendance", {"tutor", "staff", "admin"}),
     "courses.checkin_screen": ("/courses/sessions/{session}/checkin", {"tutor", "staff", "admin"}),
     "courses.checkin": ("/courses/checkin", ALL),
@@ -127,6 +141,9 @@ EXTRA_PAGES = {
     "/assessments/diagnostics/new": {"staff", "admin"},
     "/assessments/bank/items/new": {"staff", "admin"},
     "/assessments/catalogue/new": {"staff", "admin"},
+    "/community/associations/new": {"staff", "admin"},
+    "/community/associations/{association}/meetings/new": {"staff", "admin"},
+    "/community/mentoring/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -146,6 +163,14 @@ ACTIONS = {
     "courses.renew_feed": ("/courses/schedule/feed/renew", ALL),
     "courses.session_cancel": ("/courses/sessions/{session}/cancel", {"staff", "admin"}),
     "notifications.read_all": ("/notifications/read", ALL),
+    "community.join": ("/community/associations/{association}/join", {"teacher"}),
+    "community.leave": ("/community/associations/{association}/leave", ALL),
+    "community.add_member": ("/community/associations/{association}/members", {"staff", "admin"}),
+    "community.remove_member": ("/community/associations/{association}/members/{teacher}/remove",
+                                {"staff", "admin"}),
+    "community.pair_plan_meeting": ("/community/mentoring/{pair}/meetings", {"tutor", "staff", "admin"}),
+    "community.pair_record_meeting": ("/community/mentoring/meetings/{pair_meeting}/record",
+                                      {"tutor", "staff", "admin"}),
     "courses.attendance_all_present": ("/courses/sessions/{session}/attendance/all-present",
                                        {"tutor", "staff", "admin"}),
     "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
@@ -169,6 +194,7 @@ ACTIONS = {
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
 SPECIAL = {"courses.work_file", "courses.certificate_file", "courses.lesson_file",
            "courses.lesson_file_delete", "courses.booking_file",
+           "community.meeting_minutes",  # tests/community/test_associations.py
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
            "assessments.practical_queue",  # a permanent redirect to courses.review_queue: test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
@@ -223,6 +249,12 @@ def _build(people) -> dict:
     db.session.flush()
     work = hand_in_practical(finished, practical_item, people["teacher"], text="Работа", link=None, upload=None,
                              now=utcnow())
+    meeting = Meeting(association_id=association.id, held_on=date.today(), topic="Заседание")
+    pair = MentoringPair(mentor_id=people["tutor"].id, mentee_id=people["teacher"].id, starts_on=date.today(),
+                         ends_on=date.today() + timedelta(days=90))
+    pair.meetings.append(MentoringMeeting(planned_on=date.today(), topic="Встреча"))
+    db.session.add_all([meeting, pair])
+    db.session.flush()
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
@@ -231,7 +263,8 @@ def _build(people) -> dict:
             "session": sessions[0].id, "task": task.id,
             "diagnostic": diagnostic.id, "finished_attempt": finished.id, "item": item.id,
             "framework": framework.id, "competency": competency.id, "practical_item": practical_item.id,
-            "work": work.id, "route": route.id, "step": route.steps[0].id, "activity": activity.id}
+            "work": work.id, "route": route.id, "meeting": meeting.id, "pair": pair.id,
+            "pair_meeting": pair.meetings[0].id, "step": route.steps[0].id, "activity": activity.id}
 
 
 class World:

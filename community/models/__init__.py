@@ -1,0 +1,4 @@
+"""Imports every model module of the community plugin so the metadata (and Alembic) sees its tables."""
+
+from community.models.associations import AssociationDetails, Meeting, MeetingAttendance, Membership  # noqa: F401
+from community.models.mentoring import MentoringMeeting, MentoringPair  # noqa: F401

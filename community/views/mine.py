@@ -1,0 +1,16 @@
+"""«Моё участие»: the teacher's own associations, meetings, mentoring; and the way into the registries."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from community import queries
+from community.blueprint import bp
+from lms.users.permissions import permission_required
+
+
+@bp.route("/")
+@permission_required("community.view")
+def home():
+    return render_template("community/mine.html", mine=queries.participation(current_user.id))
