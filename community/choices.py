@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms.i18n import _l
+from lms.i18n import _l, _lp
 
 #: Standing associations (МО, РМО) and the temporary groups, which always have a period.
 ASSOCIATION_KINDS = {
@@ -22,9 +22,9 @@ LEVELS = {
 }
 
 MEETING_STATUSES = {
-    "planned": _l("Planned"),
-    "held": _l("Held"),
-    "cancelled": _l("Cancelled"),
+    "planned": _lp("meeting", "Planned"),
+    "held": _lp("meeting", "Held"),
+    "cancelled": _lp("meeting", "Cancelled"),
 }
 
 MENTORING_FORMS = {
@@ -34,8 +34,8 @@ MENTORING_FORMS = {
 }
 
 PAIR_STATUSES = {
-    "active": _l("Active"),
-    "completed": _l("Completed"),
+    "active": _lp("pair", "Active"),
+    "completed": _lp("pair", "Completed"),
     "ended": _l("Ended early"),
 }
 

@@ -53,7 +53,7 @@ class MeetingForm(VersionedForm):
                         validators=[Length(max=200), no_control_characters])
     agenda = TextAreaField(_l("Agenda"), filters=[strip_filter], validators=TEXT)
     status = SelectField(_l("Status"), choices=options(MEETING_STATUSES.items()))
-    attendee_ids = MultiCheckboxField(_l("Present"), coerce=int)
+    attendee_ids = MultiCheckboxField(_l("Those present"), coerce=int)
     minutes = TextAreaField(_l("Minutes"), filters=[strip_filter], validators=TEXT,
                             description=_l("The text of the minutes, or attach the signed minutes as a file."))
     minutes_file = FileField(_l("Minutes file"))

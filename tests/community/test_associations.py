@@ -85,7 +85,7 @@ def test_the_leader_records_a_meeting_with_attendance_and_a_minutes_file(app, pe
     assert login_as("teacher").get(url).status_code == 403  # a member, not the leader
     client.login("leader@example.org")
     page = client.get(url)
-    assert page.status_code == 200 and "Присутствовал" in page.text
+    assert page.status_code == 200 and "Присутствовали" in page.text
     response = client.post(url, _meeting_form(attendee_ids=[str(people["teacher"].id)],
                                               minutes_file=(io.BytesIO(PDF), "протокол.pdf")),
                            content_type="multipart/form-data")
