@@ -1,5 +1,6 @@
 """Community plugin: the methodological service's work with its teachers beyond courses and tests —
-associations (МО/РМО and temporary groups) with their meetings, and mentoring."""
+associations (МО/РМО, temporary groups, communities of practice) with their meetings, mentoring, network
+events, contests, lesson visits and written appeals."""
 
 from flask import Flask
 
@@ -17,6 +18,8 @@ def init_app(app: Flask) -> None:
     from community.cli import community_cli
     from lms.users.relations import register_relation
 
+    app.config.setdefault("COMMUNITY_VISIT_CRITERIA", choices.VISIT_CRITERIA)  # the lesson-visit protocol's lines
+    app.config.setdefault("COMMUNITY_APPEAL_DAYS", 30)  # days for a written answer (59-ФЗ, art. 12)
     app.jinja_env.globals.update(TEMPLATE_RULES, community_choices=choices)
     app.cli.add_command(community_cli)
     evidence.register(app)
@@ -33,7 +36,15 @@ plugin = Plugin(
          NavItem(_l("Associations"), "community.associations", "community.view", order=301,
                  description=_l("МО, РМО, creative, working, problem and expert groups")),
          NavItem(_l("Mentoring"), "community.pairs", "community.view_mentoring", order=302,
-                 description=_l("Mentoring pairs, the register of mentors and young specialists"))),
+                 description=_l("Mentoring pairs, the register of mentors and young specialists")),
+         NavItem(_l("Events"), "community.events", "community.view", order=303,
+                 description=_l("Round tables, seminars, master classes, conferences and network projects")),
+         NavItem(_l("Contests"), "community.contests", "community.view", order=304,
+                 description=_l("Contests of professional skill: applications and results")),
+         NavItem(_l("Lesson visits"), "community.visits", "community.visit_lessons", order=305,
+                 description=_l("Lesson visits and open lessons with their protocol and recommendations")),
+         NavItem(_l("Appeals"), "community.appeals", "community.handle_appeals", order=306,
+                 description=_l("Teachers' written appeals and the answers, with their deadlines"))),
     init_app=init_app,
     demo_loader=demo.load,
 )

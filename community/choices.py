@@ -12,6 +12,7 @@ ASSOCIATION_KINDS = {
     "working": _l("Working group"),
     "problem": _l("Problem group"),
     "expert": _l("Expert group"),
+    "practice": _l("Community of practice"),
 }
 TEMPORARY_KINDS = frozenset({"creative", "working", "problem", "expert"})
 
@@ -37,6 +38,58 @@ PAIR_STATUSES = {
     "active": _lp("pair", "Active"),
     "completed": _lp("pair", "Completed"),
     "ended": _l("Ended early"),
+}
+
+VISIT_KINDS = {
+    "visit": _l("Lesson visit"),
+    "open_lesson": _l("Open lesson"),
+}
+
+#: The protocol of a lesson visit: one note per criterion; a service changes the list in its settings
+#: (COMMUNITY_VISIT_CRITERIA), and each visit keeps the criteria it was recorded with.
+VISIT_CRITERIA = (
+    "Цель урока и её достижение",
+    "Использование цифровых образовательных ресурсов",
+    "Организация деятельности обучающихся",
+    "Обратная связь и оценивание",
+)
+
+APPEAL_STATUSES = {
+    "open": _lp("appeal", "Awaiting an answer"),
+    "answered": _lp("appeal", "Answered"),
+}
+APPEAL_SOURCES = {
+    "teacher": _l("Sent by the teacher"),
+    "staff": _l("Registered by staff"),
+}
+
+EVENT_KINDS = {
+    "round_table": _l("Round table"),
+    "seminar": _l("Seminar"),
+    "master_class": _l("Master class"),
+    "conference": _l("Conference"),
+    "readings": _l("Pedagogical readings"),
+    "network_project": _l("Network project"),
+}
+ORGANISER_KINDS = {
+    "service": _l("The methodological service"),
+    "school": _l("A school"),
+    "association": _l("An association"),
+}
+PARTICIPANT_ROLES = {
+    "participant": _l("Participant"),
+    "speaker": _l("Speaker"),
+}
+
+APPLICATION_STATUSES = {
+    "submitted": _lp("application", "Submitted"),
+    "accepted": _lp("application", "Accepted"),
+    "rejected": _lp("application", "Declined"),
+}
+CONTEST_RESULTS = {
+    "participant": _l("Participant"),
+    "prize_winner": _l("Prize-winner"),
+    "winner": _l("Winner"),
 }
 
 #: Teaching experience, in whole years, up to which a teacher counts as a young specialist.

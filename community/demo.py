@@ -1,5 +1,6 @@
-"""Demo data of the community plugin: the demo associations' leaders, members and meetings, a creative group,
-and mentoring pairs of young specialists (text written for Metodist)."""
+"""Demo data of the community plugin: the demo associations' leaders, members and meetings, a creative group and
+a community of practice, mentoring pairs of young specialists, lesson visits, appeals, network events and a
+contest (text written for Metodist)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from community.choices import VISIT_CRITERIA
 from community.models import AssociationDetails, MentoringPair
-from community.services import associations, mentoring
+from community.services import associations, events, mentoring, visits
 from lms.extensions import db
 from lms.i18n import local_today
 
@@ -84,6 +86,62 @@ def load(objects: dict) -> None:
                                      today=today)
             mentoring.plan_meeting(pair, planned_on=today + timedelta(days=14), topic="Разбор посещённого урока")
     objects["community_group"] = group
+    practice = associations.save_association(None, version=None, data=associations.AssociationData(
+        municipality_id=objects["municipality"].id, school_id=None, name="Сообщество практики «Смешанное обучение»",
+        kind="practice", leader_id=teachers[20].id, starts_on=None, ends_on=None,
+        theme="Обмен опытом ротации станций и перевёрнутого класса"))
+    for index in (1, 3, 21, 23):
+        associations.add_member(practice.association, teachers[index], today=today - timedelta(days=40))
+    _records(objects, today)
+
+
+def _records(objects: dict, today) -> None:
+    """Lesson visits, appeals, network events and a contest."""
+    teachers, tutor, staff = objects["teachers"], objects["tutors"][0], objects["staff"]
+    criteria = list(VISIT_CRITERIA)
+    for teacher, days, lesson, notes, advice in (
+            (teachers[37], 20, "7 Б, информатика", ["Цель сформулирована, достигнута частично", "Презентация",
+                                                     "Фронтальная работа", "Устный опрос"],
+             "Добавить задание с автоматической проверкой; оставить 5 минут на рефлексию."),
+            (teachers[30], 9, "6 А, математика", ["Цель достигнута", "Онлайн-тренажёр", "Работа в парах",
+                                                   "Лист самооценки"],
+             "Поделиться приёмом работы в парах на заседании МО.")):
+        visits.save_visit(None, tutor, version=None, today=today, data=visits.VisitData(
+            teacher_id=teacher.id, kind="visit", visited_on=today - timedelta(days=days), lesson=lesson,
+            purpose="Методическая помощь молодому специалисту",
+            protocol=[{"criterion": c, "note": n} for c, n in zip(criteria, notes, strict=True)],
+            recommendations=advice))
+    answered = visits.submit_appeal(teachers[5], source="teacher", subject="Перенос консультации",
+                                    text="Консультацию перенесли без предупреждения, прошу назначить новое время.",
+                                    received_on=today - timedelta(days=25), answer_days=30)
+    visits.answer_appeal(answered, staff, version=answered.version, today=today - timedelta(days=20), upheld=True,
+                         answer="Приносим извинения; консультация назначена на ближайшую среду.")
+    visits.submit_appeal(teachers[12], source="staff", subject="Доступ к материалам курса",
+                         text="Письмо в ИМЦ: нет доступа к материалам модуля «Облачные документы».",
+                         received_on=today - timedelta(days=3), answer_days=30)
+    held = events.save_event(None, version=None, today=today, data=events.EventData(
+        kind="round_table", title="Круглый стол «Цифровая образовательная среда: первые итоги»",
+        organiser_kind="service", school_id=None, association_id=None, held_on=today - timedelta(days=12),
+        place="ИМЦ, актовый зал", link=None, capacity=30, registration_open=True, description="", status="planned"))
+    for index in (0, 1, 2, 10, 19):
+        events.register(held, teachers[index], today=today - timedelta(days=20))
+    events.add_speaker(held, teachers[9], topic="Функциональная грамотность и цифровые тренажёры", upload=None)
+    events.mark_attendance(held, {teachers[i].id for i in (0, 1, 10, 9)}, today=today)
+    coming = events.save_event(None, version=None, today=today, data=events.EventData(
+        kind="master_class", title="Мастер-класс «Интерактивные задания за 15 минут»", organiser_kind="school",
+        school_id=objects["schools"][2].id, association_id=None, held_on=today + timedelta(days=10),
+        place="МАОУ Лицей № 3, каб. 305", link=None, capacity=12, registration_open=True, description="",
+        status="planned"))
+    events.register(coming, teachers[37], today=today)
+    contest = events.save_contest(None, version=None, title="Педагог года — 2027 (муниципальный этап)",
+                                  description="Муниципальный этап конкурса профессионального мастерства.",
+                                  applications_until=today + timedelta(days=20), stages=[
+                                      {"title": "Заочный этап", "starts_on": (today + timedelta(days=25)).isoformat(),
+                                       "ends_on": (today + timedelta(days=45)).isoformat()},
+                                      {"title": "Очный этап", "starts_on": (today + timedelta(days=60)).isoformat(),
+                                       "ends_on": (today + timedelta(days=62)).isoformat()}])
+    events.apply(contest, teachers[10], today=today, theme="Робототехника на уроках информатики")
+    events.apply(contest, teachers[19], today=today, theme="Цифровое портфолио ученика", nominated_by_school=True)
 
 
 def _data(association, kind: str, leader_id: int, theme: str) -> associations.AssociationData:

@@ -7,9 +7,18 @@ each counted once for it)."""
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import Select, String, cast, literal, select
+from sqlalchemy import Select, String, cast, literal, or_, select
 
-from community.models import Meeting, MeetingAttendance, MentoringPair
+from community.models import (
+    Appeal,
+    ContestApplication,
+    EventParticipant,
+    LessonVisit,
+    Meeting,
+    MeetingAttendance,
+    MentoringPair,
+    NetworkEvent,
+)
 from lms.i18n import _l
 from lms.reports.indicators import Evidence, register_evidence
 
@@ -36,7 +45,40 @@ def mentees() -> Select:
                   literal("mentee").label("kind"), _ref("pair:", MentoringPair.id))
 
 
+def lesson_visits() -> Select:
+    """A teacher whose lesson was visited (or who gave an open lesson)."""
+    return select(LessonVisit.teacher_id.label("teacher_id"), LessonVisit.visited_on.label("occurred_on"),
+                  literal("lesson_visit").label("kind"), _ref("visit:", LessonVisit.id))
+
+
+def network_events() -> Select:
+    """A participant who attended a network event, or one of its speakers (of an event not cancelled)."""
+    return (select(EventParticipant.user_id.label("teacher_id"), NetworkEvent.held_on.label("occurred_on"),
+                   literal("network_event").label("kind"), _ref("event:", NetworkEvent.id))
+            .join(NetworkEvent, NetworkEvent.id == EventParticipant.event_id)
+            .where(NetworkEvent.status != "cancelled",
+                   or_(EventParticipant.attended.is_(True), EventParticipant.role == "speaker")))
+
+
+def appeals() -> Select:
+    return select(Appeal.teacher_id.label("teacher_id"), Appeal.received_on.label("occurred_on"),
+                  literal("appeal").label("kind"), _ref("appeal:", Appeal.id))
+
+
+def contest_applications() -> Select:
+    """An application submitted to a contest (a declined one too: the teacher took part in the contest)."""
+    return select(ContestApplication.teacher_id.label("teacher_id"),
+                  ContestApplication.submitted_on.label("occurred_on"), literal("contest_application").label("kind"),
+                  _ref("application:", ContestApplication.id))
+
+
 def register(app: Flask) -> None:
     register_evidence(app, Evidence("targeted_support", "mo_meeting", _l("МО meetings attended"), mo_meetings))
     register_evidence(app, Evidence("mentoring", "mentor", _l("Mentors"), mentors))
     register_evidence(app, Evidence("mentoring", "mentee", _l("Mentees"), mentees))
+    register_evidence(app, Evidence("targeted_support", "lesson_visit", _l("Lessons visited"), lesson_visits))
+    register_evidence(app, Evidence("network", "network_event", _l("Network events attended or spoken at"),
+                                    network_events))
+    register_evidence(app, Evidence("appeals", "appeal", _l("Written appeals"), appeals))
+    register_evidence(app, Evidence("contests", "contest_application", _l("Contest applications"),
+                                    contest_applications))

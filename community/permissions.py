@@ -14,6 +14,11 @@ PERMISSIONS = (
          _l("Run every association, its members and meetings, and the mentoring register")),
     perm("community.view_mentoring", {"tutor", "staff", "admin"},
          _l("See the mentoring register and young specialists")),
+    perm("community.visit_lessons", {"tutor", "staff", "admin"},
+         _l("Record lesson visits with their protocol and recommendations")),
+    perm("community.send_appeals", {"teacher"}, _l("Send written appeals about the support received")),
+    perm("community.handle_appeals", {"staff", "admin"}, _l("Register and answer teachers' appeals")),
+    perm("community.take_part", {"teacher"}, _l("Register for network events and apply to contests")),
 )
 
 
@@ -66,5 +71,24 @@ def can_record_pair_meeting(user, pair) -> bool:
     return user.id == pair.mentor_id or can_manage_mentoring(user)
 
 
-TEMPLATE_RULES = {"community_can_lead": can_lead, "community_can_manage": can_manage,
+def can_see_visit(user, visit) -> bool:
+    """The visited teacher, whoever visited, and those who record visits."""
+    return user.id in (visit.teacher_id, visit.visitor_id) or has_permission(user, "community.visit_lessons")
+
+
+def can_edit_visit(user, visit) -> bool:
+    return can_manage(user) or (user.id == visit.visitor_id and has_permission(user, "community.visit_lessons"))
+
+
+def can_see_appeal(user, appeal) -> bool:
+    return user.id == appeal.teacher_id or has_permission(user, "community.handle_appeals")
+
+
+def can_see_material(user, participant) -> bool:
+    """A speaker's material: everyone signed in who may see events."""
+    return has_permission(user, "community.view")
+
+
+TEMPLATE_RULES = {"community_can_edit_visit": can_edit_visit, "community_can_lead": can_lead,
+                  "community_can_manage": can_manage,
                   "community_can_see_pair": can_see_pair, "community_can_record_pair_meeting": can_record_pair_meeting}

@@ -2,3 +2,11 @@
 
 from community.models.associations import AssociationDetails, Meeting, MeetingAttendance, Membership  # noqa: F401
 from community.models.mentoring import MentoringMeeting, MentoringPair  # noqa: F401
+from community.models.work import (  # noqa: F401
+    Appeal,
+    Contest,
+    ContestApplication,
+    EventParticipant,
+    LessonVisit,
+    NetworkEvent,
+)

@@ -1,4 +1,5 @@
-"""«Моё участие»: the teacher's own associations, meetings, mentoring; and the way into the registries."""
+"""«Моё участие»: the teacher's own associations, meetings, mentoring, events, contests, lesson visits and
+appeals; and the way into the registries."""
 
 from __future__ import annotations
 
@@ -13,4 +14,5 @@ from lms.users.permissions import permission_required
 @bp.route("/")
 @permission_required("community.view")
 def home():
-    return render_template("community/mine.html", mine=queries.participation(current_user.id))
+    return render_template("community/mine.html", mine=queries.participation(current_user.id),
+                           records=queries.records_of(current_user.id))

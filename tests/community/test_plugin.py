@@ -58,7 +58,7 @@ def test_demo_data_loads_twice(app):
     from community.models import AssociationDetails, Meeting, MentoringPair
     from lms.extensions import db
 
-    assert db.session.scalar(select(func.count()).select_from(AssociationDetails)) == 7
+    assert db.session.scalar(select(func.count()).select_from(AssociationDetails)) == 8
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 5
     assert db.session.scalar(select(func.count()).select_from(MentoringPair)) == 4
     young = runner.invoke(args=["community", "young-specialists"])

@@ -21,7 +21,16 @@ from assessments.models import (
     RouteStep,
 )
 from assessments.services.practical import hand_in as hand_in_practical
-from community.models import Meeting, MentoringMeeting, MentoringPair
+from community.models import (
+    Appeal,
+    Contest,
+    ContestApplication,
+    LessonVisit,
+    Meeting,
+    MentoringMeeting,
+    MentoringPair,
+    NetworkEvent,
+)
 from courses.services.assignments import save_task
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
@@ -93,6 +102,18 @@ PAGES = {
     "community.pair_edit": ("/community/mentoring/{pair}/edit", {"staff", "admin"}),
     "community.mentors": ("/community/mentoring/mentors", {"tutor", "staff", "admin"}),
     "community.young_specialists": ("/community/mentoring/young-specialists", {"tutor", "staff", "admin"}),
+    "community.visits": ("/community/visits/", {"tutor", "staff", "admin"}),
+    "community.visit": ("/community/visits/{visit}", ALL),  # the teacher's own lesson was visited
+    "community.visit_edit": ("/community/visits/{visit}/edit", {"tutor", "staff", "admin"}),  # the tutor visited
+    "community.appeals": ("/community/appeals/", {"staff", "admin"}),
+    "community.appeal_new": ("/community/appeals/new", {"teacher", "staff", "admin"}),
+    "community.appeal": ("/community/appeals/{appeal}", {"teacher", "staff", "admin"}),  # the teacher's own
+    "community.events": ("/community/events/", ALL),
+    "community.event": ("/community/events/{event}", ALL),
+    "community.event_edit": ("/community/events/{event}/edit", {"staff", "admin"}),
+    "community.contests": ("/community/contests/", ALL),
+    "community.contest": ("/community/contests/{contest}", ALL),
+    "community.contest_edit": ("/community/contests/{contest}/edit", {"staff", "admin"}),
     "courses.attendance_sheet": ("/courses/sessions/{session}/attendance", {"tutor", "staff", "admin"}),
     "courses.checkin_screen": ("/courses/sessions/{session}/checkin", {"tutor", "staff", "admin"}),
     "courses.checkin": ("/courses/checkin", ALL),
@@ -144,6 +165,9 @@ EXTRA_PAGES = {
     "/community/associations/new": {"staff", "admin"},
     "/community/associations/{association}/meetings/new": {"staff", "admin"},
     "/community/mentoring/new": {"staff", "admin"},
+    "/community/visits/new": {"tutor", "staff", "admin"},
+    "/community/events/new": {"staff", "admin"},
+    "/community/contests/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -171,6 +195,11 @@ ACTIONS = {
     "community.pair_plan_meeting": ("/community/mentoring/{pair}/meetings", {"tutor", "staff", "admin"}),
     "community.pair_record_meeting": ("/community/mentoring/meetings/{pair_meeting}/record",
                                       {"tutor", "staff", "admin"}),
+    "community.event_register": ("/community/events/{event}/register", {"teacher"}),
+    "community.event_unregister": ("/community/events/{event}/unregister", {"teacher"}),
+    "community.event_add_speaker": ("/community/events/{event}/speakers", {"staff", "admin"}),
+    "community.event_attendance": ("/community/events/{event}/attendance", {"staff", "admin"}),
+    "community.contest_decide": ("/community/contests/applications/{application}/decide", {"staff", "admin"}),
     "courses.attendance_all_present": ("/courses/sessions/{session}/attendance/all-present",
                                        {"tutor", "staff", "admin"}),
     "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
@@ -195,6 +224,7 @@ ACTIONS = {
 SPECIAL = {"courses.work_file", "courses.certificate_file", "courses.lesson_file",
            "courses.lesson_file_delete", "courses.booking_file",
            "community.meeting_minutes",  # tests/community/test_associations.py
+           "community.event_material",  # tests/community/test_records.py
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
            "assessments.practical_queue",  # a permanent redirect to courses.review_queue: test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
@@ -253,7 +283,14 @@ def _build(people) -> dict:
     pair = MentoringPair(mentor_id=people["tutor"].id, mentee_id=people["teacher"].id, starts_on=date.today(),
                          ends_on=date.today() + timedelta(days=90))
     pair.meetings.append(MentoringMeeting(planned_on=date.today(), topic="Встреча"))
-    db.session.add_all([meeting, pair])
+    visit = LessonVisit(visitor_id=people["tutor"].id, teacher_id=people["teacher"].id, visited_on=date.today(),
+                        protocol=[{"criterion": "Цель", "note": ""}])
+    appeal = Appeal(teacher_id=people["teacher"].id, received_on=date.today(), due_on=date.today(), subject="Тема",
+                    text="Текст")
+    event = NetworkEvent(kind="seminar", title="Семинар", held_on=date.today() + timedelta(days=3))
+    contest = Contest(title="Конкурс", applications_until=date.today() + timedelta(days=3))
+    contest.applications.append(ContestApplication(teacher_id=people["teacher"].id, submitted_on=date.today()))
+    db.session.add_all([meeting, pair, visit, appeal, event, contest])
     db.session.flush()
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
@@ -264,7 +301,9 @@ def _build(people) -> dict:
             "diagnostic": diagnostic.id, "finished_attempt": finished.id, "item": item.id,
             "framework": framework.id, "competency": competency.id, "practical_item": practical_item.id,
             "work": work.id, "route": route.id, "meeting": meeting.id, "pair": pair.id,
-            "pair_meeting": pair.meetings[0].id, "step": route.steps[0].id, "activity": activity.id}
+            "pair_meeting": pair.meetings[0].id, "visit": visit.id, "appeal": appeal.id, "event": event.id,
+            "contest": contest.id, "application": contest.applications[0].id, "step": route.steps[0].id,
+            "activity": activity.id}
 
 
 class World:

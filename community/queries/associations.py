@@ -1,4 +1,4 @@
-"""Page-level queries of the community plugin, each with the eager loading its page needs."""
+"""Page-level queries of associations, meetings, mentoring and the teacher's own participation."""
 
 from __future__ import annotations
 
