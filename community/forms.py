@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -244,3 +244,11 @@ class NominationForm(ApplicationForm):
 class DecisionForm(VersionedForm):
     status = SelectField(_l("Status"), choices=options(APPLICATION_STATUSES.items()))
     result = SelectField(_l("Result"), choices=options(CONTEST_RESULTS.items(), blank="—"))
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("What the file holds"), choices=options([
+        ("members", _l("Members of associations: association, e-mail")),
+        ("pairs", _l("Mentoring pairs: mentor's e-mail, mentee's e-mail, form, from, until, goals")),
+        ("results", _l("Contest results: contest, e-mail, result"))]))
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(message=_l("Choose a file."))])

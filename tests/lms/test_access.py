@@ -114,6 +114,8 @@ PAGES = {
     "community.contests": ("/community/contests/", ALL),
     "community.contest": ("/community/contests/{contest}", ALL),
     "community.contest_edit": ("/community/contests/{contest}/edit", {"staff", "admin"}),
+    "community.export": ("/community/export/pairs.xlsx", {"tutor", "staff", "admin"}),
+    "community.import_lists": ("/community/import", {"staff", "admin"}),
     "courses.attendance_sheet": ("/courses/sessions/{session}/attendance", {"tutor", "staff", "admin"}),
     "courses.checkin_screen": ("/courses/sessions/{session}/checkin", {"tutor", "staff", "admin"}),
     "courses.checkin": ("/courses/checkin", ALL),
