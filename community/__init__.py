@@ -1,6 +1,7 @@
 """Community plugin: the methodological service's work with its teachers beyond courses and tests —
 associations (МО/РМО, temporary groups, communities of practice) with their meetings, mentoring, network
-events, contests, lesson visits and written appeals."""
+events, contests, lesson visits, written appeals, the annual work plan, materials and best practice, schools'
+statuses."""
 
 from flask import Flask
 
@@ -44,7 +45,11 @@ plugin = Plugin(
          NavItem(_l("Lesson visits"), "community.visits", "community.visit_lessons", order=305,
                  description=_l("Lesson visits and open lessons with their protocol and recommendations")),
          NavItem(_l("Appeals"), "community.appeals", "community.handle_appeals", order=306,
-                 description=_l("Teachers' written appeals and the answers, with their deadlines"))),
+                 description=_l("Teachers' written appeals and the answers, with their deadlines")),
+         NavItem(_l("Work plan"), "community.plans", "community.view", order=307,
+                 description=_l("The service's annual work plan approved by the council, item by item")),
+         NavItem(_l("Materials"), "community.library", "community.view", order=308,
+                 description=_l("Normative and methodological materials and the bank of best practice"))),
     init_app=init_app,
     demo_loader=demo.load,
 )

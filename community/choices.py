@@ -92,6 +92,41 @@ CONTEST_RESULTS = {
     "winner": _l("Winner"),
 }
 
+PLAN_ITEM_STATUSES = {
+    "planned": _lp("plan", "Planned"),
+    "done": _lp("plan", "Done"),
+    "moved": _lp("plan", "Moved"),
+    "cancelled": _lp("plan", "Cancelled"),
+}
+#: What a plan item may point at where the record exists.
+PLAN_LINKS = {
+    "event": _l("Network event"),
+    "contest": _l("Contest"),
+    "meeting": _l("Association meeting"),
+}
+
+MATERIAL_KINDS = {
+    "normative": _l("Normative document"),
+    "methodological": _l("Methodological material"),
+}
+SCHOOL_LEVELS = {
+    "preschool": _l("Preschool"),
+    "primary": _l("Primary school"),
+    "basic": _l("Basic school"),
+    "secondary": _l("Secondary school"),
+}
+PRACTICE_STATUSES = {
+    "submitted": _lp("practice", "Under review"),
+    "published": _lp("practice", "Published"),
+    "returned": _lp("practice", "Returned with a comment"),
+}
+
+SCHOOL_STATUS_KINDS = {
+    "innovation": _l("Innovation site"),
+    "base": _l("Base school"),
+    "internship": _l("Internship site"),
+}
+
 #: Teaching experience, in whole years, up to which a teacher counts as a young specialist.
 YOUNG_SPECIALIST_YEARS = 3
 

@@ -4,13 +4,13 @@ contest (text written for Metodist)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from community.choices import VISIT_CRITERIA
 from community.models import AssociationDetails, MentoringPair
-from community.services import associations, events, mentoring, visits
+from community.services import associations, events, library, mentoring, visits
 from lms.extensions import db
 from lms.i18n import local_today
 
@@ -142,6 +142,48 @@ def _records(objects: dict, today) -> None:
                                        "ends_on": (today + timedelta(days=62)).isoformat()}])
     events.apply(contest, teachers[10], today=today, theme="Робототехника на уроках информатики")
     events.apply(contest, teachers[19], today=today, theme="Цифровое портфолио ученика", nominated_by_school=True)
+    _library(objects, today, held, contest)
+
+
+def _library(objects: dict, today, event, contest) -> None:
+    """The year's plan approved by the council, a few materials and practices, schools' statuses."""
+    teachers, tutor, schools = objects["teachers"], objects["tutors"][0], objects["schools"]
+    year = today.year if today.month >= 9 else today.year - 1
+    plan = library.save_plan(None, version=None, title=f"План работы ИМЦ на {year}/{year + 1} учебный год",
+                             starts_on=date(year, 9, 1), ends_on=date(year + 1, 8, 31))
+    for what, due, form, audience, link_kind, link_id, status in (
+            ("Круглый стол по итогам внедрения ЦОС", event.held_on, "круглый стол", "учителя-предметники", "event",
+             event.id, "done"),
+            ("Муниципальный этап конкурса «Педагог года»", contest.applications_until, "конкурс",
+             "учителя со стажем от 3 лет", "contest", contest.id, "planned"),
+            ("Диагностика профессиональных дефицитов молодых специалистов", date(year, 10, 15), "диагностика",
+             "молодые специалисты", None, None, "done"),
+            ("Педагогические чтения «Смешанное обучение»", date(year + 1, 3, 20), "педагогические чтения",
+             "все педагоги", None, None, "planned")):
+        library.save_item(plan, None, version=None, data=library.ItemData(
+            what=what, due_on=min(max(due, plan.starts_on), plan.ends_on), responsible="Белова Н. С.", form=form,
+            audience=audience, link_kind=link_kind,
+            link_id=link_id, status=status))
+    library.approve_plan(plan, body="Методический совет ИМЦ", protocol_number="1",
+                         approved_on=min(today, date(year, 8, 29)), today=today)
+    for kind, title, link, competency, level in (
+            ("normative", "Профессиональный стандарт «Педагог»", "https://example.org/544n", "", None),
+            ("methodological", "Методические рекомендации по формирующему оцениванию",
+             "https://example.org/formative", "Оценивание", "basic")):
+        library.save_material(None, version=None, data=library.MaterialData(
+            kind=kind, title=title, description="", link=link, competency=competency, subject_id=None, level=level))
+    published = library.submit_practice(None, teachers[9], version=None, title="Банк задач «Математика вокруг нас»",
+                                        summary="Задачи по функциональной грамотности из жизни города, с "
+                                                "решениями и критериями оценивания.", link=None, subject_id=None)
+    library.review_practice(published, tutor, version=published.version, publish=True, comment="")
+    library.submit_practice(None, teachers[0], version=None, title="Ротация станций на уроке информатики",
+                            summary="Три станции за 45 минут: теория, тренажёр, работа с учителем.", link=None,
+                            subject_id=None)
+    for school, kind, theme in ((schools[2], "innovation", "Цифровая образовательная среда лицея"),
+                                (schools[0], "internship", "Стажировка по смешанному обучению")):
+        library.save_school_status(None, version=None, school_id=school.id, kind=kind, theme=theme,
+                                   starts_on=date(year, 9, 1), ends_on=date(year + 2, 8, 31),
+                                   basis="Приказ управления образования")
 
 
 def _data(association, kind: str, leader_id: int, theme: str) -> associations.AssociationData:

@@ -18,7 +18,9 @@ PERMISSIONS = (
          _l("Record lesson visits with their protocol and recommendations")),
     perm("community.send_appeals", {"teacher"}, _l("Send written appeals about the support received")),
     perm("community.handle_appeals", {"staff", "admin"}, _l("Register and answer teachers' appeals")),
-    perm("community.take_part", {"teacher"}, _l("Register for network events and apply to contests")),
+    perm("community.take_part", {"teacher"},
+         _l("Register for network events, apply to contests and submit best practice")),
+    perm("community.review_practice", {"tutor", "staff", "admin"}, _l("Review and publish best practice")),
 )
 
 
@@ -87,6 +89,12 @@ def can_see_appeal(user, appeal) -> bool:
 def can_see_material(user, participant) -> bool:
     """A speaker's material: everyone signed in who may see events."""
     return has_permission(user, "community.view")
+
+
+def can_see_practice(user, practice) -> bool:
+    """Published practices are open to all signed in; others to their author and reviewers."""
+    return (practice.status == "published" and has_permission(user, "community.view")) \
+        or user.id == practice.author_id or has_permission(user, "community.review_practice")
 
 
 TEMPLATE_RULES = {"community_can_edit_visit": can_edit_visit, "community_can_lead": can_lead,

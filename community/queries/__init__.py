@@ -21,6 +21,15 @@ from community.queries.associations import (  # noqa: F401
     teacher_choices,
     young_specialists,
 )
+from community.queries.library import (  # noqa: F401
+    material_list,
+    plan_with_items,
+    plans,
+    practice_list,
+    practices_of,
+    school_statuses,
+    subject_choices,
+)
 from community.queries.records import (  # noqa: F401
     appeal_list,
     contest_list,

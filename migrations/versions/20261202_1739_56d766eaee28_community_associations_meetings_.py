@@ -1,9 +1,10 @@
-"""community: associations' details, members and meetings; mentoring; visits, appeals, events, contests
+"""community: associations' details, members and meetings; mentoring; visits, appeals, events, contests; plan, library, statuses
 
 The community plugin's first tables. An association stays a row of the core's directory
 (lms_method_association); community_association adds its kind, leader, period and theme one-to-one.
 Meetings keep their attendance (community_attendance); mentoring pairs their planned meetings; network
-events their participants and speakers; contests their applications (stages are a JSON list).
+events their participants and speakers; contests their applications (stages are a JSON list); the annual
+work plan its items; the library its materials; the bank of best practice its practices; schools' statuses.
 
 Revision ID: 56d766eaee28
 Revises: b91cb1bdf58d
@@ -33,6 +34,20 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_community_contest'))
+    )
+    op.create_table('community_work_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('approved_by_body', sa.String(length=200), nullable=False),
+    sa.Column('protocol_number', sa.String(length=40), nullable=False),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('starts_on <= ends_on', name=op.f('ck_community_work_plan_period_order')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_work_plan'))
     )
     op.create_table('community_appeal',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -107,6 +122,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_community_lesson_visit_visited_on'), ['visited_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_community_lesson_visit_visitor_id'), ['visitor_id'], unique=False)
 
+    op.create_table('community_material',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=500), nullable=True),
+    sa.Column('file_key', sa.String(length=200), nullable=True),
+    sa.Column('file_name', sa.String(length=200), nullable=True),
+    sa.Column('competency', sa.String(length=120), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
+    sa.Column('level', sa.String(length=20), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("kind IN ('normative', 'methodological')", name=op.f('ck_community_material_known_kind')),
+    sa.CheckConstraint("level IS NULL OR level IN ('preschool', 'primary', 'basic', 'secondary')", name=op.f('ck_community_material_known_level')),
+    sa.ForeignKeyConstraint(['subject_id'], ['lms_subject.id'], name=op.f('fk_community_material_subject_id')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_material'))
+    )
+    with op.batch_alter_table('community_material', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_community_material_subject_id'), ['subject_id'], unique=False)
+
     op.create_table('community_mentoring_pair',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('mentor_id', sa.Integer(), nullable=False),
@@ -132,6 +170,53 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_community_mentoring_pair_mentee_id'), ['mentee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_community_mentoring_pair_mentor_id'), ['mentor_id'], unique=False)
 
+    op.create_table('community_plan_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('what', sa.String(length=300), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('responsible', sa.String(length=200), nullable=False),
+    sa.Column('form', sa.String(length=100), nullable=False),
+    sa.Column('audience', sa.String(length=200), nullable=False),
+    sa.Column('link_kind', sa.String(length=20), nullable=True),
+    sa.Column('link_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("link_kind IS NULL OR link_kind IN ('event', 'contest', 'meeting')", name=op.f('ck_community_plan_item_known_link')),
+    sa.CheckConstraint("status IN ('planned', 'done', 'moved', 'cancelled')", name=op.f('ck_community_plan_item_known_status')),
+    sa.ForeignKeyConstraint(['plan_id'], ['community_work_plan.id'], name=op.f('fk_community_plan_item_plan_id'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_plan_item'))
+    )
+    with op.batch_alter_table('community_plan_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_community_plan_item_plan_id'), ['plan_id'], unique=False)
+
+    op.create_table('community_practice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=500), nullable=True),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('review_comment', sa.Text(), nullable=False),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("status IN ('submitted', 'published', 'returned')", name=op.f('ck_community_practice_known_status')),
+    sa.ForeignKeyConstraint(['author_id'], ['lms_user.id'], name=op.f('fk_community_practice_author_id')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['lms_user.id'], name=op.f('fk_community_practice_reviewed_by_id')),
+    sa.ForeignKeyConstraint(['subject_id'], ['lms_subject.id'], name=op.f('fk_community_practice_subject_id')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_practice'))
+    )
+    with op.batch_alter_table('community_practice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_community_practice_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_community_practice_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_community_practice_subject_id'), ['subject_id'], unique=False)
+
     op.create_table('community_mentoring_meeting',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pair_id', sa.Integer(), nullable=False),
@@ -146,6 +231,25 @@ def upgrade():
     )
     with op.batch_alter_table('community_mentoring_meeting', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_community_mentoring_meeting_pair_id'), ['pair_id'], unique=False)
+
+    op.create_table('community_school_status',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('theme', sa.String(length=300), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('basis', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("kind IN ('innovation', 'base', 'internship')", name=op.f('ck_community_school_status_known_kind')),
+    sa.CheckConstraint('starts_on <= ends_on', name=op.f('ck_community_school_status_period_order')),
+    sa.ForeignKeyConstraint(['school_id'], ['lms_school.id'], name=op.f('fk_community_school_status_school_id'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_school_status'))
+    )
+    with op.batch_alter_table('community_school_status', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_community_school_status_school_id'), ['school_id'], unique=False)
 
     op.create_table('community_association',
     sa.Column('association_id', sa.Integer(), nullable=False),
@@ -300,15 +404,33 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_community_association_leader_id'))
 
     op.drop_table('community_association')
+    with op.batch_alter_table('community_school_status', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_community_school_status_school_id'))
+
+    op.drop_table('community_school_status')
     with op.batch_alter_table('community_mentoring_meeting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_community_mentoring_meeting_pair_id'))
 
     op.drop_table('community_mentoring_meeting')
+    with op.batch_alter_table('community_practice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_community_practice_subject_id'))
+        batch_op.drop_index(batch_op.f('ix_community_practice_status'))
+        batch_op.drop_index(batch_op.f('ix_community_practice_author_id'))
+
+    op.drop_table('community_practice')
+    with op.batch_alter_table('community_plan_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_community_plan_item_plan_id'))
+
+    op.drop_table('community_plan_item')
     with op.batch_alter_table('community_mentoring_pair', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_community_mentoring_pair_mentor_id'))
         batch_op.drop_index(batch_op.f('ix_community_mentoring_pair_mentee_id'))
 
     op.drop_table('community_mentoring_pair')
+    with op.batch_alter_table('community_material', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_community_material_subject_id'))
+
+    op.drop_table('community_material')
     with op.batch_alter_table('community_lesson_visit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_community_lesson_visit_visitor_id'))
         batch_op.drop_index(batch_op.f('ix_community_lesson_visit_visited_on'))
@@ -325,5 +447,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_community_appeal_received_on'))
 
     op.drop_table('community_appeal')
+    op.drop_table('community_work_plan')
     op.drop_table('community_contest')
     # ### end Alembic commands ###

@@ -26,10 +26,15 @@ from community.models import (
     Contest,
     ContestApplication,
     LessonVisit,
+    Material,
     Meeting,
     MentoringMeeting,
     MentoringPair,
     NetworkEvent,
+    PlanItem,
+    Practice,
+    SchoolStatus,
+    WorkPlan,
 )
 from courses.services.assignments import save_task
 from courses.services.consultations import book
@@ -116,6 +121,17 @@ PAGES = {
     "community.contest_edit": ("/community/contests/{contest}/edit", {"staff", "admin"}),
     "community.export": ("/community/export/pairs.xlsx", {"tutor", "staff", "admin"}),
     "community.import_lists": ("/community/import", {"staff", "admin"}),
+    "community.plans": ("/community/plans/", ALL),
+    "community.plan": ("/community/plans/{plan}", ALL),
+    "community.plan_edit": ("/community/plans/{plan}/edit", {"staff", "admin"}),
+    "community.plan_item_edit": ("/community/plans/items/{plan_item}/edit", {"staff", "admin"}),
+    "community.library": ("/community/library/", ALL),
+    "community.material_edit": ("/community/library/{material}/edit", {"staff", "admin"}),
+    "community.practices": ("/community/practice/", ALL),
+    "community.practice": ("/community/practice/{practice}", ALL),  # published
+    "community.practice_edit": ("/community/practice/{own_practice}/edit", {"teacher"}),  # the teacher's own
+    "community.school_statuses": ("/community/school-statuses/", ALL),
+    "community.school_status_edit": ("/community/school-statuses/{school_status}/edit", {"staff", "admin"}),
     "courses.attendance_sheet": ("/courses/sessions/{session}/attendance", {"tutor", "staff", "admin"}),
     "courses.checkin_screen": ("/courses/sessions/{session}/checkin", {"tutor", "staff", "admin"}),
     "courses.checkin": ("/courses/checkin", ALL),
@@ -170,6 +186,11 @@ EXTRA_PAGES = {
     "/community/visits/new": {"tutor", "staff", "admin"},
     "/community/events/new": {"staff", "admin"},
     "/community/contests/new": {"staff", "admin"},
+    "/community/plans/new": {"staff", "admin"},
+    "/community/plans/{plan}/items/new": {"staff", "admin"},
+    "/community/library/new": {"staff", "admin"},
+    "/community/practice/new": {"teacher"},
+    "/community/school-statuses/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -202,6 +223,7 @@ ACTIONS = {
     "community.event_add_speaker": ("/community/events/{event}/speakers", {"staff", "admin"}),
     "community.event_attendance": ("/community/events/{event}/attendance", {"staff", "admin"}),
     "community.contest_decide": ("/community/contests/applications/{application}/decide", {"staff", "admin"}),
+    "community.plan_approve": ("/community/plans/{plan}/approve", {"staff", "admin"}),
     "courses.attendance_all_present": ("/courses/sessions/{session}/attendance/all-present",
                                        {"tutor", "staff", "admin"}),
     "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
@@ -227,6 +249,7 @@ SPECIAL = {"courses.work_file", "courses.certificate_file", "courses.lesson_file
            "courses.lesson_file_delete", "courses.booking_file",
            "community.meeting_minutes",  # tests/community/test_associations.py
            "community.event_material",  # tests/community/test_records.py
+           "community.material_file",  # tests/community/test_library.py
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
            "assessments.practical_queue",  # a permanent redirect to courses.review_queue: test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
@@ -292,7 +315,15 @@ def _build(people) -> dict:
     event = NetworkEvent(kind="seminar", title="Семинар", held_on=date.today() + timedelta(days=3))
     contest = Contest(title="Конкурс", applications_until=date.today() + timedelta(days=3))
     contest.applications.append(ContestApplication(teacher_id=people["teacher"].id, submitted_on=date.today()))
-    db.session.add_all([meeting, pair, visit, appeal, event, contest])
+    plan = WorkPlan(title="План", starts_on=date.today(), ends_on=date.today() + timedelta(days=300))
+    plan.items.append(PlanItem(what="Семинар", due_on=date.today()))
+    material = Material(kind="normative", title="Стандарт", link="https://example.org/")
+    practice = Practice(author_id=people["tutor"].id, title="Практика", summary="Текст", status="published")
+    own_practice = Practice(author_id=people["teacher"].id, title="Моя", summary="Текст", status="submitted")
+    school_status = SchoolStatus(school_id=school.id, kind="base", theme="Тема", starts_on=date.today(),
+                                 ends_on=date.today())
+    db.session.add_all([meeting, pair, visit, appeal, event, contest, plan, material, practice, own_practice,
+                        school_status])
     db.session.flush()
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
@@ -305,7 +336,8 @@ def _build(people) -> dict:
             "work": work.id, "route": route.id, "meeting": meeting.id, "pair": pair.id,
             "pair_meeting": pair.meetings[0].id, "visit": visit.id, "appeal": appeal.id, "event": event.id,
             "contest": contest.id, "application": contest.applications[0].id, "step": route.steps[0].id,
-            "activity": activity.id}
+            "activity": activity.id, "plan": plan.id, "plan_item": plan.items[0].id, "material": material.id,
+            "practice": practice.id, "own_practice": own_practice.id, "school_status": school_status.id}
 
 
 class World:
