@@ -43,7 +43,8 @@ def association_list(*, q: str | None, kind: str | None, level: str | None, acti
                .correlate(MethodAssociation).scalar_subquery())
     stmt = (select(MethodAssociation, AssociationDetails, members.label("members"))
             .outerjoin(AssociationDetails, AssociationDetails.association_id == MethodAssociation.id)
-            .options(joinedload(MethodAssociation.school), joinedload(MethodAssociation.municipality))
+            .options(joinedload(MethodAssociation.school), joinedload(MethodAssociation.municipality),
+                     joinedload(AssociationDetails.leader))
             .order_by(MethodAssociation.name, MethodAssociation.id))
     if q:
         # SQLite folds only ASCII: the name is matched as typed and with a capital first letter.
