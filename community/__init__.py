@@ -31,6 +31,7 @@ plugin = Plugin(
     name="community",
     blueprint=bp,
     url_prefix="/community",
+    requires=("courses",),  # work-plan items link to programmes through courses.api
     permissions=PERMISSIONS,
     nav=(NavItem(_l("My participation"), "community.home", "community.view", order=300,
                  description=_l("Your methodological associations, their meetings and your mentoring")),

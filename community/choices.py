@@ -100,6 +100,7 @@ PLAN_ITEM_STATUSES = {
 }
 #: What a plan item may point at where the record exists.
 PLAN_LINKS = {
+    "programme": _l("Programme"),
     "event": _l("Network event"),
     "contest": _l("Contest"),
     "meeting": _l("Association meeting"),

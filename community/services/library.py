@@ -18,6 +18,7 @@ from community.choices import (
 )
 from community.models import Contest, Material, Meeting, NetworkEvent, PlanItem, Practice, SchoolStatus, WorkPlan
 from community.services.associations import _check_version
+from courses import api as courses_api
 from lms import storage
 from lms.errors import ServiceError
 from lms.extensions import db
@@ -76,10 +77,8 @@ def save_item(plan: WorkPlan, item: Optional[PlanItem], *, version: int | None, 
         raise ServiceError(_("Unknown status."), field="status")
     if not plan.starts_on <= data.due_on <= plan.ends_on:
         raise ServiceError(_("The date falls outside the plan's period."), field="due_on")
-    if data.link_kind is not None:
-        if data.link_kind not in PLAN_LINKS or data.link_id is None \
-                or db.session.get(_LINKED[data.link_kind], data.link_id) is None:
-            raise ServiceError(_("The linked record does not exist."), field="link_id")
+    if data.link_kind is not None and not _exists(data.link_kind, data.link_id):
+        raise ServiceError(_("The linked record does not exist."), field="link_id")
     if item is None:
         item = PlanItem()
         plan.items.append(item)
@@ -89,6 +88,14 @@ def save_item(plan: WorkPlan, item: Optional[PlanItem], *, version: int | None, 
     item.updated_at = utcnow()
     db.session.flush()
     return item
+
+
+def _exists(kind: str, ident: int | None) -> bool:
+    if kind not in PLAN_LINKS or ident is None or not 0 < ident < 2**31:
+        return False
+    if kind == "programme":  # courses' catalogue, through its public interface
+        return courses_api.programme_title(ident) is not None
+    return db.session.get(_LINKED[kind], ident) is not None
 
 
 @dataclass

@@ -184,7 +184,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.CheckConstraint("link_kind IS NULL OR link_kind IN ('event', 'contest', 'meeting')", name=op.f('ck_community_plan_item_known_link')),
+    sa.CheckConstraint("link_kind IS NULL OR link_kind IN ('programme', 'event', 'contest', 'meeting')", name=op.f('ck_community_plan_item_known_link')),
     sa.CheckConstraint("status IN ('planned', 'done', 'moved', 'cancelled')", name=op.f('ck_community_plan_item_known_status')),
     sa.ForeignKeyConstraint(['plan_id'], ['community_work_plan.id'], name=op.f('fk_community_plan_item_plan_id'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_community_plan_item'))

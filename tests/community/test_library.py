@@ -38,6 +38,12 @@ def test_a_plan_is_approved_by_a_council_decision_and_its_items_link_to_records(
     contest = events.save_contest(None, version=None, title="Педагог года", description="",
                                   applications_until=date(2026, 12, 1), stages=[])
     item = _item(plan, link_kind="contest", link_id=contest.id)
+    from tests.factories import make_programme
+
+    programme = make_programme()
+    assert _item(plan, link_kind="programme", link_id=programme.id).link_id == programme.id
+    with pytest.raises(ServiceError, match="не существует"):
+        _item(plan, link_kind="programme", link_id=programme.id + 1000)
     with pytest.raises(ServiceError, match="будущим числом"):
         library.approve_plan(plan, body="Методический совет", protocol_number="1", approved_on=date(2026, 9, 2),
                              today=date(2026, 9, 1))

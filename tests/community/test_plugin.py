@@ -9,7 +9,7 @@ from lms.plugins import Plugin
 def test_plugin_description(app):
     plugin = community.plugin
     assert isinstance(plugin, Plugin) and plugin.name == plugin.blueprint.name == "community"
-    assert "community.view" in app.extensions["lms.permissions"]
+    assert "community.view" in app.extensions["lms.permissions"] and plugin.requires == ("courses",)
 
 
 def test_no_core_or_plugin_module_imports_community():
@@ -27,7 +27,8 @@ def test_no_core_or_plugin_module_imports_community():
     for path in (root / "community").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_bytes())):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                     else [node.module if node.module != "courses" else f"courses.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 top = name.split(".")[0]
                 assert top != "assessments" and (top != "courses" or name == "courses.api"), (path, name)
