@@ -73,7 +73,7 @@ test: install-test translations lint
 	fi
 
 lint: install-test
-	$(BIN)/ruff check lms courses assessments tests bench wsgi.py migrations/env.py
+	$(BIN)/ruff check lms courses assessments community tests bench wsgi.py migrations/env.py
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="

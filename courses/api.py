@@ -180,6 +180,15 @@ def cancel_consultation(slot_id: int, teacher_id: int, actor: User, now: datetim
     return True
 
 
+# --- programmes ---------------------------------------------------------------------------------------------
+
+def programme_title(programme_id: int) -> str | None:
+    """The title of a programme of the catalogue (any status), or None when there is no such programme: what a
+    record elsewhere (a work-plan item) needs to link to one."""
+    programme = db.session.get(Programme, programme_id)
+    return programme.title if programme is not None else None
+
+
 # --- modules ------------------------------------------------------------------------------------------------
 
 def get_module(module_id: int) -> Module | None:

@@ -11,7 +11,7 @@ class BaseConfig:
     """Safe defaults shared by every environment."""
 
     #: Plugins loaded by create_app, in order; their ``requires`` must come earlier or be listed.
-    PLUGINS: list[str] = ["courses", "assessments"]
+    PLUGINS: list[str] = ["courses", "assessments", "community"]
 
     SECRET_KEY: str | None = None
     #: Database URL; empty means the SQLite file ``instance/metodist.sqlite3``.

@@ -22,6 +22,21 @@ from assessments.models import (
     RouteStep,
 )
 from assessments.services.practical import hand_in as hand_in_practical
+from community.models import (
+    Appeal,
+    Contest,
+    ContestApplication,
+    LessonVisit,
+    Material,
+    Meeting,
+    MentoringMeeting,
+    MentoringPair,
+    NetworkEvent,
+    PlanItem,
+    Practice,
+    SchoolStatus,
+    WorkPlan,
+)
 from courses.services.assignments import save_task
 from courses.services.consultations import book
 from courses.services.groups import GroupData, apply, save_group
@@ -90,6 +105,44 @@ PAGES = {
     "courses.rooms": ("/courses/rooms/", {"tutor", "staff", "admin"}),
     "courses.room_edit": ("/courses/rooms/{room}/edit", {"staff", "admin"}),
     "notifications.index": ("/notifications/", ALL),
+    "community.home": ("/community/", ALL),
+    "community.associations": ("/community/associations/", ALL),
+    "community.association": ("/community/associations/{association}", ALL),
+    "community.association_edit": ("/community/associations/{association}/edit", {"staff", "admin"}),
+    # the teacher is not a member of the association: its meetings are not theirs to read
+    "community.meeting": ("/community/meetings/{meeting}", {"tutor", "staff", "admin"}),
+    "community.meeting_edit": ("/community/meetings/{meeting}/edit", {"staff", "admin"}),
+    "community.pairs": ("/community/mentoring/", {"tutor", "staff", "admin"}),
+    # the tutor mentors the teacher in this pair
+    "community.pair": ("/community/mentoring/{pair}", ALL),
+    "community.pair_edit": ("/community/mentoring/{pair}/edit", {"staff", "admin"}),
+    "community.mentors": ("/community/mentoring/mentors", {"tutor", "staff", "admin"}),
+    "community.young_specialists": ("/community/mentoring/young-specialists", {"tutor", "staff", "admin"}),
+    "community.visits": ("/community/visits/", {"tutor", "staff", "admin"}),
+    "community.visit": ("/community/visits/{visit}", ALL),  # the teacher's own lesson was visited
+    "community.visit_edit": ("/community/visits/{visit}/edit", {"tutor", "staff", "admin"}),  # the tutor visited
+    "community.appeals": ("/community/appeals/", {"staff", "admin"}),
+    "community.appeal_new": ("/community/appeals/new", {"teacher", "staff", "admin"}),
+    "community.appeal": ("/community/appeals/{appeal}", {"teacher", "staff", "admin"}),  # the teacher's own
+    "community.events": ("/community/events/", ALL),
+    "community.event": ("/community/events/{event}", ALL),
+    "community.event_edit": ("/community/events/{event}/edit", {"staff", "admin"}),
+    "community.contests": ("/community/contests/", ALL),
+    "community.contest": ("/community/contests/{contest}", ALL),
+    "community.contest_edit": ("/community/contests/{contest}/edit", {"staff", "admin"}),
+    "community.export": ("/community/export/pairs.xlsx", {"tutor", "staff", "admin"}),
+    "community.import_lists": ("/community/import", {"staff", "admin"}),
+    "community.plans": ("/community/plans/", ALL),
+    "community.plan": ("/community/plans/{plan}", ALL),
+    "community.plan_edit": ("/community/plans/{plan}/edit", {"staff", "admin"}),
+    "community.plan_item_edit": ("/community/plans/items/{plan_item}/edit", {"staff", "admin"}),
+    "community.library": ("/community/library/", ALL),
+    "community.material_edit": ("/community/library/{material}/edit", {"staff", "admin"}),
+    "community.practices": ("/community/practice/", ALL),
+    "community.practice": ("/community/practice/{practice}", ALL),  # published
+    "community.practice_edit": ("/community/practice/{own_practice}/edit", {"teacher"}),  # the teacher's own
+    "community.school_statuses": ("/community/school-statuses/", ALL),
+    "community.school_status_edit": ("/community/school-statuses/{school_status}/edit", {"staff", "admin"}),
     "courses.attendance_sheet": ("/courses/sessions/{session}/attendance", {"tutor", "staff", "admin"}),
     "courses.checkin_screen": ("/courses/sessions/{session}/checkin", {"tutor", "staff", "admin"}),
     "courses.checkin": ("/courses/checkin", ALL),
@@ -138,6 +191,17 @@ EXTRA_PAGES = {
     "/assessments/diagnostics/new": {"staff", "admin"},
     "/assessments/bank/items/new": {"staff", "admin"},
     "/assessments/catalogue/new": {"staff", "admin"},
+    "/community/associations/new": {"staff", "admin"},
+    "/community/associations/{association}/meetings/new": {"staff", "admin"},
+    "/community/mentoring/new": {"staff", "admin"},
+    "/community/visits/new": {"tutor", "staff", "admin"},
+    "/community/events/new": {"staff", "admin"},
+    "/community/contests/new": {"staff", "admin"},
+    "/community/plans/new": {"staff", "admin"},
+    "/community/plans/{plan}/items/new": {"staff", "admin"},
+    "/community/library/new": {"staff", "admin"},
+    "/community/practice/new": {"teacher"},
+    "/community/school-statuses/new": {"staff", "admin"},
 }
 #: POST-only actions: (URL, roles allowed to act).
 ACTIONS = {
@@ -157,6 +221,20 @@ ACTIONS = {
     "courses.renew_feed": ("/courses/schedule/feed/renew", ALL),
     "courses.session_cancel": ("/courses/sessions/{session}/cancel", {"staff", "admin"}),
     "notifications.read_all": ("/notifications/read", ALL),
+    "community.join": ("/community/associations/{association}/join", {"teacher"}),
+    "community.leave": ("/community/associations/{association}/leave", ALL),
+    "community.add_member": ("/community/associations/{association}/members", {"staff", "admin"}),
+    "community.remove_member": ("/community/associations/{association}/members/{teacher}/remove",
+                                {"staff", "admin"}),
+    "community.pair_plan_meeting": ("/community/mentoring/{pair}/meetings", {"tutor", "staff", "admin"}),
+    "community.pair_record_meeting": ("/community/mentoring/meetings/{pair_meeting}/record",
+                                      {"tutor", "staff", "admin"}),
+    "community.event_register": ("/community/events/{event}/register", {"teacher"}),
+    "community.event_unregister": ("/community/events/{event}/unregister", {"teacher"}),
+    "community.event_add_speaker": ("/community/events/{event}/speakers", {"staff", "admin"}),
+    "community.event_attendance": ("/community/events/{event}/attendance", {"staff", "admin"}),
+    "community.contest_decide": ("/community/contests/applications/{application}/decide", {"staff", "admin"}),
+    "community.plan_approve": ("/community/plans/{plan}/approve", {"staff", "admin"}),
     "courses.attendance_all_present": ("/courses/sessions/{session}/attendance/all-present",
                                        {"tutor", "staff", "admin"}),
     "courses.attendance_import": ("/courses/sessions/{session}/attendance/import", {"tutor", "staff", "admin"}),
@@ -181,6 +259,9 @@ ACTIONS = {
 SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tests/lms/test_reports.py
            "courses.certificate_file", "courses.lesson_file",
            "courses.lesson_file_delete", "courses.booking_file",
+           "community.meeting_minutes",  # tests/community/test_associations.py
+           "community.event_material",  # tests/community/test_records.py
+           "community.material_file",  # tests/community/test_library.py
            "assessments.attempt",  # an attempt in progress needs an item bank: tests/assessments/test_diagnostic.py
            "assessments.practical_queue",  # a permanent redirect to courses.review_queue: test_practical.py
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
@@ -239,6 +320,27 @@ def _build(people) -> dict:
     db.session.flush()
     work = hand_in_practical(finished, practical_item, people["teacher"], text="Работа", link=None, upload=None,
                              now=utcnow())
+    meeting = Meeting(association_id=association.id, held_on=date.today(), topic="Заседание")
+    pair = MentoringPair(mentor_id=people["tutor"].id, mentee_id=people["teacher"].id, starts_on=date.today(),
+                         ends_on=date.today() + timedelta(days=90))
+    pair.meetings.append(MentoringMeeting(planned_on=date.today(), topic="Встреча"))
+    visit = LessonVisit(visitor_id=people["tutor"].id, teacher_id=people["teacher"].id, visited_on=date.today(),
+                        protocol=[{"criterion": "Цель", "note": ""}])
+    appeal = Appeal(teacher_id=people["teacher"].id, received_on=date.today(), due_on=date.today(), subject="Тема",
+                    text="Текст")
+    event = NetworkEvent(kind="seminar", title="Семинар", held_on=date.today() + timedelta(days=3))
+    contest = Contest(title="Конкурс", applications_until=date.today() + timedelta(days=3))
+    contest.applications.append(ContestApplication(teacher_id=people["teacher"].id, submitted_on=date.today()))
+    plan = WorkPlan(title="План", starts_on=date.today(), ends_on=date.today() + timedelta(days=300))
+    plan.items.append(PlanItem(what="Семинар", due_on=date.today()))
+    material = Material(kind="normative", title="Стандарт", link="https://example.org/")
+    practice = Practice(author_id=people["tutor"].id, title="Практика", summary="Текст", status="published")
+    own_practice = Practice(author_id=people["teacher"].id, title="Моя", summary="Текст", status="submitted")
+    school_status = SchoolStatus(school_id=school.id, kind="base", theme="Тема", starts_on=date.today(),
+                                 ends_on=date.today())
+    db.session.add_all([meeting, pair, visit, appeal, event, contest, plan, material, practice, own_practice,
+                        school_status])
+    db.session.flush()
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
             "association": association.id, "programme": programme.id, "module": module.id,
@@ -247,7 +349,11 @@ def _build(people) -> dict:
             "session": sessions[0].id, "task": task.id,
             "diagnostic": diagnostic.id, "finished_attempt": finished.id, "item": item.id,
             "framework": framework.id, "competency": competency.id, "practical_item": practical_item.id,
-            "work": work.id, "route": route.id, "step": route.steps[0].id, "activity": activity.id}
+            "work": work.id, "route": route.id, "meeting": meeting.id, "pair": pair.id,
+            "pair_meeting": pair.meetings[0].id, "visit": visit.id, "appeal": appeal.id, "event": event.id,
+            "contest": contest.id, "application": contest.applications[0].id, "step": route.steps[0].id,
+            "activity": activity.id, "plan": plan.id, "plan_item": plan.items[0].id, "material": material.id,
+            "practice": practice.id, "own_practice": own_practice.id, "school_status": school_status.id}
 
 
 class World:

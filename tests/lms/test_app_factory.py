@@ -17,7 +17,7 @@ from tests.conftest import Client, app_config
 
 
 def test_default_plugins_are_loaded_in_order(app):
-    assert [p.name for p in app.extensions["lms.plugins"]] == ["courses", "assessments"]
+    assert [p.name for p in app.extensions["lms.plugins"]] == ["courses", "assessments", "community"]
     assert "courses.home" in app.view_functions and "assessments.home" in app.view_functions
     assert "courses.manage_catalogue" in app.extensions["lms.permissions"]
 
@@ -25,7 +25,8 @@ def test_default_plugins_are_loaded_in_order(app):
 def test_core_boots_and_serves_without_plugins(app_factory, database_url):
     app = app_factory(PLUGINS=[])
     assert app.extensions["lms.plugins"] == []
-    assert not any(rule.endpoint.startswith(("courses.", "assessments.")) for rule in app.url_map.iter_rules())
+    assert not any(rule.endpoint.startswith(("courses.", "assessments.", "community."))
+                   for rule in app.url_map.iter_rules())
     with app.app_context():
         from lms.extensions import db
         from tests.factories import make_user

@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("lms", "courses", "assessments", "wsgi")
+OURS = ("lms", "courses", "assessments", "community", "wsgi")
 
 # Runs in a fresh interpreter that never imports a project module itself. It imports the third-party
 # modules the project's sources import at module level and compiles the project's bytecode once, then
@@ -100,7 +100,7 @@ sys.exit(1 if failures else 0)
 
 def _modules() -> list[str]:
     names = ["wsgi"]
-    for package in ("lms", "courses", "assessments"):
+    for package in ("lms", "courses", "assessments", "community"):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))

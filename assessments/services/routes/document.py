@@ -23,6 +23,7 @@ from assessments.services.routes.progress import progress
 from lms.extensions import db
 from lms.i18n import _, format_date, local_date
 from lms.users import choices
+from lms.users.relations import people_around
 
 
 def route_document(route: Route, today: date) -> RouteDocument:
@@ -73,7 +74,10 @@ def route_document(route: Route, today: date) -> RouteDocument:
         municipality=profile.school.municipality.name if profile and profile.school else "",
         experience_years=profile.experience_years if profile else None,
         category=choices.label(choices.CATEGORIES, profile.qualification_category) if profile else "",
-        tutor=route.tutor.full_name if route.tutor else None, mentor=None, period_start=route.period_start,
+        tutor=route.tutor.full_name if route.tutor else None,
+        mentor=", ".join(m.full_name for m in people_around(teacher.id, "mentor", route.period_start,
+                                                             route.period_end)) or None,
+        period_start=route.period_start,
         period_end=route.period_end, status=str(ROUTE_STATUSES[route.status]),
         diagnostic_date=local_date(attempt.finished_at if attempt and attempt.finished_at else route.created_at),
         diagnostic_instrument=attempt.diagnostic.title if attempt else _("the tutor's selection of competencies"),

@@ -1,0 +1,5 @@
+"""The community blueprint, created only here."""
+
+from flask import Blueprint
+
+bp = Blueprint("community", __name__, template_folder="templates")

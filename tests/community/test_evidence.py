@@ -1,0 +1,43 @@
+"""The evidence the community plugin gives the indicators: exactly the contract's four columns, and the right
+rows (held meetings' attendance, both sides of each pair)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from community.services import associations
+from lms.extensions import db
+from lms.reports.indicators import evidence_for
+from tests.community.helpers import make_mo, make_pair, meeting_data
+from tests.factories import make_user
+
+
+def _rows(indicator: str, kind: str) -> list[tuple]:
+    (evidence,) = [e for e in evidence_for(indicator) if e.kind == kind]
+    select = evidence.select()
+    assert [c.name for c in select.selected_columns] == ["teacher_id", "occurred_on", "kind", "ref"]
+    return sorted(tuple(row) for row in db.session.execute(select))
+
+
+def test_meetings_attended_count_for_targeted_support(app, people):
+    absent = make_user("teacher", email="absent@example.org")
+    details = make_mo(members=[people["teacher"], absent])
+    held = associations.save_meeting(details.association, None, version=None, today=date(2026, 10, 20),
+                                     data=meeting_data(date(2026, 10, 15), attendee_ids=[people["teacher"].id]))
+    associations.save_meeting(details.association, None, version=None, today=date(2026, 10, 20),
+                              data=meeting_data(date(2026, 11, 15), status="planned"))
+    cancelled = associations.save_meeting(details.association, None, version=None, today=date(2026, 10, 20),
+                                          data=meeting_data(date(2026, 10, 1), attendee_ids=[absent.id]))
+    associations.save_meeting(details.association, cancelled, version=cancelled.version, today=date(2026, 10, 20),
+                              data=meeting_data(date(2026, 10, 1), status="cancelled"))
+    db.session.commit()
+    assert _rows("targeted_support", "mo_meeting") == [
+        (people["teacher"].id, date(2026, 10, 15), "mo_meeting", f"meeting:{held.id}")]
+
+
+def test_both_sides_of_a_pair_count_for_mentoring(app, people):
+    mentor = make_user("teacher", email="mentor@example.org")
+    pair = make_pair(mentor, people["teacher"], date(2026, 9, 1), date(2027, 5, 31))
+    db.session.commit()
+    assert _rows("mentoring", "mentor") == [(mentor.id, date(2026, 9, 1), "mentor", f"pair:{pair.id}")]
+    assert _rows("mentoring", "mentee") == [(people["teacher"].id, date(2026, 9, 1), "mentee", f"pair:{pair.id}")]

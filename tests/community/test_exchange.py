@@ -1,0 +1,92 @@
+"""XLSX exports of the registries by role, and the all-or-nothing imports with their row-by-row report."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from community.models import ContestApplication, Membership, MentoringPair
+from community.services import events
+from lms.extensions import db
+from tests.community.helpers import make_mo, make_pair
+from tests.factories import make_user
+
+
+def _sheet(data: bytes) -> list[list]:
+    return [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+
+
+def test_exports_by_role_and_formula_like_text_is_kept_as_text(app, people, login_as):
+    mentor = make_user("teacher", email="mentor@example.org", last_name="=HYPERLINK")
+    make_pair(mentor, people["teacher"], goals="=1+1")
+    make_mo(name="ГМО учителей химии")
+    db.session.commit()
+    tutor = login_as("tutor")
+    pairs = _sheet(tutor.get("/community/export/pairs.xlsx").data)
+    assert pairs[0][:2] == ["Наставник", "Наставляемый"]
+    assert pairs[1][0].startswith("'=HYPERLINK") and pairs[1][6] == "'=1+1"
+    assert tutor.get("/community/export/associations.xlsx").status_code == 403
+    assert login_as("teacher").get("/community/export/pairs.xlsx").status_code == 403
+    staff = login_as("staff")
+    rows = _sheet(staff.get("/community/export/associations.xlsx").data)
+    assert ["ГМО учителей химии" in (r[0] or "") for r in rows].count(True) == 1
+    for name in ("mentors", "young-specialists", "visits", "appeals", "events"):
+        assert staff.get(f"/community/export/{name}.xlsx").status_code == 200, name
+    assert staff.get("/community/export/nothing.xlsx").status_code == 404
+
+
+def _post(client, kind: str, text: str, name: str = "list.csv"):
+    return client.post("/community/import", {"kind": kind, "file": (io.BytesIO(text.encode("utf-8")), name)},
+                       content_type="multipart/form-data")
+
+
+def test_member_import_is_all_or_nothing_with_a_row_report(app, people, login_as):
+    make_mo(name="ГМО учителей информатики")
+    other = make_user("teacher", email="other@example.org")
+    db.session.commit()
+    staff = login_as("staff")
+    bad = _post(staff, "members", "Объединение;E-mail\nГМО учителей информатики;teacher@example.org\n"
+                                   "Нет такого;other@example.org\nГМО учителей информатики;nobody@example.org\n")
+    assert bad.status_code == 400
+    assert "Ничего не сохранено" in bad.text and "Нет такого" in bad.text and "nobody@example.org" in bad.text
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+    good = _post(staff, "members", "Объединение;E-mail\n«ГМО учителей информатики»;teacher@example.org\n"
+                                    "гмо учителей информатики;OTHER@example.org\n")
+    assert good.status_code == 200 and "Сохранено строк: 2" in good.text
+    assert set(db.session.scalars(select(Membership.user_id))) == {people["teacher"].id, other.id}
+    missing = _post(staff, "members", "Фамилия;Имя\nИванова;Мария\n")
+    assert missing.status_code == 400 and "объединение" in missing.text
+    assert _post(staff, "members", "x", name="list.exe").status_code == 400
+
+
+def test_pair_import_refuses_overlaps_within_the_file(app, people, login_as):
+    make_user("teacher", email="mentor@example.org")
+    make_user("teacher", email="second@example.org")
+    db.session.commit()
+    staff = login_as("staff")
+    text = ("Наставник e-mail;Наставляемый e-mail;Форма;С;По;Цели\n"
+            "mentor@example.org;teacher@example.org;;01.09.2026;31.05.2027;Адаптация\n"
+            "second@example.org;teacher@example.org;;01.01.2027;31.05.2027;Ещё\n")
+    page = _post(staff, "pairs", text)
+    assert page.status_code == 400 and "не могут пересекаться" in page.text
+    assert db.session.scalar(select(func.count()).select_from(MentoringPair)) == 0
+    page = _post(staff, "pairs", text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n")
+    assert page.status_code == 200
+    assert db.session.scalar(select(MentoringPair.goals)) == "Адаптация"
+
+
+def test_contest_results_import(app, people, login_as):
+    contest = events.save_contest(None, version=None, title="Педагог года", description="",
+                                  applications_until=date(2026, 3, 1), stages=[])
+    db.session.commit()
+    staff = login_as("staff")
+    bad = _post(staff, "results", "Конкурс;E-mail;Результат\nПедагог года;teacher@example.org;чемпион\n")
+    assert bad.status_code == 400 and "чемпион" in bad.text
+    good = _post(staff, "results", "Конкурс;E-mail;Результат\nпедагог года;teacher@example.org;Призёр\n")
+    assert good.status_code == 200
+    application = db.session.scalar(select(ContestApplication))
+    assert (application.contest_id, application.status, application.result) == (contest.id, "accepted",
+                                                                                 "prize_winner")
