@@ -71,7 +71,7 @@ def test_the_visit_protocol_follows_the_configured_criteria(app_factory):
         stale = client.post(f"/community/visits/{visit.id}/edit", dict(form, version="0", recommendations="Иное"))
         assert "изменил другой пользователь" in stale.text
         bad = client.post("/community/visits/new", dict(form, recommendations="\x00"))
-        assert bad.status_code == 200 and db.session.scalar(select(func.count()).select_from(LessonVisit)) == 1
+        assert bad.status_code == 400 and db.session.scalar(select(func.count()).select_from(LessonVisit)) == 1
 
 
 def test_appeals_have_a_deadline_an_answer_and_evidence(app, people, login_as):
