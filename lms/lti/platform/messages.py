@@ -75,11 +75,12 @@ def begin_launch(tool: LtiTool, user: User, link: Link) -> str:
     The launch itself waits in the shared store under a one-time hint, so any worker can answer the
     tool's authentication request and nothing of it is in the session cookie.
     """
-    item = line_item_for(tool, user, link)
     hint = secrets.token_urlsafe(24)
+    # Stored before the line item is written: the database store commits on a connection of its own.
     get_store().set(f"platform-hint:{hint}", {
-        "tool": tool.id, "user": user.id, "item": item.id, "target": link.target_link_uri,
+        "tool": tool.id, "user": user.id, "resource": [link.kind, link.ref], "target": link.target_link_uri,
         "context": [link.context_id, link.context_title], "custom": link.custom}, exp=HINT_TTL)
+    line_item_for(tool, user, link)
     query = urlencode({"iss": issuer(), "login_hint": str(user.id), "lti_message_hint": hint,
                        "target_link_uri": link.target_link_uri, "client_id": tool.client_id,
                        "lti_deployment_id": tool.deployment_id})
@@ -117,8 +118,10 @@ def authorize(user, params: dict) -> tuple[str, str, str]:
     if not hint or hint.get("user") != user.id or hint.get("tool") != tool.id:
         raise AuthorizationRefused("unknown, expired or someone else's lti_message_hint")
     store.delete(key)  # one launch per hint: a replayed request gets nothing
-    item = db.session.get(LtiToolLineItem, hint["item"])
-    if item is None:
+    kind, ref = hint["resource"]
+    item = db.session.scalar(select(LtiToolLineItem).where(
+        LtiToolLineItem.tool_id == tool.id, LtiToolLineItem.resource_kind == kind, LtiToolLineItem.resource_ref == ref))
+    if item is None or item.user_id != user.id:
         raise AuthorizationRefused("the launched link is gone")
     return redirect_uri, id_token(tool, user, item, hint, nonce), state
 
