@@ -242,3 +242,47 @@ def test_ags_refusals_are_clear_json_errors(live):
     refused_with(score(live, short, item, str(live.teacher_id)), 401, "invalid_token")
     with live.app.app_context():
         assert db.session.get(RouteStep, live.step_id).status == "planned"  # none of these counted
+
+
+def test_our_authorization_endpoint_refuses_a_foreign_redirect_and_a_replayed_request(live):
+    browser = signed_in(live, "lti-teacher@example.org")
+    started = open_step(live, browser)
+    authorize = browser.get(started.headers["Location"], allow_redirects=False, timeout=10).headers["Location"]
+    foreign = browser.get(authorize.replace("redirect_uri=", "redirect_uri=https%3A%2F%2Fevil.example%2F"),
+                          timeout=10)
+    assert foreign.status_code == 400 and "data-autosubmit" not in foreign.text and "Открыть" in foreign.text
+    assert browser.get(authorize, timeout=10).status_code == 200
+    assert browser.get(authorize, timeout=10).status_code == 400  # the message hint is one-time
+    # Someone else signed in cannot take the teacher's launch, even with a fresh hint.
+    fresh = browser.get(open_step(live, browser).headers["Location"], allow_redirects=False,
+                        timeout=10).headers["Location"]
+    assert signed_in(live, "lti-other@example.org").get(fresh, timeout=10).status_code == 400
+    assert browser.get(fresh, timeout=10).status_code == 200
+
+
+def test_staff_register_a_tool_on_the_page_and_with_the_cli(app, people, login_as):
+    from lms.lti.models import LtiTool
+
+    staff = login_as("staff")
+    page = staff.get("/lti/tools")
+    assert page.status_code == 200 and "/lti/platform/authorize" in page.text and "/lti/platform/token" in page.text
+    bad = staff.post("/lti/tools/new", {"name": "Без ключа", "login_url": "https://tool.example/login",
+                                        "redirect_urls": "https://tool.example/launch"})
+    assert bad.status_code == 200 and "открытый ключ" in bad.text
+    good = staff.post("/lti/tools/new", {"name": "Тренажёр", "login_url": "https://tool.example/login",
+                                         "redirect_urls": "https://tool.example/launch\nhttps://tool.example/l2",
+                                         "jwks_url": "https://tool.example/jwks"})
+    assert good.status_code == 302
+    tool = db.session.scalar(select(LtiTool).where(LtiTool.name == "Тренажёр"))
+    assert tool.redirect_list == ["https://tool.example/launch", "https://tool.example/l2"] and tool.client_id
+    assert login_as("teacher").get("/lti/tools").status_code == 403
+    result = app.test_cli_runner().invoke(args=["lti", "add-tool", "--name", "Второй", "--login-url",
+                                                "https://t2.example/login", "--redirect-url",
+                                                "https://t2.example/launch", "--jwks-url", "https://t2.example/jwks",
+                                                "--client-id", "t2", "--deployment-id", "d2"])
+    assert result.exit_code == 0 and "client id t2, deployment id d2" in result.output
+    again = app.test_cli_runner().invoke(args=["lti", "add-tool", "--name", "Снова", "--login-url",
+                                               "https://t2.example/login", "--redirect-url",
+                                               "https://t2.example/launch", "--jwks-url", "https://t2.example/jwks",
+                                               "--client-id", "t2"])
+    assert again.exit_code == 1
