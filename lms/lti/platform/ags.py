@@ -83,7 +83,7 @@ def issue_token(form: dict, token_url: str) -> dict:
     granted = [scope for scope in asked if scope in SCOPES]
     if not granted:
         raise AgsError(400, "invalid_scope", "none of the requested scopes is offered")
-    ttl = int(current_app.config.get("LTI_PLATFORM_TOKEN_TTL", 3600))
+    ttl = int(current_app.config["LTI_PLATFORM_TOKEN_TTL"])
     token = secrets.token_urlsafe(32)
     get_store().set(f"platform-token:{token}", {"tool": tool.id, "scopes": granted,
                                                 "exp": time.time() + ttl}, exp=ttl + 60)
