@@ -25,7 +25,7 @@ from assessments.models import Activity, Route, RouteStep
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.lti.models import LtiKey, LtiToolLineItem, LtiToolResult
-from lms.lti.platform import SCOPE_LINEITEM_READ, SCOPE_SCORE, tools
+from lms.lti.platform import SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE, tools
 from tests.assessments.routes_setup import framework
 from tests.conftest import CSRF_RE
 from tests.factories import PASSWORD, make_user
@@ -231,6 +231,11 @@ def test_ags_refusals_are_clear_json_errors(live):
                           headers={"Authorization": "Bearer " + read_only}, timeout=10)
     assert listed.status_code == 200 and listed.json()[0]["resourceLinkId"] == f"route_step-{live.step_id}"
     refused_with(score(live, "made-up", item, str(live.teacher_id)), 401, "invalid_token")
+    reader = token(live, SCOPE_RESULT_READ).json()["access_token"]
+    results = requests.get(f"{live.base}/lti/platform/tools/{live.tool_id}/lineitems/{item}/results",
+                           headers={"Authorization": "Bearer " + reader}, timeout=10)
+    assert results.status_code == 200 and [(r["userId"], r["resultScore"]) for r in results.json()] == [
+        (str(live.teacher_id), 10)]
     granted = token(live, SCOPE_SCORE).json()["access_token"]
     refused_with(score(live, granted, 999999, str(live.teacher_id)), 404, "not_found")
     refused_with(score(live, granted, item, str(live.other_id)), 400, "unknown_user")
