@@ -139,3 +139,19 @@ class ActivityForm(VersionedForm):
     coverage = TextAreaField(_l("Competencies it develops"), filters=[strip_filter], validators=[Length(max=2000)],
                              description=_l("One per line: the competency code and the level reached, e.g. «D1.1 4»."))
     prerequisite_ids = SelectMultipleField(_l("Taken after"), coerce=int)
+    lti_tool_id = SelectField(_l("LTI tool"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                              validate_choice=False,  # the service checks the tool exists
+                              description=_l("An external module may open in a registered LTI tool; its score then "
+                                             "completes the teacher's step."))
+    lti_target_link_uri = StringField(_l("Address the tool opens"), filters=[strip_filter],
+                                      validators=[Optional(), Length(max=500), URL(require_tld=False)])
+    lti_custom = TextAreaField(_l("Custom parameters"), filters=[strip_filter], validators=[Length(max=2000)],
+                               description=_l("One per line, «name=value»."))
+    lti_pass_percent = IntegerField(_l("Pass mark, %"), default=100,
+                                    validators=[Optional(), NumberRange(min=1, max=100)],
+                                    description=_l("A score at or above this share of the tool's maximum completes "
+                                                   "the step."))
+
+    def custom_params(self) -> dict:
+        pairs = (line.split("=", 1) for line in (self.lti_custom.data or "").splitlines() if "=" in line)
+        return {name.strip(): value.strip() for name, value in pairs if name.strip()}

@@ -49,6 +49,11 @@ def register(app: Flask) -> None:
                            lambda ref: url_for("assessments.home") + f"#diagnostic-{ref}", _title, _open)
     signals.lti_launched.connect(on_lti_launched)
     signals.diagnostic_completed.connect(on_diagnostic_completed)
+    from assessments.services.routes.external import group_roster
+    from lms.lti.platform import register_roster
+
+    # NRPS for an external module launched from a step booked into a group: that group's members.
+    register_roster(app, "group", group_roster)
 
 
 def on_diagnostic_completed(sender, attempt, deficits, **extra) -> None:

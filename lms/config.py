@@ -99,6 +99,8 @@ class BaseConfig:
     LTI_PASSBACK_BACKOFF = [10, 60, 300]
     #: … and without Redis the request that earned the score waits these (short: a person is waiting).
     LTI_PASSBACK_INLINE_BACKOFF = [1, 3]
+    #: As a platform: how long an access token we issue to an external tool lives, seconds.
+    LTI_PLATFORM_TOKEN_TTL = 3600
 
     #: Trust X-Forwarded-For / -Proto from this many proxies (0 = no reverse proxy).
     PROXY_COUNT = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessments.choices import ACTIVITY_FORMS, ACTIVITY_KINDS, DELIVERY, RESULT_FORMS
@@ -36,6 +36,8 @@ class Activity(TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("hours > 0 AND hours <= 1000", name="hours_range"),
         CheckConstraint("(kind = 'module') = (module_id IS NOT NULL)", name="module_kind_has_module"),
         CheckConstraint("(kind = 'session') = (session_id IS NOT NULL)", name="session_kind_has_session"),
+        CheckConstraint("lti_tool_id IS NULL OR kind = 'external'", name="lti_link_is_external"),
+        CheckConstraint("lti_pass_percent BETWEEN 1 AND 100", name="lti_pass_percent_range"),
         UniqueConstraint("module_id"),
         UniqueConstraint("session_id"),
     )
@@ -61,6 +63,12 @@ class Activity(TimestampMixin, VersionedMixin, db.Model):
     ends_on: Mapped[Optional[date]]
     capacity: Mapped[Optional[int]] = mapped_column()
     active: Mapped[bool] = mapped_column(default=True)
+    #: An external module may be an LTI link: the registered tool, the address it opens and its custom
+    #: parameters; the tool's score at or above ``lti_pass_percent`` of its maximum completes the route step.
+    lti_tool_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lms_lti_tool.id", ondelete="SET NULL"))
+    lti_target_link_uri: Mapped[Optional[str]] = mapped_column(String(500))
+    lti_custom: Mapped[dict] = mapped_column(JSON, default=dict)
+    lti_pass_percent: Mapped[int] = mapped_column(default=100)
 
     coverage: Mapped[list[ActivityCoverage]] = relationship(cascade="all, delete-orphan",
                                                             order_by="ActivityCoverage.competency_id")

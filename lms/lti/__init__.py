@@ -1,4 +1,4 @@
-"""LTI 1.3 as a tool: platforms launch our content (launch), pick it (deep_linking), get scores (passback)."""
+"""LTI 1.3 both ways: platforms launch our content (launch, deep_linking, passback); we launch tools (platform)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from lms.lti import admin, deep_linking, passback  # noqa: F401  (routes on bp; passback's commit hook)
     from lms.lti.cli import lti_cli
     from lms.lti.launch import bp
+    from lms.lti.platform import views as platform_views  # noqa: F401  (routes on bp)
 
     register_permissions(app, PERMISSIONS)
     app.register_blueprint(bp, url_prefix="/lti")

@@ -1,4 +1,4 @@
-"""`flask lti …`: register platforms and deployments, list them, rotate and retire our signing keys."""
+"""`flask lti …`: register platforms, deployments and external tools, rotate and retire our signing keys."""
 
 from __future__ import annotations
 
@@ -95,3 +95,28 @@ def retire_key_command(kid: str):
         _fail(exc.message)
     db.session.commit()
     click.echo(f"Retired key {kid}")
+
+
+@lti_cli.command("add-tool")
+@click.option("--name", required=True)
+@click.option("--login-url", required=True, help="The tool's OIDC login initiation URL.")
+@click.option("--redirect-url", "redirect_urls", multiple=True, required=True,
+              help="A launch (redirect) URL of the tool; repeat for several.")
+@click.option("--jwks-url", default=None, help="The tool's public keyset URL (or give --public-key-file).")
+@click.option("--public-key-file", type=click.File("r"), default=None, help="The tool's PEM public key.")
+@click.option("--client-id", default=None, help="The client id we issue (made up when not given).")
+@click.option("--deployment-id", default=None, help="The deployment id we assign (made up when not given).")
+def add_tool_command(name, login_url, redirect_urls, jwks_url, public_key_file, client_id, deployment_id):
+    """Register an external tool our route catalogue can launch."""
+    from lms.lti.platform import tools
+
+    try:
+        tool = tools.add_tool(tools.ToolData(
+            name=name, login_url=login_url, redirect_urls=list(redirect_urls), jwks_url=jwks_url,
+            public_key=public_key_file.read() if public_key_file else None, client_id=client_id,
+            deployment_id=deployment_id))
+    except ServiceError as exc:
+        _fail(exc.message)
+    db.session.commit()
+    click.echo(f"Registered tool {tool.id}: {tool.name}; client id {tool.client_id}, "
+               f"deployment id {tool.deployment_id}")

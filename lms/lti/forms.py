@@ -32,3 +32,23 @@ class PlatformForm(FlaskForm):
 
     def deployment_ids(self) -> list[str]:
         return [line.strip() for line in (self.deployments.data or "").splitlines() if line.strip()]
+
+
+class ToolForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip_filter],
+                       validators=[DataRequired(), Length(max=200), no_control_characters])
+    login_url = _url(_l("The tool's login initiation URL"))
+    redirect_urls = TextAreaField(_l("The tool's launch (redirect) URLs"), validators=[DataRequired(),
+                                                                                    Length(max=5000)],
+                                  description=_l("One per line; our signed launch is posted only to these."))
+    jwks_url = StringField(_l("The tool's public keyset (JWKS) URL"), filters=[strip_filter],
+                           validators=[Optional(), Length(max=500), URL(require_tld=False)])
+    public_key = TextAreaField(_l("Or the tool's public key (PEM)"), validators=[Optional(), Length(max=5000)])
+    client_id = StringField(_l("Client id"), filters=[strip_filter], validators=[Optional(), Length(max=255)],
+                            description=_l("Leave empty and we make one up; give it to the tool."))
+    deployment_id = StringField(_l("Deployment id"), filters=[strip_filter],
+                                validators=[Optional(), Length(max=255)],
+                                description=_l("Leave empty and we make one up; give it to the tool."))
+
+    def redirect_list(self) -> list[str]:
+        return [line.strip() for line in (self.redirect_urls.data or "").splitlines() if line.strip()]

@@ -148,3 +148,74 @@ class LtiPassback(db.Model):
     sent_at: Mapped[Optional[datetime]]
 
     launch: Mapped[LtiLaunch] = relationship()
+
+
+class LtiTool(TimestampMixin, db.Model):
+    """An external tool we launch as a platform: the client id and deployment id are ours to assign."""
+
+    __tablename__ = "lms_lti_tool"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    client_id: Mapped[str] = mapped_column(String(255), unique=True)
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    #: The tool's OIDC login initiation URL; launches start there.
+    login_url: Mapped[str] = mapped_column(String(500))
+    #: Where our id_token may be posted: the tool's launch/redirect URLs, one per line.
+    redirect_urls: Mapped[str] = mapped_column(Text)
+    #: The tool's keys for its client assertions: a JWKS URL or one PEM public key.
+    jwks_url: Mapped[Optional[str]] = mapped_column(String(500))
+    public_key: Mapped[Optional[str]] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def redirect_list(self) -> list[str]:
+        return [line.strip() for line in self.redirect_urls.splitlines() if line.strip()]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LtiToolLineItem(db.Model):
+    """The gradebook column of one launched link (a plugin's resource, e.g. a route step) for its learner."""
+
+    __tablename__ = "lms_lti_tool_line_item"
+    __table_args__ = (UniqueConstraint("tool_id", "resource_kind", "resource_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("lms_lti_tool.id", ondelete="CASCADE"), index=True)
+    resource_kind: Mapped[str] = mapped_column(String(40))
+    resource_ref: Mapped[int]
+    #: The one person whose scores count on it (a route step has one teacher).
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    score_maximum: Mapped[float] = mapped_column(default=100.0)
+    #: The share of the maximum (0..1) at which the plugin counts the link as done.
+    pass_mark: Mapped[float] = mapped_column(default=1.0)
+    #: The context the launch gave (``route:12``, ``group:3``), for the roster.
+    context_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tool: Mapped[LtiTool] = relationship()
+    user: Mapped[User] = relationship()
+
+    @property
+    def resource_link_id(self) -> str:
+        return f"{self.resource_kind}-{self.resource_ref}"
+
+
+class LtiToolResult(db.Model):
+    """A score a tool posted to one of our line items (the latest one per user is the result)."""
+
+    __tablename__ = "lms_lti_tool_result"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_item_id: Mapped[int] = mapped_column(ForeignKey("lms_lti_tool_line_item.id", ondelete="CASCADE"),
+                                              index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"))
+    score_given: Mapped[Optional[float]]
+    score_maximum: Mapped[Optional[float]]
+    activity_progress: Mapped[str] = mapped_column(String(20))
+    grading_progress: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -83,6 +83,8 @@ PAGES = {
     "lti.passbacks": ("/lti/passbacks", {"staff", "admin"}),
     "lti.platform_new": ("/lti/platforms/new", {"staff", "admin"}),
     "lti.rosters": ("/lti/rosters", {"staff", "admin"}),
+    "lti.tools_list": ("/lti/tools", {"staff", "admin"}),
+    "lti.tool_new": ("/lti/tools/new", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "courses.programme": ("/courses/programmes/{programme}", ALL),
     "courses.lesson": ("/courses/lessons/{lesson}", ALL),
@@ -267,14 +269,20 @@ SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tes
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
            "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
            # They need a platform: tests/lms/lti/test_passback.py, test_registrations.py, test_roster.py
-           "lti.resend", "lti.platform_active", "lti.roster_import"}
+           "lti.resend", "lti.platform_active", "lti.roster_import",
+           # Only the route's own teacher, for an LTI step: tests/lms/lti/test_platform.py
+           "assessments.step_open"}
 #: Reachable without signing in.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.reset_password",
           "main.set_language", "main.health",
           "courses.calendar_feed",  # its unguessable token is the key: calendar apps cannot sign in
           "courses.verify_certificate",  # anyone holding a certificate may check it
           # LTI 1.3: platforms call these; each checks a signed token or a one-time launch id (tests/lms/lti)
-          "lti.jwks", "lti.login", "lti.launch", "lti.deep_link_respond", "lti.dynamic_registration"}
+          "lti.jwks", "lti.login", "lti.launch", "lti.deep_link_respond", "lti.dynamic_registration",
+          # As a platform: tools call these with a bearer token or a client assertion; the authorization
+          # endpoint refuses anyone but the signed-in teacher of the launch (tests/lms/lti/test_platform.py)
+          "lti.platform_authorize", "lti.platform_token", "lti.platform_line_items", "lti.platform_line_item",
+          "lti.platform_scores", "lti.platform_results", "lti.platform_memberships"}
 
 
 def _build(people) -> dict:

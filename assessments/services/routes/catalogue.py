@@ -43,6 +43,10 @@ class ActivityData:
     #: competency id → the level the activity brings a teacher up to.
     coverage: dict[int, int] = field(default_factory=dict)
     prerequisite_ids: list[int] = field(default_factory=list)
+    lti_tool_id: Optional[int] = None
+    lti_target_link_uri: Optional[str] = None
+    lti_custom: dict[str, str] = field(default_factory=dict)
+    lti_pass_percent: int = 100
 
 
 def parse_coverage(text: str, framework: Framework) -> dict[int, int]:
@@ -109,6 +113,15 @@ def save_activity(activity: Optional[Activity], data: ActivityData, *, version: 
     )) if (data.module_id or data.session_id) else None
     if clash is not None and (activity is None or clash != activity.id):
         raise ServiceError(_("This module or session already has its activity in the catalogue."), field="module_id")
+    if data.lti_tool_id is not None:
+        from lms.lti.models import LtiTool
+
+        if data.kind != "external":
+            raise ServiceError(_("Only an external module can be an LTI link."), field="lti_tool_id")
+        if valid_id(data.lti_tool_id) is None or db.session.get(LtiTool, data.lti_tool_id) is None:
+            raise ServiceError(_("There is no such LTI tool."), field="lti_tool_id")
+    if not 1 <= data.lti_pass_percent <= 100:
+        raise ServiceError(_("The pass mark is between 1 and 100 %."), field="lti_pass_percent")
     prerequisites = list(db.session.scalars(select(Activity).where(Activity.id.in_(data.prerequisite_ids))))
     if len(prerequisites) != len(set(data.prerequisite_ids)):
         raise ServiceError(_("An activity named as a prerequisite does not exist."), field="prerequisite_ids")
@@ -121,7 +134,8 @@ def save_activity(activity: Optional[Activity], data: ActivityData, *, version: 
             raise ServiceError(_("These prerequisites would go round in a circle: %(chain)s.", chain=" → ".join(
                 cycle)), field="prerequisite_ids")
     for name in ("kind", "description", "hours", "form", "delivery", "organiser", "result_form", "url", "module_id",
-                 "session_id", "tutor_id", "starts_on", "ends_on", "capacity", "active"):
+                 "session_id", "tutor_id", "starts_on", "ends_on", "capacity", "active", "lti_tool_id",
+                 "lti_target_link_uri", "lti_custom", "lti_pass_percent"):
         setattr(activity, name, getattr(data, name))
     activity.title = data.title.strip()
     activity.prerequisites = prerequisites

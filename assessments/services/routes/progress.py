@@ -187,12 +187,19 @@ def _when_loaded(receiver):
     return guarded
 
 
+def _on_lti_score_received(sender, **kwargs) -> None:
+    from assessments.services.routes import external
+
+    external.on_lti_score_received(sender, **kwargs)
+
+
 RECEIVERS = {
     "module_completed": _when_loaded(on_module_completed),
     "session_attended": _when_loaded(on_session_attended),
     "consultation_held": _when_loaded(on_consultation_held),
     "work_reviewed": _when_loaded(on_work_reviewed),
     "diagnostic_completed": _when_loaded(on_diagnostic_completed),
+    "lti_score_received": _when_loaded(_on_lti_score_received),
 }
 
 

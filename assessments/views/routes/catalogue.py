@@ -12,6 +12,7 @@ from assessments.services.routes import catalogue as service
 from lms.extensions import db
 from lms.forms import SelectChoice, options
 from lms.i18n import _
+from lms.lti.models import LtiTool
 from lms.users.models import User, UserRole
 from lms.users.permissions import permission_required
 from lms.web import get_or_404, paginate, save
@@ -43,6 +44,7 @@ def activity_edit(activity_id: int | None = None):
         form.coverage.data = service.coverage_text(activity)
         form.prerequisite_ids.data = [p.id for p in activity.prerequisites]
         form.version.data = activity.version
+        form.lti_custom.data = "\n".join(f"{k}={v}" for k, v in (activity.lti_custom or {}).items())
     framework = db.session.scalar(select(Framework).where(Framework.current.is_(True)))
     if form.validate_on_submit():
         def action():
@@ -53,7 +55,9 @@ def activity_edit(activity_id: int | None = None):
                 session_id=form.session_id.data, tutor_id=form.tutor_id.data, starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data, capacity=form.capacity.data, active=form.active.data,
                 coverage=service.parse_coverage(form.coverage.data or "", framework),
-                prerequisite_ids=form.prerequisite_ids.data)
+                prerequisite_ids=form.prerequisite_ids.data, lti_tool_id=form.lti_tool_id.data,
+                lti_target_link_uri=form.lti_target_link_uri.data or None, lti_custom=form.custom_params(),
+                lti_pass_percent=form.lti_pass_percent.data or 100)
             return service.save_activity(activity, data, version=form.version_value() if activity else None)
 
         saved = save(form, action, versioned=activity)
@@ -76,5 +80,7 @@ def _choices(form, activity) -> None:
         SelectChoice(u.id, u.full_name) for u in db.session.scalars(
             select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == "tutor")
             .order_by(User.last_name))]
+    form.lti_tool_id.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(t.id, t.name) for t in db.session.scalars(select(LtiTool).order_by(LtiTool.name))]
     form.prerequisite_ids.choices = [SelectChoice(a.id, a.title) for a in db.session.scalars(
         select(Activity).where(Activity.id != (activity.id if activity else -1)).order_by(Activity.title))]

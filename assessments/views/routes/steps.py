@@ -1,15 +1,16 @@
-"""Editing a route's steps: add a catalogue activity, change dates and hours, drop a step, mark it done."""
+"""A route's steps: add a catalogue activity, change dates and hours, drop, mark done, open an LTI module."""
 
-from flask import flash, redirect
+from flask import abort, flash, redirect
 from flask_login import current_user
 
 from assessments.blueprint import bp
 from assessments.forms import RouteActionForm, StepChangeForm, StepForm
 from assessments.models import Activity, Route, RouteStep
 from assessments.permissions import can_tutor_route
-from assessments.services.routes import workflow
+from assessments.services.routes import external, workflow
 from assessments.views.routes.actions import _form_errors
 from assessments.views.routes.common import activity_choices, can_edit, route_url
+from lms.forms import ActionForm
 from lms.i18n import _
 from lms.models.mixins import utcnow
 from lms.users.permissions import permission_required
@@ -78,3 +79,15 @@ def step_done(step_id: int):
     else:
         _form_errors(form)
     return redirect(route_url(step.route))
+
+
+@bp.route("/routes/steps/<int:step_id>/open", methods=["POST"])
+@permission_required("assessments.view")
+def step_open(step_id: int):
+    """The teacher opens the step's external module: off to the tool's login, over LTI 1.3."""
+    step = _step(step_id, lambda user, route: route.user_id == user.id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    address = save(form, lambda: external.launch(step, current_user))
+    return redirect(address) if address else redirect(route_url(step.route))

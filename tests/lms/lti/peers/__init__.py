@@ -15,6 +15,8 @@ import pytest
 
 #: The platform implementation we test against, pinned; its venv is cached per version and interpreter.
 PLATFORM_REQUIREMENT = "lti1p3platform==0.1.8"
+#: The tool implementation our platform side is tested against (with the Flask its glue runs on).
+TOOL_REQUIREMENT = "pylti1p3==2.0.0 flask==3.1.3"
 HERE = Path(__file__).resolve().parent
 
 
@@ -26,9 +28,9 @@ def _skip_loudly(reason: str):
 
 
 def peer_python(requirement: str = PLATFORM_REQUIREMENT) -> str:
-    """The interpreter of a venv holding ``requirement``, built once (under a lock: the SQLite and
-    PostgreSQL passes run side by side) in the temp folder, or skip loudly when PyPI cannot be reached."""
-    tag = f"{requirement.replace('==', '-')}-py{sys.version_info[0]}{sys.version_info[1]}"
+    """The interpreter of a venv holding ``requirement`` (space-separated pins), built once (under a lock: the
+    SQLite and PostgreSQL passes run side by side) in the temp folder, or skip loudly when PyPI cannot be reached."""
+    tag = f"{requirement.replace('==', '-').replace(' ', '_')}-py{sys.version_info[0]}{sys.version_info[1]}"
     root = Path(os.environ.get("LMS_TEST_PEER_DIR") or Path(tempfile.gettempdir()) / "metodist-lti-peers")
     root.mkdir(parents=True, exist_ok=True)
     target = root / tag
@@ -44,7 +46,7 @@ def peer_python(requirement: str = PLATFORM_REQUIREMENT) -> str:
             subprocess.run([base, "-m", "venv", str(building)], check=True, capture_output=True, timeout=120)
             result = subprocess.run(
                 [str(building / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
-                 "--no-input", requirement], capture_output=True, text=True, timeout=300)
+                 "--no-input", *requirement.split()], capture_output=True, text=True, timeout=300)
         except (subprocess.SubprocessError, OSError) as exc:
             shutil.rmtree(building, ignore_errors=True)
             _skip_loudly(f"could not build a venv for {requirement}: {exc}")
