@@ -13,6 +13,7 @@ from community.models import AssociationDetails, Meeting, MeetingAttendance, Mem
 from lms.extensions import db
 from lms.orgs.models import MethodAssociation
 from lms.users.models import TeacherProfile, User, UserRole, fold
+from lms.web import Page, paginate
 
 PAGE_SIZE = 50
 
@@ -62,37 +63,7 @@ def association_list(*, q: str | None, kind: str | None, level: str | None, acti
         stmt = stmt.where(MethodAssociation.is_active.is_(True))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return Page([AssociationRow(a, d, n) for a, d, n in rows], page=max(page, 1), total=total)
-
-
-@dataclass
-class Page:
-    """What the pager of a list needs (the shape of Flask-SQLAlchemy's pagination)."""
-
-    items: list
-    page: int
-    total: int
-    per_page: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, (self.total + self.per_page - 1) // self.per_page)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+    return Page([AssociationRow(a, d, n) for a, d, n in rows], page=max(page, 1), per_page=PAGE_SIZE, total=total)
 
 
 def members_of(association_id: int) -> list[Membership]:
@@ -178,7 +149,7 @@ def pair_list(*, q: str | None, form: str | None, status: str | None, page: int)
         stmt = stmt.where(MentoringPair.form == form)
     if status:
         stmt = stmt.where(MentoringPair.status == status)
-    return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def mentors_of(teacher_id: int, since: date | None, until: date | None) -> list[User]:

@@ -9,6 +9,7 @@ from community.models import Material, Practice, SchoolStatus, WorkPlan
 from community.queries.associations import PAGE_SIZE
 from lms.extensions import db
 from lms.users.models import Subject, fold
+from lms.web import paginate
 
 
 def plans() -> list[WorkPlan]:
@@ -27,7 +28,7 @@ def material_list(*, q: str | None, kind: str | None, level: str | None, page: i
         stmt = stmt.where(Material.kind == kind)
     if level:
         stmt = stmt.where(Material.level == level)
-    return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def practice_list(*, q: str | None, status: str, author_id: int | None = None, page: int):
@@ -37,7 +38,7 @@ def practice_list(*, q: str | None, status: str, author_id: int | None = None, p
         stmt = stmt.where(Practice.search_text.contains(word, autoescape=True))
     if author_id is not None:
         stmt = stmt.where(Practice.author_id == author_id)
-    return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def practices_of(author_id: int) -> list[Practice]:

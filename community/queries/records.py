@@ -8,9 +8,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.models import Appeal, Contest, ContestApplication, EventParticipant, LessonVisit, NetworkEvent
-from community.queries.associations import PAGE_SIZE, Page
+from community.queries.associations import PAGE_SIZE
 from lms.extensions import db
 from lms.users.models import User, fold
+from lms.web import Page, paginate
 
 
 def visit_list(*, q: str | None, kind: str | None, page: int):
@@ -25,7 +26,7 @@ def visit_list(*, q: str | None, kind: str | None, page: int):
                                   teacher.c.search_text.contains(word, autoescape=True)))
     if kind:
         stmt = stmt.where(LessonVisit.kind == kind)
-    return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def appeal_list(*, status: str | None, overdue: bool, today: date, page: int):
@@ -35,7 +36,7 @@ def appeal_list(*, status: str | None, overdue: bool, today: date, page: int):
         stmt = stmt.where(Appeal.status == status)
     if overdue:
         stmt = stmt.where(Appeal.status == "open", Appeal.due_on < today)
-    return db.paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE, error_out=False)
+    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def event_list(*, kind: str | None, status: str | None, page: int):
@@ -51,7 +52,7 @@ def event_list(*, kind: str | None, status: str | None, page: int):
         stmt = stmt.where(NetworkEvent.status == status)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return Page(list(rows), page=max(page, 1), total=total)
+    return Page(list(rows), page=max(page, 1), per_page=PAGE_SIZE, total=total)
 
 
 def event_with_people(event_id: int) -> NetworkEvent | None:
