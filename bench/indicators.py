@@ -207,13 +207,16 @@ def generate(divisor: int, now: datetime) -> dict:
         "id": i * GOALS + n + 1, "route_id": i + 1, "competency_id": (n - i) % 5 + 1 + 5 * n % COMPETENCIES,
         "level": 1, "target_level": 2, "p_deficit": 0.8, "task": "", "status": "closed" if n else "reopened",
         "gap": not n, "level_after": 2 if n else 1} for i in range(teachers) for n in range(GOALS)))
+    # Steps are done in the second half of October, after every consultation (the latest, the 500th of a tutor's,
+    # is on 12 October), so a drill-down's first page holds one kind of record at every size and with any filter:
+    # the page sends one describe query per kind it shows.
     rows["route_steps"] = bulk(RouteStep, ({
         "id": i * STEPS + n + 1, "route_id": i + 1, "position": n, "activity_id": None, "kind": "event",
         "title": f"Шаг {n + 1}", "form": "seminar", "organiser": "ИМЦ", "result_form": "none", "hours": 4.0,
-        "starts_on": YEAR_START + timedelta(days=12 + 7 * n), "ends_on": YEAR_START + timedelta(days=12 + 7 * n),
+        "starts_on": YEAR_START + timedelta(days=44 + 7 * n), "ends_on": YEAR_START + timedelta(days=44 + 7 * n),
         "slot": None, "closes": [f"K{n + 1:02d}"] if n < 3 else [],
         "status": "done" if n < DONE_STEPS else "planned",
-        "done_at": at(YEAR_START + timedelta(days=13 + 7 * n)) if n < DONE_STEPS else None, "evidence": "",
+        "done_at": at(YEAR_START + timedelta(days=45 + 7 * n)) if n < DONE_STEPS else None, "evidence": "",
         "marked_by_id": tutor_of(i) if n < DONE_STEPS else None, "booked_by_route": False}
         for i in range(teachers) for n in range(STEPS)))
     if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on; fresh statistics
