@@ -1,0 +1,314 @@
+"""Benchmark: every indicator page (table, drill-downs, XLSX) and analytics report at 1/20 and full scale, per database.
+
+Run: ``python bench/indicators.py [--quick]``. The last line printed is one JSON object.
+Full scale: 100 schools, 10,000 teachers, 20 tutors; two finished diagnostics per teacher (50 answers and 15
+competency results each: 1,000,000 answers, 300,000 results); 500 groups of 20 with 40 held sessions each
+(400,000 attendance marks); one held consultation per teacher; one completed route per teacher with 5 steps
+(3 done with the tutor) and 3 goals (2 closed by the repeated diagnostic). The community plugin's registries
+(mentoring, network, appeals, contests) are not in the data set: that plugin is not on this branch. The 1/N
+database of the same run is the baseline: page times should stay near it and the SQL statement counts equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # common, courses_pages (also when imported as bench.*)
+
+import flask_migrate  # noqa: E402
+from common import fresh_database  # noqa: E402
+from courses_pages import FIRST, LAST, MIDDLE, PASSWORD, STATUSES, bulk, measure, signed_in  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from assessments.models import (  # noqa: E402
+    Answer,
+    Attempt,
+    Competency,
+    CompetencyResult,
+    Diagnostic,
+    Domain,
+    Framework,
+    Item,
+    Route,
+    RouteGoal,
+    RouteStep,
+)
+from courses.models import (  # noqa: E402
+    AttendanceMark,
+    ConsultationBooking,
+    ConsultationSlot,
+    Enrolment,
+    Group,
+    Module,
+    Programme,
+    ScheduledSession,
+)
+from lms import create_app  # noqa: E402
+from lms.extensions import db  # noqa: E402
+from lms.orgs.models import Municipality, School  # noqa: E402
+from lms.reports.indicators import INDICATORS  # noqa: E402
+from lms.users.models import TeacherProfile, User, UserRole, fold  # noqa: E402
+from lms.users.services import hash_password  # noqa: E402
+
+FULL = {"schools": 100, "tutors": 20, "groups": 500}
+MEMBERS, HELD = 20, 40  # per group
+COMPETENCIES, ITEMS_PER_COMPETENCY, ANSWERS = 15, 4, 50  # per attempt: 50 answers over 60 items, 15 results
+STEPS, DONE_STEPS, GOALS = 5, 3, 3  # per route
+#: The data lie in one academic year (2026/27), which the pages show by default on the day we pass them.
+YEAR_START = date(2026, 9, 1)
+TODAY = date(2026, 12, 2)
+REPORTS = ("assessments.deficits", "assessments.growth", "assessments.route_funnel", "courses.consultations",
+           "courses.attendance_funnel")
+
+
+def pages(school_id: int) -> dict[str, str]:
+    """Every indicator page and analytics report, with the default period and once filtered by a school."""
+    base = {"table": "/reports/indicators/", "xlsx": "/reports/indicators/indicators.xlsx",
+            **{f"drill:{i.key}": f"/reports/indicators/{i.key}/" for i in INDICATORS},
+            **{f"report:{key}": f"/reports/{key}" for key in REPORTS}}
+    result = {}
+    for name, url in base.items():
+        result[name] = url
+        result[f"{name}@school"] = f"{url}?school={school_id}"
+    return result
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute)
+
+
+def generate(divisor: int, now: datetime) -> dict:
+    """Fill a migrated database at 1/``divisor`` of full scale (inside an app context); returns the plan."""
+    schools, tutors, groups = (max(1, n // divisor) for n in FULL.values())
+    teachers = groups * MEMBERS
+    stamp = {"created_at": now, "updated_at": now}
+    versioned = {**stamp, "version": 1}
+    password_hash = hash_password(PASSWORD)
+    rows = {"municipalities": bulk(Municipality, [{"id": 1, "name": "Бенчмарк", **versioned}])}
+    rows["schools"] = bulk(School, ({"id": s + 1, "municipality_id": 1, "name": f"Школа № {s + 1}",
+                                     "short_name": f"СОШ № {s + 1}", "code": f"B-{s:03d}", "is_active": True,
+                                     **versioned} for s in range(schools)))
+
+    def person(uid: int, email: str, signs_in: bool) -> dict:
+        last, first, middle = LAST[uid % len(LAST)], FIRST[uid % len(FIRST)], MIDDLE[uid % len(MIDDLE)]
+        return {"id": uid, "email": email, "password_hash": password_hash if signs_in else None, "last_name": last,
+                "first_name": first, "middle_name": middle, "active": True,
+                "search_text": fold(f"{last} {first} {middle} {email}"), **versioned}
+
+    head = 1
+    tutor_ids = range(2, tutors + 2)
+    teacher_ids = range(tutors + 2, tutors + teachers + 2)
+    rows["users"] = bulk(User, [person(head, "head@bench.example", True)]
+                         + [person(uid, f"tutor{uid}@bench.example", False) for uid in tutor_ids]
+                         + [person(uid, f"teacher{uid}@bench.example", False) for uid in teacher_ids])
+    rows["user_roles"] = bulk(UserRole, [{"user_id": head, "role": "admin"}]
+                              + [{"user_id": uid, "role": "tutor"} for uid in tutor_ids]
+                              + [{"user_id": uid, "role": "teacher"} for uid in teacher_ids])
+    rows["teacher_profiles"] = bulk(TeacherProfile, ({
+        "user_id": uid, "school_id": uid % schools + 1, "position": "teacher", "qualification_category": "first",
+        "experience_years": uid % 35, "experience_as_of": now.date(), **stamp} for uid in teacher_ids))
+
+    def tutor_of(index: int) -> int:  # the teacher's group's tutor also holds their consultation and route
+        return tutor_ids[index // MEMBERS % tutors]
+
+    # Courses: groups approved by order, every member marked at each of 40 held sessions (every 2 days).
+    rows["programmes"] = bulk(Programme, [{"id": 1, "code": "BENCH", "title": "IT-школа", "status": "published",
+                                           "summary": "", "description": "", **versioned}])
+    rows["modules"] = bulk(Module, [{"id": 1, "programme_id": 1, "position": 0, "title": "Модуль 1",
+                                     "description": "", "hours": 72, "form": "seminar", "delivery": "online",
+                                     "min_attendance": 75, **versioned}])
+    first_day = YEAR_START + timedelta(days=6)
+    rows["groups"] = bulk(Group, ({
+        "id": g + 1, "programme_id": 1, "name": f"Группа {g + 1:03d}", "source": "administration",
+        "tutor_id": tutor_ids[g % tutors], "capacity": MEMBERS, "starts_on": first_day, "status": "approved",
+        "ends_on": first_day + timedelta(days=2 * HELD), "note": "", **versioned} for g in range(groups)))
+    rows["enrolments"] = bulk(Enrolment, ({"id": i + 1, "group_id": i // MEMBERS + 1, "user_id": uid,
+                                           "status": "enrolled", "since": at(YEAR_START), **stamp}
+                                          for i, uid in enumerate(teacher_ids)))
+    rows["sessions"] = bulk(ScheduledSession, ({
+        "id": g * HELD + k + 1, "group_id": g + 1, "module_id": 1,
+        "starts_at": at(first_day + timedelta(days=2 * k), 6 + g % 8), "room_id": None,
+        "ends_at": at(first_day + timedelta(days=2 * k), 7 + g % 8, 30), "online_url": "https://meet.example/b",
+        "tutor_id": tutor_ids[g % tutors], "series": f"g{g + 1}", "topic": "", "cancelled": False, **versioned}
+        for g in range(groups) for k in range(HELD)))
+    rows["attendance_marks"] = bulk(AttendanceMark, ({
+        "session_id": g * HELD + k + 1, "user_id": teacher_ids[g * MEMBERS + i],
+        "status": STATUSES[(k + i) % len(STATUSES)], "source": "tutor", "marked_by_id": tutor_ids[g % tutors],
+        "marked_at": at(first_day + timedelta(days=2 * k), 18)}
+        for g in range(groups) for k in range(HELD) for i in range(MEMBERS)))
+    # One held consultation per teacher: each tutor's slots every half hour of a working day, day after day.
+    slots = [(i, tutor_of(i), at(YEAR_START + timedelta(days=10 + n // 16), 6 + n % 16 // 2, 30 * (n % 2)))
+             for i, n in ((i, i // (MEMBERS * tutors) * MEMBERS + i % MEMBERS) for i in range(teachers))]
+    rows["consultation_slots"] = bulk(ConsultationSlot, ({
+        "id": i + 1, "tutor_id": tutor, "office_hours_id": None, "starts_at": starts,
+        "ends_at": starts + timedelta(minutes=30), "place": "Каб. 1", "online_url": None, "cancelled": False}
+        for i, tutor, starts in slots))
+    rows["consultation_bookings"] = bulk(ConsultationBooking, ({
+        "id": i + 1, "slot_id": i + 1, "active_slot_id": i + 1, "teacher_id": teacher_ids[i],
+        "topic": "Формирующее оценивание", "status": "held", "outcome_notes": "Разобрали урок",
+        "outcome_at": starts + timedelta(minutes=30), "outcome_by_id": tutor, "booked_at": starts - timedelta(days=3),
+        **versioned} for i, tutor, starts in slots))
+    # Diagnostics: a first sitting in September, a repeated one in November, 50 answers and 15 results each.
+    rows["frameworks"] = bulk(Framework, [{"id": 1, "code": "BENCH", "version": "1", "title": "Профстандарт",
+                                           "description": "", "current": True, "correlation": 0.3, **stamp}])
+    rows["domains"] = bulk(Domain, [{"id": 1, "framework_id": 1, "code": "D1", "title": "Обучение",
+                                     "description": "", "position": 0}])
+    rows["competencies"] = bulk(Competency, ({
+        "id": c + 1, "framework_id": 1, "domain_id": 1, "code": f"K{c + 1:02d}", "title": f"Компетенция {c + 1}",
+        "description": "", "position": c, **versioned} for c in range(COMPETENCIES)))
+    items = COMPETENCIES * ITEMS_PER_COMPETENCY
+    rows["items"] = bulk(Item, ({
+        "id": n + 1, "framework_id": 1, "competency_id": n // ITEMS_PER_COMPETENCY + 1, "code": f"I{n + 1:03d}",
+        "type": "single_choice", "status": "live", "stem": "Вопрос", "explanation": "", "content": {},
+        **versioned} for n in range(items)))
+    rows["diagnostics"] = bulk(Diagnostic, [{
+        "id": 1, "framework_id": 1, "title": "Диагностика", "description": "", "mode": "adaptive",
+        "status": "open", "min_per_competency": 2, "max_per_competency": 6, "max_items": ANSWERS,
+        "time_limit_minutes": None, "self_assessment": False, "pilot_share": 0.0, "opens_on": YEAR_START,
+        "closes_on": YEAR_START + timedelta(days=300), "created_by_id": head, **versioned}])
+
+    def sitting(i: int, repeat: int) -> datetime:
+        return at(YEAR_START + timedelta(days=(60 if repeat else 5) + i % 20), 8 + i % 9)
+
+    attempt_ids = [(2 * i + repeat + 1, i, repeat) for i in range(teachers) for repeat in (0, 1)]
+    rows["attempts"] = bulk(Attempt, ({
+        "id": aid, "diagnostic_id": 1, "user_id": teacher_ids[i], "number": repeat + 1, "open_key": None,
+        "status": "finished", "started_at": sitting(i, repeat) - timedelta(minutes=40), "deadline_at": None,
+        "finished_at": sitting(i, repeat), "finish_reason": "completed", "current_item_id": None, "seed": aid,
+        "version": 1} for aid, i, repeat in attempt_ids))
+    rows["answers"] = bulk(Answer, ({
+        "attempt_id": aid, "item_id": (p + aid) % items + 1, "position": p, "response": {"choice": p % 4},
+        "score": float(p % 2), "scored": True, "parameters_id": None, "answered_at": sitting(i, repeat)}
+        for aid, i, repeat in attempt_ids for p in range(ANSWERS)))
+    # First sitting: a deficit in a third of the competencies; the repeated one closes two of the three goals.
+    rows["competency_results"] = bulk(CompetencyResult, ({
+        "attempt_id": aid, "competency_id": c + 1, "estimate": 0.1 * c, "standard_error": 0.4,
+        "level": 1 if deficit else 3, "target_level": 2, "p_deficit": 0.8 if deficit else 0.1, "deficit": deficit,
+        "n_items": 3, "self_level": None, "level_probabilities": [0.2, 0.3, 0.3, 0.2]}
+        for aid, i, repeat in attempt_ids for c in range(COMPETENCIES)
+        for deficit in [(c + i) % 5 == 0 if repeat else (c + i) % 5 in (0, 1, 2)]))
+    rows["routes"] = bulk(Route, ({
+        "id": i + 1, "user_id": uid, "tutor_id": tutor_of(i), "framework_id": 1, "attempt_id": 2 * i + 1,
+        "open_key": None, "status": "completed", "period_start": YEAR_START + timedelta(days=10),
+        "period_end": YEAR_START + timedelta(days=90), "weekly_hours": 2.0, "delivery": None, "goal": "",
+        "method": "milp", "review_comment": "", "teacher_note": "", "conclusion": "",
+        "submitted_at": at(YEAR_START + timedelta(days=8)), "approved_at": at(YEAR_START + timedelta(days=9)),
+        "approved_by_id": tutor_of(i), "completed_at": sitting(i, 1), "repeat_attempt_id": 2 * i + 2,
+        "last_activity_at": sitting(i, 1), **versioned} for i, uid in enumerate(teacher_ids)))
+    rows["route_goals"] = bulk(RouteGoal, ({
+        "id": i * GOALS + n + 1, "route_id": i + 1, "competency_id": (n - i) % 5 + 1 + 5 * n % COMPETENCIES,
+        "level": 1, "target_level": 2, "p_deficit": 0.8, "task": "", "status": "closed" if n else "reopened",
+        "gap": not n, "level_after": 2 if n else 1} for i in range(teachers) for n in range(GOALS)))
+    # Steps are done in the second half of October, after every consultation (the latest, the 500th of a tutor's,
+    # is on 12 October), so a drill-down's first page holds one kind of record at every size and with any filter:
+    # the page sends one describe query per kind it shows.
+    rows["route_steps"] = bulk(RouteStep, ({
+        "id": i * STEPS + n + 1, "route_id": i + 1, "position": n, "activity_id": None, "kind": "event",
+        "title": f"Шаг {n + 1}", "form": "seminar", "organiser": "ИМЦ", "result_form": "none", "hours": 4.0,
+        "starts_on": YEAR_START + timedelta(days=44 + 7 * n), "ends_on": YEAR_START + timedelta(days=44 + 7 * n),
+        "slot": None, "closes": [f"K{n + 1:02d}"] if n < 3 else [],
+        "status": "done" if n < DONE_STEPS else "planned",
+        "done_at": at(YEAR_START + timedelta(days=45 + 7 * n)) if n < DONE_STEPS else None, "evidence": "",
+        "marked_by_id": tutor_of(i) if n < DONE_STEPS else None, "booked_by_route": False}
+        for i in range(teachers) for n in range(STEPS)))
+    if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on; fresh statistics
+        for model in (Municipality, School, User, Programme, Module, Group, Enrolment, ScheduledSession,
+                      ConsultationSlot, ConsultationBooking, Framework, Domain, Competency, Item, Diagnostic, Attempt,
+                      Route, RouteGoal, RouteStep):
+            table = model.__tablename__
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT max(id) FROM {table}))"))
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    return {"rows": rows, "head": "head@bench.example", "urls": pages(school_id=1)}
+
+
+def run_size(url: str, divisor: int) -> dict:
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        flask_migrate.upgrade()
+        started = time.perf_counter()
+        plan = generate(divisor, now=at(TODAY, 9))
+        generated = time.perf_counter() - started
+    client = signed_in(app, plan["head"])
+    measured = {page: measure(app, client, url) for page, url in plan["urls"].items()}
+    with app.app_context():
+        db.engine.dispose()
+    return {"divisor": divisor, "rows": plan["rows"], "generate_s": round(generated, 1), "pages": measured}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1/100 vs 1/20 scale, SQLite only")
+    parser.add_argument("--divisors", help="small,large divisors of full scale (default 20,1; --quick 100,20)")
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    args = parser.parse_args(argv)
+    divisors = (100, 20) if args.quick else (20, 1)
+    if args.divisors:
+        divisors = tuple(int(d) for d in args.divisors.split(","))
+    kinds = ("sqlite",) if args.quick or args.sqlite_only else ("sqlite", "postgresql")
+    summary: dict = {"scale": [f"1/{d}" for d in divisors], "rows": None, "community_registries": False}
+    p95s, ratios, steady = [], [], True
+    with tempfile.TemporaryDirectory() as workdir, _today(TODAY):
+        for kind in kinds:
+            runs = []
+            for divisor in divisors:
+                url = fresh_database(kind, workdir)
+                if url is None:
+                    break
+                runs.append(run_size(url, divisor))
+                result = runs[-1]
+                print(f"{kind:10} 1/{divisor:<3} generated {sum(result['rows'].values()):,} rows in "
+                      f"{result['generate_s']} s: " + ", ".join(
+                          f"{page} {m['median_ms']}/{m['p95_ms']} ms ({m['statements']} SQL)"
+                          for page, m in result["pages"].items()), file=sys.stderr)
+            if len(runs) < 2:
+                continue
+            small, large = runs
+            summary["rows"], summary["rows_small"] = large["rows"], small["rows"]
+            summary[f"{kind}_generate_s"] = large["generate_s"]
+            summary[kind] = {page: {**m, "ratio_vs_small": round(m["median_ms"] / small["pages"][page]["median_ms"], 2),
+                                    "small_median_ms": small["pages"][page]["median_ms"],
+                                    "same_statements_as_small": m["statements"] == small["pages"][page]["statements"]}
+                             for page, m in large["pages"].items()}
+            for page, m in summary[kind].items():
+                p95s.append(m["p95_ms"])
+                ratios.append(m["ratio_vs_small"])
+                steady = steady and m["statements_steady"] and m["same_statements_as_small"] \
+                    and small["pages"][page]["statements_steady"]
+            summary[f"{kind}_p95_ms_max"] = max(m["p95_ms"] for m in summary[kind].values())
+            summary[f"{kind}_slowest"] = max(summary[kind], key=lambda p: summary[kind][p]["p95_ms"])
+    summary.update({"p95_ms_max": max(p95s) if p95s else None, "statements_steady": steady if p95s else None,
+                    "ratio_vs_small_max": max(ratios) if ratios else None})
+    print(json.dumps(summary, ensure_ascii=False))
+    return summary
+
+
+class _today:
+    """The pages' «today» (the default period) pinned to a day inside the generated academic year."""
+
+    def __init__(self, day: date):
+        self.day = day
+
+    def __enter__(self):
+        import lms.reports.filters as filters
+
+        self.module, self.saved = filters, filters.local_today
+        filters.local_today = lambda: self.day
+        return self
+
+    def __exit__(self, *_exc):
+        self.module.local_today = self.saved
+
+
+if __name__ == "__main__":
+    main()
