@@ -75,6 +75,8 @@ class BaseConfig:
     UPLOAD_DIR: str | None = None
     #: Largest single uploaded file, bytes.
     UPLOAD_MAX_BYTES = 8 * 1024 * 1024
+    #: A report file with more rows than this is built by a background job the person follows (RQ with Redis).
+    REPORTS_INLINE_ROWS = 5000
 
     #: Scheme, host and port people reach the service at; every link in an e-mail starts with it
     #: (never with the Host header of the request). Required in production.

@@ -18,9 +18,10 @@ def after_commit(effect: Callable[[], None]) -> None:
     """Run ``effect`` once the current transaction commits; never if it (or the savepoint it was queued in)
     rolls back. Services call this instead of sending anything themselves.
 
-    The effect runs with the application context of the commit, after the data is visible to everyone; what
-    it reads or writes in the database is a new transaction of its own (it commits it). A failure is logged and
-    does not undo the commit, which has happened.
+    The effect runs with the application context of the commit, after the data is visible to everyone. The
+    committed session takes no more statements there: an effect that reads or writes the database uses a
+    session of its own (a ``Session(db.engine)``, or a new app context). A failure is logged and does not undo
+    the commit, which has happened.
     """
     session = db.session()
     transaction = session.get_transaction()

@@ -7,4 +7,5 @@ def import_all() -> None:
     from lms.lti import models as _lti  # noqa: F401
     from lms.notifications import models as _notifications  # noqa: F401
     from lms.orgs import models as _orgs  # noqa: F401
+    from lms.reports import models as _reports  # noqa: F401
     from lms.users import models as _users  # noqa: F401

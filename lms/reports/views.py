@@ -1,17 +1,19 @@
 """The list of reports, one report's table, and the effectiveness indicators: the table, each number's records,
-their chart and their files."""
+their chart and their files (a large one built by a background job the person follows)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from lms.i18n import _, format_date, local_today
-from lms.reports import charts, counting, exports, filters
+from lms import storage
+from lms.extensions import db
+from lms.reports import charts, counting, files, filters, jobs
 from lms.reports.indicators import INDICATORS
+from lms.reports.models import ExportJob
 from lms.reports.registry import reports
 from lms.users.permissions import has_permission, permission_required
-from lms.web import Page, arg_page, download
+from lms.web import Page, arg_page, download, get_or_404
 
 bp = Blueprint("reports", __name__)
 PER_PAGE = 50
@@ -50,16 +52,8 @@ def report_chart(key: str):
 @bp.route("/<key>/table.<fmt>")
 @permission_required("reports.indicators")
 def report_file(key: str, fmt: str):
-    report = _report(key)
-    chosen = filters.parse(request.args)
-    if fmt not in ("xlsx", "csv") or chosen.error:
-        abort(404)
-    table = report.build(chosen, current_user, 0)  # page 0: every row
-    name = f"{key.replace('.', '-')}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}"
-    if fmt == "xlsx":
-        return download(exports.table_xlsx(str(report.title), _describe(chosen), table.columns, table.rows),
-                     f"{name}.xlsx", XLSX)
-    return download(exports.table_csv(table.columns, table.rows), f"{name}.csv", "text/csv; charset=utf-8")
+    _report(key)
+    return _file_or_job("report", key, fmt)
 
 
 def _report(key: str):
@@ -91,28 +85,7 @@ def indicators_chart():
 @bp.route("/indicators/indicators.<fmt>")
 @permission_required("reports.indicators")
 def indicators_file(fmt: str):
-    chosen = filters.parse(request.args)
-    counts = [c for c in counting.table(chosen, current_user) if c.counted]
-    columns = [_("Indicator"), _("Value"), _("Of which"), _("Counted from")]
-    rows = [(str(c.indicator.title), c.total, "; ".join(f"{e.label}: {n}" for e, n in c.kinds),
-             str(c.indicator.evidence)) for c in counts]
-    name = f"indicators-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}"
-    if fmt == "xlsx":
-        return download(exports.table_xlsx(_("Effectiveness indicators"), _describe(chosen), columns, rows),
-                     f"{name}.xlsx", XLSX)
-    if fmt == "csv":
-        return download(exports.table_csv(columns, rows), f"{name}.csv", "text/csv; charset=utf-8")
-    if fmt == "pdf":
-        chart = charts.horizontal_bars([str(c.indicator.title) for c in counts], [c.total for c in counts],
-                                       fmt="png")
-        pdf = exports.summary_pdf(
-            _("Effectiveness indicators of the methodological service"), [_describe(chosen)],
-            [_("Indicator"), _("Value"), _("Of which")], [(r[0], str(r[1]), r[2]) for r in rows],
-            _("Formed by Metodist on %(date)s; every number is the count of distinct teachers (for programmes: of "
-              "programmes) in the records named, within the period and filters above.",
-              date=format_date(local_today())), chart)
-        return download(pdf, f"{name}.pdf", "application/pdf")
-    abort(404)
+    return _file_or_job("indicators", "", fmt)
 
 
 @bp.route("/indicators/<key>/")
@@ -130,23 +103,40 @@ def indicator(key: str):
 @bp.route("/indicators/<key>/records.<fmt>")
 @permission_required("reports.indicators")
 def indicator_file(key: str, fmt: str):
-    item = _indicator(key)
-    chosen = filters.parse(request.args)
-    rows, _total = counting.drill_down(item, chosen, current_user, kind=request.args.get("kind") or None,
-                                       per_page=100_000)
-    columns = [_("Date"), _("Teacher"), _("School"), _("Record"), _("Details")]
-    table = [(r.occurred_on, r.teacher.full_name, r.teacher.profile.school.short_name
-              if r.teacher.profile and r.teacher.profile.school else "", str(r.evidence.label), r.description)
-             for r in rows]
-    name = f"{key}-{chosen.start:%Y%m%d}-{chosen.end:%Y%m%d}"
-    if fmt == "xlsx":
-        return download(exports.table_xlsx(str(item.title), _describe(chosen), columns, table), f"{name}.xlsx", XLSX)
-    if fmt == "csv":
-        return download(exports.table_csv(columns, table), f"{name}.csv", "text/csv; charset=utf-8")
-    abort(404)
+    _indicator(key)
+    return _file_or_job("records", key, fmt)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+@bp.route("/exports/<int:job_id>")
+@permission_required("reports.indicators")
+def export(job_id: int):
+    job = get_or_404(ExportJob, job_id, lambda user, j: j.user_id == user.id)
+    return render_template("reports/export.html", job=job)
+
+
+@bp.route("/exports/<int:job_id>/file")
+@permission_required("reports.indicators")
+def export_file(job_id: int):
+    job = get_or_404(ExportJob, job_id, lambda user, j: j.user_id == user.id)
+    if job.status != "done":
+        abort(404)
+    return storage.send(job.file_key, job.file_name)
+
+
+def _file_or_job(kind: str, key: str, fmt: str):
+    """A file of a few thousand rows is built in the request; a larger one by a job the person can follow."""
+    args = request.args.to_dict()
+    if fmt not in ("xlsx", "csv", "pdf") or (fmt == "pdf" and kind != "indicators"):
+        abort(404)
+    if kind != "indicators" and files.size(kind, key, args, current_user) > \
+            current_app.config["REPORTS_INLINE_ROWS"]:
+        job = jobs.start(current_user, kind, key, fmt, args)
+        db.session.commit()
+        return redirect(url_for("reports.export", job_id=job.id))
+    built = files.build(kind, key, fmt, args, current_user)
+    if built is None:
+        abort(404)
+    return download(built.data, built.name, built.mimetype)
 
 
 def _indicator(key: str):
@@ -159,14 +149,3 @@ def _indicator(key: str):
 def _form(chosen: filters.Filters) -> dict:
     return {"choices": filters.choices(current_user), "filter_labels": filters.labels(),
             "period_kinds": filters.PERIOD_KINDS, "query": chosen.args()}
-
-
-def _describe(chosen: filters.Filters) -> str:
-    """The period and the filters in words, for the files."""
-    parts = [_("Period: %(start)s – %(end)s", start=format_date(chosen.start), end=format_date(chosen.end))]
-    options = filters.choices(current_user)
-    names = filters.labels()
-    for key, value in chosen.values.items():
-        shown = dict((str(k), v) for k, v in options.get(key, [])).get(str(value), "—")
-        parts.append(f"{names[key]}: {shown}")
-    return "; ".join(parts)

@@ -259,6 +259,7 @@ ACTIONS = {
 }
 #: Endpoints whose object rule is exercised by their own tests (the walk above cannot give them a file).
 SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tests/lms/test_reports.py
+           "reports.export", "reports.export_file",  # one person's background file: tests/lms/test_report_jobs.py
            "courses.certificate_file", "courses.lesson_file",
            "courses.lesson_file_delete", "courses.booking_file",
            "community.meeting_minutes",  # tests/community/test_associations.py
