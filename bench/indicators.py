@@ -219,10 +219,12 @@ def generate(divisor: int, now: datetime) -> dict:
         "done_at": at(YEAR_START + timedelta(days=45 + 7 * n)) if n < DONE_STEPS else None, "evidence": "",
         "marked_by_id": tutor_of(i) if n < DONE_STEPS else None, "booked_by_route": False}
         for i in range(teachers) for n in range(STEPS)))
+    community = _community(schools, list(teacher_ids), list(tutor_ids), stamp, versioned)
+    rows.update(community)
     if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on; fresh statistics
         for model in (Municipality, School, User, Programme, Module, Group, Enrolment, ScheduledSession,
                       ConsultationSlot, ConsultationBooking, Framework, Domain, Competency, Item, Diagnostic, Attempt,
-                      Route, RouteGoal, RouteStep):
+                      Route, RouteGoal, RouteStep, *COMMUNITY_MODELS):
             table = model.__tablename__
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT max(id) FROM {table}))"))
@@ -230,6 +232,69 @@ def generate(divisor: int, now: datetime) -> dict:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
     return {"rows": rows, "head": "head@bench.example", "urls": pages(school_id=1)}
+
+
+def _community(schools: int, teachers: list[int], tutors: list[int], stamp: dict, versioned: dict) -> dict:
+    """The community registries at the same scale: an МО per school with every teacher of it a member and four
+    held meetings (members at two of them), one mentoring pair per ten teachers, a visited lesson per five,
+    network events with a tenth of the teachers attending, contest applications and appeals."""
+    from community.models import (
+        Appeal,
+        AssociationDetails,
+        Contest,
+        ContestApplication,
+        EventParticipant,
+        LessonVisit,
+        Meeting,
+        MeetingAttendance,
+        Membership,
+        MentoringPair,
+        NetworkEvent,
+    )
+    from lms.orgs.models import MethodAssociation
+
+    day = lambda n: YEAR_START + timedelta(days=n)  # noqa: E731
+    school_of = {uid: uid % schools + 1 for uid in teachers}
+    rows = {"associations": bulk(MethodAssociation, ({"id": s + 1, "municipality_id": 1, "school_id": s + 1,
+                                                     "name": f"ШМО школы № {s + 1}", "is_active": True, **versioned}
+                                                    for s in range(schools)))}
+    rows["association_details"] = bulk(AssociationDetails, ({"id": s + 1, "association_id": s + 1, "kind": "mo",
+                                                             **versioned} for s in range(schools)))
+    rows["memberships"] = bulk(Membership, ({"id": n + 1, "association_id": school_of[uid], "user_id": uid,
+                                             "joined_on": YEAR_START, **stamp} for n, uid in enumerate(teachers)))
+    rows["meetings"] = bulk(Meeting, ({"id": s * 4 + k + 1, "association_id": s + 1, "held_on": day(20 + 21 * k),
+                                       "topic": f"Заседание {k + 1}", "status": "held", **versioned}
+                                      for s in range(schools) for k in range(4)))
+    rows["meeting_attendance"] = bulk(MeetingAttendance, ({"meeting_id": (school_of[uid] - 1) * 4 + k + 1,
+                                                           "user_id": uid} for uid in teachers for k in (0, 2)))
+    rows["mentoring_pairs"] = bulk(MentoringPair, ({"id": n + 1, "mentor_id": teachers[i], "mentee_id": teachers[i + 1],
+                                                    "starts_on": day(10), "ends_on": day(300), "status": "active",
+                                                    **versioned}
+                                                   for n, i in enumerate(range(0, len(teachers) - 1, 10))))
+    rows["lesson_visits"] = bulk(LessonVisit, ({"id": n + 1, "visitor_id": tutors[n % len(tutors)], "teacher_id": uid,
+                                                "kind": "visit", "visited_on": day(30 + n % 60), **versioned}
+                                               for n, uid in enumerate(teachers[::5])))
+    events = max(1, len(teachers) // 200)
+    rows["network_events"] = bulk(NetworkEvent, ({"id": e + 1, "kind": "seminar", "title": f"Семинар {e + 1}",
+                                                  "held_on": day(40 + e % 90), "status": "held", **versioned}
+                                                 for e in range(events)))
+    rows["event_participants"] = bulk(EventParticipant, ({"id": n + 1, "event_id": n % events + 1, "user_id": uid,
+                                                          "role": "participant", "attended": True, **stamp}
+                                                         for n, uid in enumerate(teachers[::10])))
+    rows["contests"] = bulk(Contest, [{"id": 1, "title": "Педагог года", "applications_until": day(60), **versioned}])
+    rows["contest_applications"] = bulk(ContestApplication, ({"id": n + 1, "contest_id": 1, "teacher_id": uid,
+                                                              "submitted_on": day(30), "status": "submitted",
+                                                              **versioned} for n, uid in enumerate(teachers[::10])))
+    rows["appeals"] = bulk(Appeal, ({"id": n + 1, "teacher_id": uid, "received_on": day(50), "due_on": day(80),
+                                     "subject": "Обращение", "text": "Текст", "status": "open", **versioned}
+                                    for n, uid in enumerate(teachers[::50])))
+    COMMUNITY_MODELS[:] = [MethodAssociation, AssociationDetails, Membership, Meeting, MentoringPair, LessonVisit,
+                           NetworkEvent, EventParticipant, Contest, ContestApplication, Appeal]
+    return rows
+
+
+#: The community tables with explicit ids (filled by _community), whose PostgreSQL sequences move on.
+COMMUNITY_MODELS: list = []
 
 
 def run_size(url: str, divisor: int) -> dict:
@@ -256,7 +321,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.divisors:
         divisors = tuple(int(d) for d in args.divisors.split(","))
     kinds = ("sqlite",) if args.quick or args.sqlite_only else ("sqlite", "postgresql")
-    summary: dict = {"scale": [f"1/{d}" for d in divisors], "rows": None, "community_registries": False}
+    summary: dict = {"scale": [f"1/{d}" for d in divisors], "rows": None, "community_registries": True}
     p95s, ratios, steady = [], [], True
     with tempfile.TemporaryDirectory() as workdir, _today(TODAY):
         for kind in kinds:
