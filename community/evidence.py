@@ -35,14 +35,16 @@ def mo_meetings() -> Select:
 
 
 def mentors() -> Select:
-    """A mentor of a pair, from the pair's start."""
+    """A mentor of a pair, in every period the pair runs through."""
     return select(MentoringPair.mentor_id.label("teacher_id"), MentoringPair.starts_on.label("occurred_on"),
-                  literal("mentor").label("kind"), _ref("pair:", MentoringPair.id))
+                  literal("mentor").label("kind"), _ref("pair:", MentoringPair.id),
+                  MentoringPair.ends_on.label("until"))
 
 
 def mentees() -> Select:
     return select(MentoringPair.mentee_id.label("teacher_id"), MentoringPair.starts_on.label("occurred_on"),
-                  literal("mentee").label("kind"), _ref("pair:", MentoringPair.id))
+                  literal("mentee").label("kind"), _ref("pair:", MentoringPair.id),
+                  MentoringPair.ends_on.label("until"))
 
 
 def lesson_visits() -> Select:
@@ -65,6 +67,20 @@ def appeals() -> Select:
                   literal("appeal").label("kind"), _ref("appeal:", Appeal.id))
 
 
+def appeals_answered_in_time() -> Select:
+    """An appeal answered by its deadline (dated by the answer)."""
+    return (select(Appeal.teacher_id.label("teacher_id"), Appeal.answered_on.label("occurred_on"),
+                   literal("appeal_in_time").label("kind"), _ref("appeal:", Appeal.id))
+            .where(Appeal.status == "answered", Appeal.answered_on.is_not(None), Appeal.answered_on <= Appeal.due_on))
+
+
+def appeals_upheld() -> Select:
+    """A complaint found justified: «no complaints» holds while there are none in the period."""
+    return (select(Appeal.teacher_id.label("teacher_id"), Appeal.received_on.label("occurred_on"),
+                   literal("appeal_upheld").label("kind"), _ref("appeal:", Appeal.id))
+            .where(Appeal.upheld.is_(True)))
+
+
 def contest_applications() -> Select:
     """An application submitted to a contest (a declined one too: the teacher took part in the contest)."""
     return select(ContestApplication.teacher_id.label("teacher_id"),
@@ -74,11 +90,14 @@ def contest_applications() -> Select:
 
 def register(app: Flask) -> None:
     register_evidence(app, Evidence("targeted_support", "mo_meeting", _l("МО meetings attended"), mo_meetings))
-    register_evidence(app, Evidence("mentoring", "mentor", _l("Mentors"), mentors))
-    register_evidence(app, Evidence("mentoring", "mentee", _l("Mentees"), mentees))
+    register_evidence(app, Evidence("mentoring", "mentor", _l("Mentors"), mentors, spans=True))
+    register_evidence(app, Evidence("mentoring", "mentee", _l("Mentees"), mentees, spans=True))
     register_evidence(app, Evidence("targeted_support", "lesson_visit", _l("Lessons visited"), lesson_visits))
     register_evidence(app, Evidence("network", "network_event", _l("Network events attended or spoken at"),
                                     network_events))
     register_evidence(app, Evidence("appeals", "appeal", _l("Written appeals"), appeals))
+    register_evidence(app, Evidence("appeals", "appeal_in_time", _l("Answered in time"), appeals_answered_in_time))
+    register_evidence(app, Evidence("appeals", "appeal_upheld", _l("Complaints found justified (none: «no "
+                                                                   "complaints»)"), appeals_upheld))
     register_evidence(app, Evidence("contests", "contest_application", _l("Contest applications"),
                                     contest_applications))

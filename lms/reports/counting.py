@@ -26,12 +26,21 @@ class Count:
 
 def _rows(indicator: Indicator, filters: Filters, viewer, kind: str | None = None):
     """The indicator's evidence rows in the period, for the teachers counted, as a subquery (None: no evidence)."""
-    parts = [e.select() for e in evidence_for(indicator.key) if kind is None or e.kind == kind]
+    parts = [_with_until(e) for e in evidence_for(indicator.key) if kind is None or e.kind == kind]
     if not parts:
         return None
     rows = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    return select(rows).where(rows.c.occurred_on >= filters.start, rows.c.occurred_on <= filters.end,
-                              rows.c.teacher_id.in_(teachers(filters, viewer))).subquery()
+    # A record counts in the period it overlaps: most are a day (until = the day), a mentoring pair a span.
+    return (select(rows.c.teacher_id, rows.c.occurred_on, rows.c.kind, rows.c.ref)
+            .where(rows.c.occurred_on <= filters.end, rows.c.until >= filters.start,
+                   rows.c.teacher_id.in_(teachers(filters, viewer))).subquery())
+
+
+def _with_until(evidence: Evidence):
+    stmt = evidence.select()
+    if evidence.spans:
+        return stmt
+    return stmt.add_columns(stmt.selected_columns.occurred_on.label("until"))
 
 
 def _counted(indicator: Indicator, rows):

@@ -63,6 +63,8 @@ class Evidence:
         the core filters it by period and by the shared filters, unions it with the others and counts.
     :param describe: optional; given refs of this kind, returns {ref: a line for the drill-down} (the session's
         topic, the meeting's date and association). Called once per page, for the refs shown.
+    :param spans: the records last a while (a mentoring pair): the select has a fifth column ``until`` (a date),
+        and a record counts in every period it overlaps, not only the one it began in.
     """
 
     indicator: str
@@ -70,6 +72,7 @@ class Evidence:
     label: object
     select: Callable[[], Select]
     describe: Callable[[list[str]], dict[str, str]] | None = None
+    spans: bool = False
 
 
 def register_evidence(app: Flask, evidence: Evidence) -> None:

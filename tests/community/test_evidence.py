@@ -15,8 +15,9 @@ from tests.factories import make_user
 def _rows(indicator: str, kind: str) -> list[tuple]:
     (evidence,) = [e for e in evidence_for(indicator) if e.kind == kind]
     select = evidence.select()
-    assert [c.name for c in select.selected_columns] == ["teacher_id", "occurred_on", "kind", "ref"]
-    return sorted(tuple(row) for row in db.session.execute(select))
+    columns = ["teacher_id", "occurred_on", "kind", "ref"] + (["until"] if evidence.spans else [])
+    assert [c.name for c in select.selected_columns] == columns
+    return sorted(tuple(row)[:4] for row in db.session.execute(select))
 
 
 def test_meetings_attended_count_for_targeted_support(app, people):
@@ -41,3 +42,33 @@ def test_both_sides_of_a_pair_count_for_mentoring(app, people):
     db.session.commit()
     assert _rows("mentoring", "mentor") == [(mentor.id, date(2026, 9, 1), "mentor", f"pair:{pair.id}")]
     assert _rows("mentoring", "mentee") == [(people["teacher"].id, date(2026, 9, 1), "mentee", f"pair:{pair.id}")]
+    from lms.reports import counting, filters
+
+    # A pair that began last year and still runs counts this year too; one that ended before does not.
+    this_year = {c.indicator.key: c.total for c in counting.table(
+        filters.parse({"period": "year", "from": "15.10.2027"}), people["admin"])}
+    assert this_year["mentoring"] == 0  # the pair ended on 31.05.2027
+    spanning = {c.indicator.key: c.total for c in counting.table(
+        filters.parse({"period": "month", "from": "01.03.2027"}), people["admin"])}
+    assert spanning["mentoring"] == 2  # both sides, in a month after the pair's start
+
+
+def test_appeals_count_registered_answered_in_time_and_upheld(app, people):
+    from community.models import Appeal
+
+    teacher = people["teacher"]
+    late = Appeal(teacher_id=teacher.id, received_on=date(2026, 10, 1), due_on=date(2026, 10, 31),
+                  subject="Консультация", text="…", status="answered", answer="Ответ", answered_on=date(2026, 11, 5),
+                  upheld=True)
+    on_time = Appeal(teacher_id=teacher.id, received_on=date(2026, 10, 2), due_on=date(2026, 11, 1),
+                     subject="Курс", text="…", status="answered", answer="Ответ", answered_on=date(2026, 10, 20),
+                     upheld=False)
+    waiting = Appeal(teacher_id=teacher.id, received_on=date(2026, 10, 3), due_on=date(2026, 11, 2),
+                     subject="Маршрут", text="…")
+    db.session.add_all([late, on_time, waiting])
+    db.session.commit()
+    assert len(_rows("appeals", "appeal")) == 3
+    assert _rows("appeals", "appeal_in_time") == [(teacher.id, date(2026, 10, 20), "appeal_in_time",
+                                                   f"appeal:{on_time.id}")]
+    assert _rows("appeals", "appeal_upheld") == [(teacher.id, date(2026, 10, 1), "appeal_upheld",
+                                                  f"appeal:{late.id}")]
