@@ -255,10 +255,15 @@ def _community(schools: int, teachers: list[int], tutors: list[int], stamp: dict
 
     day = lambda n: YEAR_START + timedelta(days=n)  # noqa: E731
     school_of = {uid: uid % schools + 1 for uid in teachers}
+
+    def every(k: int) -> list[int]:  # one teacher in k of each school (a plain stride would pick one school)
+        return [uid for uid in teachers if (uid // schools) % k == 0]
+
+    in_school = set(teachers)
     rows = {"associations": bulk(MethodAssociation, ({"id": s + 1, "municipality_id": 1, "school_id": s + 1,
                                                      "name": f"ШМО школы № {s + 1}", "is_active": True, **versioned}
                                                     for s in range(schools)))}
-    rows["association_details"] = bulk(AssociationDetails, ({"id": s + 1, "association_id": s + 1, "kind": "mo",
+    rows["association_details"] = bulk(AssociationDetails, ({"association_id": s + 1, "kind": "mo",
                                                              **versioned} for s in range(schools)))
     rows["memberships"] = bulk(Membership, ({"id": n + 1, "association_id": school_of[uid], "user_id": uid,
                                              "joined_on": YEAR_START, **stamp} for n, uid in enumerate(teachers)))
@@ -267,28 +272,29 @@ def _community(schools: int, teachers: list[int], tutors: list[int], stamp: dict
                                       for s in range(schools) for k in range(4)))
     rows["meeting_attendance"] = bulk(MeetingAttendance, ({"meeting_id": (school_of[uid] - 1) * 4 + k + 1,
                                                            "user_id": uid} for uid in teachers for k in (0, 2)))
-    rows["mentoring_pairs"] = bulk(MentoringPair, ({"id": n + 1, "mentor_id": teachers[i], "mentee_id": teachers[i + 1],
+    rows["mentoring_pairs"] = bulk(MentoringPair, ({"id": n + 1, "mentor_id": uid, "mentee_id": uid + schools,
                                                     "starts_on": day(10), "ends_on": day(300), "status": "active",
-                                                    **versioned}
-                                                   for n, i in enumerate(range(0, len(teachers) - 1, 10))))
+                                                    **versioned}  # mentor and mentee of one school
+                                                   for n, uid in enumerate(u for u in every(20)
+                                                                           if u + schools in in_school)))
     rows["lesson_visits"] = bulk(LessonVisit, ({"id": n + 1, "visitor_id": tutors[n % len(tutors)], "teacher_id": uid,
                                                 "kind": "visit", "visited_on": day(30 + n % 60), **versioned}
-                                               for n, uid in enumerate(teachers[::5])))
+                                               for n, uid in enumerate(every(5))))
     events = max(1, len(teachers) // 200)
     rows["network_events"] = bulk(NetworkEvent, ({"id": e + 1, "kind": "seminar", "title": f"Семинар {e + 1}",
                                                   "held_on": day(40 + e % 90), "status": "held", **versioned}
                                                  for e in range(events)))
     rows["event_participants"] = bulk(EventParticipant, ({"id": n + 1, "event_id": n % events + 1, "user_id": uid,
                                                           "role": "participant", "attended": True, **stamp}
-                                                         for n, uid in enumerate(teachers[::10])))
+                                                         for n, uid in enumerate(every(10))))
     rows["contests"] = bulk(Contest, [{"id": 1, "title": "Педагог года", "applications_until": day(60), **versioned}])
     rows["contest_applications"] = bulk(ContestApplication, ({"id": n + 1, "contest_id": 1, "teacher_id": uid,
                                                               "submitted_on": day(30), "status": "submitted",
-                                                              **versioned} for n, uid in enumerate(teachers[::10])))
+                                                              **versioned} for n, uid in enumerate(every(10))))
     rows["appeals"] = bulk(Appeal, ({"id": n + 1, "teacher_id": uid, "received_on": day(50), "due_on": day(80),
                                      "subject": "Обращение", "text": "Текст", "status": "open", **versioned}
-                                    for n, uid in enumerate(teachers[::50])))
-    COMMUNITY_MODELS[:] = [MethodAssociation, AssociationDetails, Membership, Meeting, MentoringPair, LessonVisit,
+                                    for n, uid in enumerate(every(50))))
+    COMMUNITY_MODELS[:] = [MethodAssociation, Membership, Meeting, MentoringPair, LessonVisit,
                            NetworkEvent, EventParticipant, Contest, ContestApplication, Appeal]
     return rows
 
