@@ -334,18 +334,20 @@ class Gunicorn:
     """The deployment's ``gunicorn --workers W --bind … --access-logfile - wsgi:app`` with ``LMS_ENV=production``;
     stopped with its workers when the block ends, however it ends."""
 
-    def __init__(self, url: str, log_path: Path, workers: int, threads: int) -> None:
+    def __init__(self, url: str, log_path: Path, workers: int, threads: int, app: str = "wsgi:app",
+                 extra_env: dict | None = None) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.command = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
                         *(["--threads", str(threads)] if threads > 1 else []),
-                        "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-", "wsgi:app"]
+                        "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-",
+                        *(["--pythonpath", "bench"] if app != "wsgi:app" else []), app]
         # Only what production requires; nothing else of the LMS_* the caller may have set.
         self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("LMS_")}, "LMS_ENV": "production",
                     "LMS_SECRET_KEY": secrets.token_urlsafe(32), "LMS_BASE_URL": "https://metodist.bench.example",
-                    "LMS_DATABASE_URL": url}
+                    "LMS_DATABASE_URL": url, **(extra_env or {})}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
