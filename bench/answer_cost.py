@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from common import fresh_database
-from diagnostic_load import build
+from diagnostic_data import build
 from load_client import CSRF_RE, ITEM_RE, OPTION_RE, PASSWORD, START_RE, Browser, Gunicorn
 
 BEGAN = time.perf_counter()

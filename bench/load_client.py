@@ -43,6 +43,7 @@ FLASH_ERROR_RE = re.compile(r'class="flash flash-error"[^>]*>([^<]*)<')
 LOG_LINE_RE = re.compile(r"\[\d{4}-\d\d-\d\d |\d+\.\d+\.\d+\.\d+ - ")  # gunicorn's or Flask's log, the access log
 ROOT = Path(__file__).resolve().parents[1]
 ID_RE = re.compile(r"\d+")  # errors are counted per kind of address: /assessments/attempts/N/answer
+PUBLIC_HOST = "metodist.bench.example"  # what nginx passes on as Host to every node: cookies and CSRF see one site
 
 
 # --- the clients -------------------------------------------------------------------------------
@@ -82,13 +83,14 @@ class Failed(Exception):
 
 
 class Browser(requests.Session):
-    """A cookie jar and the headers nginx passes on: the teacher's address, https, and the page's origin (Flask-WTF
-    checks the Referer of https requests). One connection per request, as nginx talks to gunicorn by default."""
+    """A cookie jar and the headers nginx passes on: the public host, the teacher's address, https, and the page's
+    origin (Flask-WTF checks the Referer of https requests against the host). One connection per request, as nginx
+    talks to gunicorn by default. The same host whichever node serves a request: no sticky sessions."""
 
     def __init__(self, base: str, address: str) -> None:
         super().__init__()
-        self.headers.update({"Connection": "close", "X-Forwarded-For": address, "X-Forwarded-Proto": "https",
-                             "Referer": "https://" + urlsplit(base).netloc + "/"})
+        self.headers.update({"Connection": "close", "Host": PUBLIC_HOST, "X-Forwarded-For": address,
+                             "X-Forwarded-Proto": "https", "Referer": f"https://{PUBLIC_HOST}/"})
 
     def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
         for cookie in self.cookies:  # nginx terminates TLS: to the browser the site is https, Secure cookies go back
@@ -97,11 +99,13 @@ class Browser(requests.Session):
 
 
 class Teacher(threading.Thread):
-    def __init__(self, n: int, base: str, plan: dict, stats: Stats, start: threading.Barrier, seed: float,
-                 think: float, drop: bool) -> None:
+    def __init__(self, n: int, bases: list[str], plan: dict, stats: Stats, start: threading.Barrier, seed: float,
+                 think: float, drop: bool, delay: float = 0.0) -> None:
         super().__init__(name=f"teacher-{n + 1}", daemon=True)
         self.user_id, self.email = n + 1, plan["emails"][n]
-        self.base, self.plan, self.stats, self.start_gate, self.think = base, plan, stats, start, think
+        self.plan, self.stats, self.start_gate, self.think = plan, stats, start, think
+        self.bases, self.delay = list(bases), delay  # the nodes behind the balancer; seconds before signing in
+        self.balancer = random.Random(seed * 7919)  # which node gets each request: apart from the answers' draws
         self.address = f"10.{n // 250 % 250}.{n % 250}.{1 + n // 62500}"
         self.rng = rng = random.Random(seed)
         rho = plan["correlation"]
@@ -110,7 +114,7 @@ class Teacher(threading.Thread):
                       for c in plan["competencies"]}
         # The answer (counted from 0) whose connection drops: never the last, no attempt is shorter.
         self.drop_at = rng.randrange(1, plan["min_answers"]) if drop else None
-        self.session = Browser(base, self.address)
+        self.session = Browser(self.node(), self.address)
         self.attempt_id: int | None = None
         self.sent: dict[int, list[int]] = {}  # item id → the options chosen, sent again unchanged
         self.accepted: dict[int, list[int]] = {}  # item id → options, for every answer the client saw saved
@@ -120,11 +124,25 @@ class Teacher(threading.Thread):
 
     # --- HTTP ----------------------------------------------------------------------------------
 
+    def node(self) -> str:
+        """The node the balancer sends the next request to: any of them, at random."""
+        return self.bases[0] if len(self.bases) == 1 else self.balancer.choice(self.bases)
+
     def request(self, method: str, path: str, session: requests.Session | None = None, **kwargs) -> requests.Response:
         """One request, redirects not followed; a reply ≥ 400 or no reply is counted by kind and raises Failed."""
+        nodes = [self.node(), *(base for base in self.bases)]
         try:
-            response = (session or self.session).request(method, self.base + path, allow_redirects=False,
-                                                         timeout=TIMEOUT, **kwargs)
+            for n, base in enumerate(nodes):
+                try:
+                    response = (session or self.session).request(method, base + path, allow_redirects=False,
+                                                                 timeout=TIMEOUT, **kwargs)
+                    break
+                except requests.ConnectionError as exc:
+                    # Refused before a byte was sent: the balancer tries another node, as nginx's
+                    # proxy_next_upstream does (even for a POST: it never reached the app).
+                    if "refused" not in str(exc) or n == len(nodes) - 1:
+                        raise
+                    self.stats.event("sent_to_another_node")
         except requests.RequestException as exc:
             self.stats.error(f"{method} {ID_RE.sub('N', path)} {type(exc).__name__}")
             raise Failed(type(exc).__name__) from exc
@@ -187,15 +205,27 @@ class Teacher(threading.Thread):
     def run(self) -> None:
         try:
             self.start_gate.wait()
+            time.sleep(self.delay)
             self.take()
         except Exception as exc:  # noqa: BLE001 — counted and reported, never lost in a thread
             self.failure = f"{type(exc).__name__}: {exc}"
             self.stats.error(f"teacher gave up ({type(exc).__name__})")
 
+    def begin(self) -> requests.Response:
+        """Sign in and open the attempt; on an error page (a node or the database away) wait and try again."""
+        for _ in range(MAX_RELOADS):
+            try:
+                self.sign_in()
+                return self.open_attempt()
+            except Failed:
+                time.sleep(1)
+                self.session.cookies.clear()
+        raise Failed(f"{MAX_RELOADS} error pages before the first item")
+
     def take(self) -> None:
-        self.sign_in()
-        page, done = self.open_attempt(), False
+        page, done = self.begin(), False
         while True:
+            pending = None  # the item whose answer is on its way: an error page does not say it was not saved
             try:
                 if not done:
                     page, done = self.follow(page)
@@ -210,6 +240,7 @@ class Teacher(threading.Thread):
                 form = {"csrf_token": CSRF_RE.search(page.text).group(1), "item_id": str(item_id),
                         "option": [str(i) for i in self.choose(item_id, len(options))]}
                 time.sleep(self.rng.uniform(*THINK) * self.think)
+                pending = item_id
                 if self.answered == self.drop_at:
                     page, done = self.drop_and_resume(form, item_id), False
                 else:
@@ -217,6 +248,13 @@ class Teacher(threading.Thread):
                 self.answered += 1
             except Failed:  # an error page: wait a moment and reload the attempt
                 page, done = self.reload(), False
+                if pending is not None and pending not in self.accepted:
+                    shown = ITEM_RE.search(page.text) if page.status_code == 200 else None
+                    # The server has moved on (another item, or the results): the answer was saved.
+                    if ((shown and int(shown.group(1)) != pending)
+                            or (page.status_code == 302 and self.location(page).endswith("/result"))):
+                        self.accepted[pending] = self.sent[pending]
+                        self.stats.event("saved_behind_an_error")
 
     def answer(self, form: dict, item_id: int) -> tuple[requests.Response, bool]:
         """Send the answer (maybe twice), GET the page it redirects to and record the answer if no error is shown
@@ -251,7 +289,7 @@ class Teacher(threading.Thread):
         return page, done
 
     def post_twice_at_once(self, path: str, form: dict) -> list[requests.Response]:
-        twin = Browser(self.base, self.address)
+        twin = Browser(self.node(), self.address)
         twin.cookies.update(self.session.cookies)
         gate, responses, failures = threading.Barrier(2), [None, None], []
 
@@ -274,13 +312,13 @@ class Teacher(threading.Thread):
         """The answer leaves, the connection drops before the reply and the session is gone with it (another
         device, cleared cookies): sign in again, «Continue», and the item on screen tells whether it was saved."""
         try:
-            self.session.post(f"{self.base}/assessments/attempts/{self.attempt_id}/answer", data=form,
+            self.session.post(f"{self.node()}/assessments/attempts/{self.attempt_id}/answer", data=form,
                               allow_redirects=False, timeout=(10, 0.001))
             self.stats.event("drops_replied_in_time")  # replied within a millisecond: resumed all the same
         except requests.RequestException:
             pass
         self.session.close()
-        self.session = Browser(self.base, self.address)
+        self.session = Browser(self.node(), self.address)
         self.sign_in()
         page = self.open_attempt()
         self.stats.event("resumed_teachers")
@@ -352,7 +390,8 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        with open(self.log_path, "w") as log:  # the child keeps its own descriptor
+        # The child keeps its own descriptor; a restarted node (a fault run) writes on after its first life.
+        with open(self.log_path, "a" if self.process is not None else "w") as log:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
         try:
@@ -407,15 +446,16 @@ class Gunicorn:
 
 
 class CpuMeter:
-    """CPU seconds over the run of this client, gunicorn's process group, PostgreSQL and everything else (the
+    """CPU seconds over the run of this client, gunicorn's process groups, PostgreSQL and everything else (the
     machine is shared), from /proc, sampled each second."""
 
-    def __init__(self, gunicorn_pid: int) -> None:
-        self.gunicorn_pid, self.tick = gunicorn_pid, os.sysconf("SC_CLK_TCK")
+    def __init__(self, gunicorn_pids) -> None:
+        """``gunicorn_pids``: a callable giving the process groups of the nodes now (a node may be restarted)."""
+        self.gunicorn_pids, self.tick = gunicorn_pids, os.sysconf("SC_CLK_TCK")
         self.seen, self.used, self.busy0 = self.read(), Counter(), self.machine()
 
     def read(self) -> dict[int, tuple[str, int]]:
-        found = {}
+        found, groups = {}, set(self.gunicorn_pids())
         for entry in os.scandir("/proc"):
             try:
                 raw = Path(entry.path, "stat").read_text() if entry.name.isdigit() else None
@@ -424,7 +464,7 @@ class CpuMeter:
             if raw:
                 comm, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
                 pid, group = int(entry.name), int(rest[2])
-                kind = ("client" if pid == os.getpid() else "gunicorn" if group == self.gunicorn_pid
+                kind = ("client" if pid == os.getpid() else "gunicorn" if group in groups
                         else "postgresql" if comm == "postgres" else "other")
                 found[pid] = (kind, int(rest[11]) + int(rest[12]))  # utime + stime
         return found

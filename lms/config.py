@@ -51,6 +51,9 @@ class BaseConfig:
     LOGIN_ADDRESS_RATE_LIMIT = "100 per minute;1000 per hour"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    #: Redis away (a restart): count in each worker's memory meanwhile rather than refuse every sign-in.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     #: werkzeug hashing method for passwords.
     PASSWORD_HASH_METHOD = "scrypt"

@@ -1,9 +1,11 @@
-"""Service-level exceptions and the 403/404/500 pages."""
+"""Service-level exceptions and the 403/404/500/503 pages."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
@@ -48,6 +50,24 @@ def init_app(app: Flask) -> None:
     def server_error(error):
         db.session.rollback()
         return render_template("errors/500.html"), 500
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database refused or dropped the connection (a restart, a failover, too many clients): say so and
+        # ask to retry, on a page that needs no database — the layout would look the user up again.
+        current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 — the connection is gone; the pool replaces it on the next request
+            db.session.remove()
+        # Not render_template: its context processors and the locale selector ask the database for the user.
+        languages = current_app.config["LANGUAGES"]
+        chosen = session.get("locale") if session.get("locale") in languages else \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(chosen):
+            page = current_app.jinja_env.get_template("errors/unavailable.html").render(locale=chosen,
+                                                                                     request=request)
+        return page, 503, {"Retry-After": "10"}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

@@ -108,3 +108,16 @@ def test_smtp_backend_delivers_the_password_link(app_factory, smtp_server):
     assert "пароля" in message["Subject"]
     body = message.get_content()
     assert "Ольга Ивановна" in body and "http://127.0.0.1:5000/auth/reset/" in body
+
+
+def test_a_database_that_does_not_answer_gets_a_503_page_that_needs_no_database(tmp_path):
+    """A restart or failover of PostgreSQL: the person is told to retry, in Russian, and nothing else breaks."""
+    from lms import create_app
+    from tests.conftest import app_config
+
+    # A database that cannot be opened: every connection fails as one refused by a restarting server does.
+    app = create_app(app_config(f"sqlite:///{tmp_path}/no-such-folder/metodist.sqlite3", PROPAGATE_EXCEPTIONS=False))
+    client = Client(app.test_client())
+    response = client.post("/auth/login", data={"email": "someone@example.org", "password": "whatever-it-is"})
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert "Сервис ненадолго недоступен" in response.text and "сохранено" in response.text

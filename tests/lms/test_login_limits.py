@@ -55,3 +55,19 @@ def test_one_address_trying_many_accounts_is_stopped(app_factory):
     statuses = [_attempts(app, email, "10.9.9.9", 1)[0] for email in emails]
     assert statuses == [200] * 4 + [429, 429]
     assert _attempts(app, emails[5], "10.9.9.10", 1, PASSWORD) == [302]  # another address is not concerned
+
+
+def test_with_redis_away_sign_ins_still_work_and_are_still_limited_in_each_worker(app_factory):
+    """The shared limit store restarting must not lock everybody out: counting falls back to the worker's memory."""
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on: Redis is down
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = app_factory(REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    with app.app_context():
+        make_user("teacher", email="during-restart@example.org")
+        db.session.commit()
+    assert _attempts(app, "during-restart@example.org", "198.51.100.9", 1, PASSWORD) == [302]
+    statuses = _attempts(app, "during-restart@example.org", "198.51.100.9", 12)
+    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
