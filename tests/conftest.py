@@ -112,6 +112,9 @@ def shared_app(database_url):
 
 @pytest.fixture
 def app(shared_app, app_factory):
+    # The limiter is one object for every app of the run, counting in the storage of the app built last (a
+    # test may have pointed it at a Redis that is away on purpose): point it back at the shared app's.
+    limiter.init_app(shared_app)
     with shared_app.app_context():
         yield shared_app
         limiter.reset()
