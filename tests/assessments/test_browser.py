@@ -27,7 +27,8 @@ def _answer_current(page) -> None:
         boxes.first.check()
     else:
         form.locator("input[type=radio]").first.check()
-    form.get_by_role("button", name="Ответить и продолжить").click()
+    with page.expect_navigation():  # the next page is loaded before the caller reads it
+        form.get_by_role("button", name="Ответить и продолжить").click()
 
 
 def test_teacher_resumes_after_closing_the_tab_and_sees_the_profile(live_server, browser):

@@ -33,7 +33,8 @@ def _answer_wrong(page, app) -> None:
         else:
             chosen = next(i for i, o in enumerate(options) if not o["correct"])
     form.locator(f"input[name=option][value='{chosen}']").check()
-    form.get_by_role("button", name="Ответить и продолжить").click()
+    with page.expect_navigation():  # the next page (item or results) is loaded before the caller reads it
+        form.get_by_role("button", name="Ответить и продолжить").click()
 
 
 def test_from_diagnostic_to_an_approved_route_and_its_document(live_server, browser):
