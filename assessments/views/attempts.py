@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import queries
@@ -35,7 +36,8 @@ def attempt_start(diagnostic_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @permission_required("assessments.take")
 def attempt(attempt_id: int):
-    attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id)
+    attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id,
+                         options=[joinedload(Attempt.diagnostic)])  # the page reads its dates and title
     # Choosing the next item writes it on the attempt, so a reload or another tab shows the same one.
     before = (attempt.status, attempt.current_item_id)
     item = diagnostics.current_item(attempt, utcnow())

@@ -56,6 +56,21 @@ def lock_rows(model, *ids) -> None:
     db.session.execute(update(table).where(primary_key.in_(keys)).values(unchanged))
 
 
+def load_locked(model, ident, *options):
+    """``model``'s row ``ident`` re-read with ``options`` (what the caller reads next), its write lock held as
+    ``lock_rows`` holds it: on PostgreSQL in the same statement (FOR NO KEY UPDATE OF its table only, so
+    the eager-loading outer joins may stay), on SQLite after the no-op UPDATE that takes the lock."""
+    table = model.__table__
+    (primary_key,) = table.primary_key.columns
+    statement = (select(model).where(primary_key == ident).options(*options)
+                 .execution_options(populate_existing=True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(key_share=True, of=table)
+    else:
+        lock_rows(model, ident)
+    return db.session.execute(statement).unique().scalar_one()
+
+
 #: Primary keys are 32-bit on PostgreSQL: a larger number in a URL names nothing (and must not reach the driver).
 MAX_ID = 2**31 - 1
 
