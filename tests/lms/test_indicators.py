@@ -10,12 +10,13 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from assessments.models import Framework, Route, RouteStep
 from courses.models import ConsultationBooking, ConsultationSlot, Enrolment, Group
 from lms.extensions import db
 from lms.reports import counting, filters
-from tests.factories import make_municipality, make_programme, make_school, make_user
+from tests.factories import make_association, make_municipality, make_programme, make_school, make_user
 
 YEAR = {"period": "year", "from": "15.10.2026"}  # the academic year 01.09.2026 – 31.08.2027
 
@@ -160,3 +161,39 @@ def test_the_table_costs_the_same_statements_with_more_data(world, people, login
         db.session.add(Enrolment(group_id=world["group"].id, user_id=teacher.id, status="enrolled"))
     db.session.commit()
     assert page_cost(admin, url) == small
+
+
+def test_association_subject_position_and_tutor_filters_each_keep_one_teacher_in(world, people):
+    """Of t1 and t2 (both supported in the year): only t1 teaches Информатика and holds the «teacher» position;
+    only t2 belongs to the association; both are in the tutor's group, nobody in another tutor's."""
+    from lms.users.models import Subject
+
+    admin = people["admin"]
+    association = make_association(world["school_a"].municipality, "МО учителей информатики")
+    world["t2"].profile.association_id = association.id
+    other_tutor = make_user("tutor", email="tutor-far@example.org")
+    db.session.commit()
+    subject = db.session.scalar(select(Subject.id).where(Subject.name == "Информатика"))
+
+    def supported(**chosen):
+        return _counts({**YEAR, **chosen}, admin)["targeted_support"]
+
+    assert supported()[0] == 2
+    assert supported(association=str(association.id)) == (1, {"consultation": 0, "route_step": 1})  # t2
+    assert supported(subject=str(subject)) == (1, {"consultation": 1, "route_step": 1})  # t1
+    assert supported(position="teacher") == (1, {"consultation": 1, "route_step": 1})  # t1
+    assert supported(position="educational_psychologist")[0] == 0
+    assert supported(tutor=str(people["tutor"].id))[0] == 2
+    assert supported(tutor=str(other_tutor.id))[0] == 0
+
+
+def test_a_quarter_runs_from_the_first_day_of_its_first_month_to_the_last_of_its_third(world, people):
+    chosen = filters.parse({"period": "quarter", "from": "15.11.2026"}, today=date(2026, 12, 2))
+    assert (chosen.start, chosen.end, chosen.error) == (date(2026, 10, 1), date(2026, 12, 31), None)
+    assert filters.parse({"period": "quarter", "from": "29.02.2028"}).end == date(2028, 3, 31)
+    # t1's October consultation and November step, t2's December step; t1's 01.09 consultation is outside
+    assert _counts({"period": "quarter", "from": "15.11.2026"}, people["admin"])["targeted_support"] == (
+        2, {"consultation": 1, "route_step": 2})
+    # July–September crosses the academic years: t3's 31.08 and t1's 01.09 consultations are both in it
+    assert _counts({"period": "quarter", "from": "15.09.2026"}, people["admin"])["targeted_support"] == (
+        2, {"consultation": 2, "route_step": 0})
