@@ -197,3 +197,17 @@ def test_a_quarter_runs_from_the_first_day_of_its_first_month_to_the_last_of_its
     # July–September crosses the academic years: t3's 31.08 and t1's 01.09 consultations are both in it
     assert _counts({"period": "quarter", "from": "15.09.2026"}, people["admin"])["targeted_support"] == (
         2, {"consultation": 2, "route_step": 0})
+
+
+def test_a_programme_delivered_names_its_group_and_order_in_the_page_and_the_file(world, login_as):
+    admin = login_as("admin")
+    page = admin.get("/reports/indicators/programmes_delivered/?period=year&from=15.10.2026")
+    assert page.status_code == 200
+    row = page.text.split("<tbody>")[1]
+    assert world["programme"].title in row and "Группа, " in row and "12" in row and "10.09.2026" in row
+    xlsx = admin.get("/reports/indicators/programmes_delivered/records.xlsx?period=year&from=15.10.2026")
+    details = {r[4] for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(min_row=5, values_only=True)}
+    assert len(details) == 1
+    (text,) = details
+    assert text.startswith(world["programme"].title) and "Группа, " in text and "№ 12" in text.replace("No. ", "№ ")
+    assert "10.09.2026" in text
