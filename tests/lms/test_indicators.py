@@ -211,3 +211,19 @@ def test_a_programme_delivered_names_its_group_and_order_in_the_page_and_the_fil
     (text,) = details
     assert text.startswith(world["programme"].title) and "Группа, " in text and "№ 12" in text.replace("No. ", "№ ")
     assert "10.09.2026" in text
+
+
+def test_a_period_with_no_records_says_so_and_an_unknown_id_is_refused(world, login_as):
+    admin = login_as("admin")
+    empty = admin.get("/reports/indicators/?period=year&from=15.10.2010")
+    assert empty.status_code == 200 and 'role="status"' in empty.text and "<tbody>" in empty.text
+    full = admin.get("/reports/indicators/?period=year&from=15.10.2026")
+    assert 'role="status"' not in full.text
+    for url in ("/reports/indicators/?period=year&from=15.10.2026&school=99999999",
+                "/reports/indicators/targeted_support/?period=year&from=15.10.2026&tutor=99999999",
+                "/reports/assessments.growth?period=year&from=15.10.2026&association=abc"):
+        page = admin.get(url)
+        assert page.status_code == 200 and 'role="alert"' in page.text, url
+        assert "Разбор урока" not in page.text and "<strong>0</strong>" not in page.text
+    school = admin.get("/reports/indicators/?period=year&from=15.10.2026&school=99999999")
+    assert "<tbody>" not in school.text  # no table of zeros beside «All»
