@@ -227,3 +227,16 @@ def test_a_period_with_no_records_says_so_and_an_unknown_id_is_refused(world, lo
         assert "Разбор урока" not in page.text and "<strong>0</strong>" not in page.text
     school = admin.get("/reports/indicators/?period=year&from=15.10.2026&school=99999999")
     assert "<tbody>" not in school.text  # no table of zeros beside «All»
+
+
+def test_the_council_pdf_is_one_or_two_pages_with_the_period_and_the_filters_printed(world, login_as):
+    from tests.pdf_text import page_count, text_lines
+
+    school = world["school_a"]
+    pdf = login_as("admin").get(f"/reports/indicators/indicators.pdf?period=year&from=15.10.2026&school={school.id}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert page_count(pdf.data) in (1, 2)
+    text = "\n".join(text_lines(pdf.data))
+    assert "01.09.2026 – 31.08.2027" in text
+    assert f"Образовательная организация: {school.short_name}" in text
+    assert "адресную методическую поддержку" in text
