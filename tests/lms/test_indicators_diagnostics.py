@@ -1,5 +1,5 @@
-"""The two diagnostic indicators against routes built by the real services: a step closing a diagnosed deficit
-done (qualification raised) and a repeated diagnostic confirming the closure, with their drill-down rows."""
+"""The two diagnostic indicators and the growth report against routes built by the real services: a step closing a
+diagnosed deficit done (qualification raised), a repeated diagnostic confirming the closure, the drill-down rows."""
 
 from __future__ import annotations
 
@@ -73,3 +73,9 @@ def test_a_done_deficit_step_and_a_confirmed_closure_count_their_teachers(app, p
     assert {c.indicator.key: c.total for c in counting.table(earlier, people["admin"])
             if c.indicator.key in ("qualification_by_diagnostics", "closure_confirmed")} == {
         "qualification_by_diagnostics": 0, "closure_confirmed": 0}
+    # growth by school: both re-diagnosed; t1's D1.1 closed; t1's D3.1 and both of t2's still open
+    from assessments import analytics
+
+    growth = analytics.growth(chosen, people["admin"], 1)
+    assert growth.rows == [(people["school"].short_name, 2, 1, 3)]
+    assert analytics.growth(earlier, people["admin"], 1).rows == []
