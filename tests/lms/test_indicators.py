@@ -240,3 +240,34 @@ def test_the_council_pdf_is_one_or_two_pages_with_the_period_and_the_filters_pri
     assert "01.09.2026 – 31.08.2027" in text
     assert f"Образовательная организация: {school.short_name}" in text
     assert "адресную методическую поддержку" in text
+
+
+def test_the_attendance_funnel_counts_each_stage_in_the_period(world, people):
+    """t1 and t2 are in the group with an October session; t1 came (t2 was absent), completed a module in
+    November and received a certificate; t2's completion is dated the year before, so only the first stage has
+    both."""
+    from courses import reports
+    from courses.models import AttendanceMark, Certificate, ModuleCompletion, ScheduledSession
+
+    module = world["programme"].modules[0]
+    held = ScheduledSession(group_id=world["group"].id, module_id=module.id, starts_at=datetime(2026, 10, 7, 10),
+                            ends_at=datetime(2026, 10, 7, 12))
+    dropped = ScheduledSession(group_id=world["group"].id, module_id=module.id, cancelled=True,
+                               starts_at=datetime(2026, 10, 14, 10), ends_at=datetime(2026, 10, 14, 12))
+    db.session.add_all([held, dropped])
+    db.session.flush()
+    db.session.add_all([
+        AttendanceMark(session_id=held.id, user_id=world["t1"].id, status="present"),
+        AttendanceMark(session_id=held.id, user_id=world["t2"].id, status="absent"),
+        ModuleCompletion(user_id=world["t1"].id, module_id=module.id, completed_at=datetime(2026, 11, 3, 9)),
+        ModuleCompletion(user_id=world["t2"].id, module_id=module.id, completed_at=datetime(2025, 11, 3, 9)),
+        Certificate(user_id=world["t1"].id, programme_id=world["programme"].id, number="У-1", code="c0de1",
+                    holder_name=world["t1"].full_name, programme_title=world["programme"].title, hours=8,
+                    started_on=date(2026, 9, 15), finished_on=date(2026, 11, 30),
+                    issued_at=datetime(2026, 12, 1, 9))])
+    db.session.commit()
+    table = reports.attendance_funnel(filters.parse(YEAR, today=date(2026, 12, 2)), people["admin"], 1)
+    assert [r[1:] for r in table.rows] == [(2, "100 %"), (1, "50 %"), (1, "50 %"), (1, "50 %")]
+    only_b = reports.attendance_funnel(filters.parse({**YEAR, "school": str(world["school_b"].id)},
+                                                     today=date(2026, 12, 2)), people["admin"], 1)
+    assert [r[1:] for r in only_b.rows] == [(0, "—")] * 4
