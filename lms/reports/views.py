@@ -130,6 +130,11 @@ def _file_or_job(kind: str, key: str, fmt: str):
     args = request.args.to_dict()
     if fmt not in ("xlsx", "csv", "pdf") or (fmt == "pdf" and kind != "indicators"):
         abort(404)
+    if filters.refuse_unknown(filters.parse(request.args), filters.choices(current_user)).error:
+        # No file of counts of nobody: the page of the same filters says which value is not on the list.
+        page = {"indicators": ("reports.indicators", {}), "records": ("reports.indicator", {"key": key}),
+                "report": ("reports.show", {"key": key})}[kind]
+        return redirect(url_for(page[0], **page[1], **args))
     if kind != "indicators" and files.size(kind, key, args, current_user) > \
             current_app.config["REPORTS_INLINE_ROWS"]:
         job = jobs.start(current_user, kind, key, fmt, args)

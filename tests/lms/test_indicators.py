@@ -227,6 +227,13 @@ def test_a_period_with_no_records_says_so_and_an_unknown_id_is_refused(world, lo
         assert "Разбор урока" not in page.text and "<strong>0</strong>" not in page.text
     school = admin.get("/reports/indicators/?period=year&from=15.10.2026&school=99999999")
     assert "<tbody>" not in school.text  # no table of zeros beside «All»
+    # Nor a file of them: each download sends the person back to its page, which says what is wrong.
+    for url, page in (("/reports/indicators/indicators.xlsx?school=99999999", "/reports/indicators/?"),
+                      ("/reports/indicators/indicators.pdf?school=99999999", "/reports/indicators/?"),
+                      ("/reports/indicators/targeted_support/records.csv?tutor=99999999",
+                       "/reports/indicators/targeted_support/?")):
+        refused = admin.get(url)
+        assert refused.status_code == 302 and refused.headers["Location"].startswith(page), url
 
 
 def test_the_council_pdf_is_one_or_two_pages_with_the_period_and_the_filters_printed(world, login_as):
