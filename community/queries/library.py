@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.models import Material, Practice, SchoolStatus, WorkPlan
@@ -12,8 +12,12 @@ from lms.users.models import Subject, fold
 from lms.web import paginate
 
 
-def plans() -> list[WorkPlan]:
-    return list(db.session.scalars(select(WorkPlan).order_by(WorkPlan.starts_on.desc())))
+def plan_rows() -> Select:
+    return select(WorkPlan).order_by(WorkPlan.starts_on.desc(), WorkPlan.id.desc())
+
+
+def plans(*, page: int):
+    return paginate(plan_rows(), page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def plan_with_items(plan_id: int) -> WorkPlan | None:
@@ -46,9 +50,13 @@ def practices_of(author_id: int) -> list[Practice]:
                                    .order_by(Practice.updated_at.desc())))
 
 
-def school_statuses() -> list[SchoolStatus]:
-    return list(db.session.scalars(select(SchoolStatus).options(joinedload(SchoolStatus.school))
-                                   .order_by(SchoolStatus.ends_on.desc(), SchoolStatus.id)))
+def school_status_rows() -> Select:
+    return (select(SchoolStatus).options(joinedload(SchoolStatus.school))
+            .order_by(SchoolStatus.ends_on.desc(), SchoolStatus.id))
+
+
+def school_statuses(*, page: int):
+    return paginate(school_status_rows(), page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def subject_choices() -> list[tuple[int, str]]:

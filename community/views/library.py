@@ -33,7 +33,8 @@ from lms.web import arg_page, get_or_404, save
 @bp.route("/plans/")
 @permission_required("community.view")
 def plans():
-    return render_template("community/plans/index.html", plans=queries.plans())
+    return render_template("community/plans/index.html",
+                           page=queries.plans(page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -181,7 +182,8 @@ def practice(practice_id: int):
 @bp.route("/school-statuses/")
 @permission_required("community.view")
 def school_statuses():
-    return render_template("community/statuses/index.html", statuses=queries.school_statuses())
+    return render_template("community/statuses/index.html",
+                           page=queries.school_statuses(page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/school-statuses/new", methods=["GET", "POST"])
