@@ -23,6 +23,8 @@ from community.queries.associations import (  # noqa: F401
 )
 from community.queries.library import (  # noqa: F401
     material_list,
+    organiser_choices,
+    organiser_titles,
     plan_rows,
     plan_with_items,
     plans,
