@@ -19,7 +19,7 @@ from community.choices import (
 from community.models import Contest, Material, Meeting, NetworkEvent, PlanItem, Practice, SchoolStatus, WorkPlan
 from community.services.associations import _check_version
 from courses import api as courses_api
-from lms import storage
+from lms import references, storage
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
@@ -104,6 +104,7 @@ class MaterialData:
     title: str
     description: str
     link: Optional[str]
+    #: The framework's competency as its choice value (``framework:12``, see ``lms.references``); "" for none.
     competency: str
     subject_id: Optional[int]
     level: Optional[str]
@@ -115,6 +116,11 @@ def save_material(material: Optional[Material], *, version: int | None, data: Ma
     _check_version(material, version)
     if data.kind not in MATERIAL_KINDS or (data.level is not None and data.level not in SCHOOL_LEVELS):
         raise ServiceError(_("Unknown kind or level."), field="kind")
+    ref = references.parse(data.competency) if data.competency else None
+    competency = references.title_of("competency", *ref) if ref else ""
+    if data.competency and not competency:
+        raise ServiceError(_("There is no such competency in the framework; choose one from the list."),
+                           field="competency")
     stored = _store(upload)
     has_file = stored is not None or (material is not None and material.file_key)
     if not data.link and not has_file:
@@ -123,11 +129,13 @@ def save_material(material: Optional[Material], *, version: int | None, data: Ma
         material = Material()
         db.session.add(material)
     material.kind, material.title, material.description = data.kind, data.title, data.description
-    material.link, material.competency, material.subject_id = data.link, data.competency, data.subject_id
+    material.link, material.subject_id = data.link, data.subject_id
+    # The title as of the tagging is kept beside the reference: the list and the search need no other plugin.
+    material.competency, (material.competency_kind, material.competency_id) = competency[:120], ref or (None, None)
     material.level = data.level
     if stored is not None:
         material.file_key, material.file_name = stored.key, stored.original_name
-    material.search_text = fold(f"{data.title} {data.description} {data.competency}")
+    material.search_text = fold(f"{data.title} {data.description} {competency}")
     material.updated_at = utcnow()
     db.session.flush()
     return material
