@@ -16,6 +16,7 @@ from community.models import Appeal, LessonVisit, MentoringPair, NetworkEvent
 from community.queries import association_list, mentor_register, young_specialists
 from lms.extensions import db
 from lms.i18n import _, format_date
+from lms.spreadsheets import cell_text
 from lms.users.choices import label
 
 #: Rows in one export: the lists are a service's, not a region's.
@@ -23,13 +24,10 @@ MAX_ROWS = 20_000
 
 
 def _cell(value) -> str | int:
-    """Text a spreadsheet shows as text: a leading = + - @ would make Excel run it as a formula."""
-    if isinstance(value, int):
+    """A number as it is; a date as the service writes it; any text through the one formula escape."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, date):
-        return format_date(value)
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return cell_text(format_date(value) if isinstance(value, date) else value)
 
 
 def table_xlsx(title: str, header: list[str], rows) -> bytes:

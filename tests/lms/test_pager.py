@@ -24,7 +24,7 @@ def test_a_built_list_is_cut_into_pages():
 @pytest.mark.nodb
 def test_every_paged_template_shows_the_one_pager():
     # A list cut into pages without the pager hides everything after page 1 (all consultations did).
-    templates = [path for package in ("lms", "courses", "assessments")
+    templates = [path for package in ("lms", "courses", "assessments", "community")
                  for path in (ROOT / package).rglob("templates/**/*.html")]
     paged = [path for path in templates if "page.items" in path.read_text()]
     assert len(paged) >= 11
