@@ -30,12 +30,10 @@ MAX_ROWS = 20_000
 
 
 def _cell(value) -> str | int:
-    """Text a spreadsheet shows as text: a leading = + - @ would make Excel run it as a formula."""
-    if isinstance(value, int):
+    """A number as it is; a date as the service writes it; any text through the one formula escape."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, date):
-        return format_date(value)
-    return cell_text(value)  # the one rule against formula injection
+    return cell_text(format_date(value) if isinstance(value, date) else value)  # the one formula escape
 
 
 def table_xlsx(title: str, header: list[str], rows) -> bytes:
