@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from assessments.models import (
+    Activity,
+    ActivityCoverage,
     Answer,
     Attempt,
     Competency,
@@ -15,6 +19,9 @@ from assessments.models import (
     Domain,
     Framework,
     FrameworkLevel,
+    Route,
+    RouteGoal,
+    RouteStep,
     TargetLevel,
 )
 from courses import api as courses_api
@@ -109,3 +116,50 @@ def competency_choices() -> list[tuple[int, str]]:
 def competency_titles(ids: list[int]) -> dict[int, str]:
     rows = db.session.execute(select(Competency.id, Competency.code, Competency.title).where(Competency.id.in_(ids)))
     return {ident: f"{code} {title}" for ident, code, title in rows}
+
+
+#: The gap reasons the catalogue itself answers for: nothing reaches the target, only the other delivery form
+#: does, or no group, session or time of it falls within the period. (A budget or a tutor's exclusion is the
+#: route's own setting, not something the catalogue lacks.)
+CATALOGUE_GAPS = ("no_activity", "delivery", "dates")
+
+
+@dataclass(frozen=True)
+class CatalogueGap:
+    competency: Competency
+    reason: str
+    target_level: int
+    routes: int
+
+
+def catalogue_gaps() -> list[CatalogueGap]:
+    """Deficits of routes in work that no catalogue activity of their plan closes, for a reason the catalogue
+    answers for, by competency, reason and target level (three statements). A deficit nothing reached when it
+    was planned, but an active activity reaches now, is no longer a gap: planning the route again closes it."""
+    rows = db.session.execute(
+        select(RouteGoal.route_id, RouteGoal.competency_id, RouteGoal.gap_reason, RouteGoal.target_level, Competency)
+        .join(Route, Route.id == RouteGoal.route_id).join(Competency, Competency.id == RouteGoal.competency_id)
+        .where(Route.open_key.is_not(None), RouteGoal.status == "open",
+               RouteGoal.gap_reason.in_(CATALOGUE_GAPS))).all()
+    if not rows:
+        return []
+    closes = db.session.execute(select(RouteStep.route_id, RouteStep.closes).where(
+        RouteStep.route_id.in_({r.route_id for r in rows}), RouteStep.activity_id.is_not(None),
+        RouteStep.status != "dropped")).all()
+    closed = {(route_id, c) for route_id, ids in closes for c in (ids or [])}
+    reach = dict(db.session.execute(
+        select(ActivityCoverage.competency_id, func.max(ActivityCoverage.level))
+        .join(Activity, Activity.id == ActivityCoverage.activity_id).where(Activity.active.is_(True))
+        .group_by(ActivityCoverage.competency_id)).all())
+    counted: dict[tuple[int, str, int], set[int]] = {}
+    competencies = {}
+    for route_id, competency_id, reason, target, competency in rows:
+        if (route_id, competency_id) in closed:
+            continue
+        if reason == "no_activity" and reach.get(competency_id, 0) >= target:
+            continue
+        competencies[competency_id] = competency
+        counted.setdefault((competency_id, reason, target), set()).add(route_id)
+    return [CatalogueGap(competencies[c], reason, target, len(routes))
+            for (c, reason, target), routes in sorted(counted.items(), key=lambda kv: (
+                competencies[kv[0][0]].code, kv[0][1], kv[0][2]))]

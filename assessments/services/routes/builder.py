@@ -109,6 +109,7 @@ def plan_into(route: Route, found, now: datetime) -> planner.Route:
     db.session.flush()
     route.goals = [RouteGoal(competency_id=e.competency_id, level=e.level, target_level=e.target_level,
                              p_deficit=p, gap=gaps.get(competencies[e.competency_id].code) == "no_activity",
+                             gap_reason=gaps.get(competencies[e.competency_id].code),
                              task=_task(competencies[e.competency_id], e.target_level))
                    for e, p in sorted(found, key=lambda pair: competencies[pair[0].competency_id].code)]
     steps = []

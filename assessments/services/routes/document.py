@@ -52,7 +52,8 @@ def route_document(route: Route, today: date) -> RouteDocument:
     for row in plan:
         by_form[row.form] += row.hours
     closure_text = {"open": _("in progress"), "ready": _("steps done, repeated diagnostic due"),
-                    "closed": _("deficit closed"), "reopened": _("deficit not closed")}
+                    "closed": _("deficit closed"), "reopened": _("deficit not closed"),
+                    "uncovered": _("no step of the plan closes it")}
     totals = Totals(hours=figures.hours, hours_by_form=tuple(sorted(by_form.items())), weeks=figures.weeks,
                     pace=figures.planned_pace, actual_pace=figures.actual_pace, done_share=figures.share,
                     on_time_share=figures.on_time_share,

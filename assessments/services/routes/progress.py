@@ -29,6 +29,7 @@ class Progress:
     actual_pace: float | None = None
     on_time_share: float | None = None
     #: competency id → "open" | "ready" (its steps done, awaiting the repeated diagnostic) | "closed" | "reopened"
+    #: | "uncovered" (no step of the plan closes it; the goal's ``gap_reason`` says why)
     closure: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -59,7 +60,10 @@ def progress(route: Route, today: date) -> Progress:
             result.closure[goal.competency_id] = goal.status
             continue
         closing = [s for s in steps if goal.competency_id in (s.closes or [])]
-        ready = closing and all(s.status == "done" for s in closing)
+        if not closing:
+            result.closure[goal.competency_id] = "uncovered"  # no step of the plan closes it: never "in progress"
+            continue
+        ready = all(s.status == "done" for s in closing)
         result.closure[goal.competency_id] = "ready" if ready else "open"
     return result
 
