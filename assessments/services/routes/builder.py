@@ -104,6 +104,11 @@ def plan_into(route: Route, found, now: datetime) -> planner.Route:
         raise ServiceError(_("The route cannot be planned: %(reason)s.", reason=str(exc))) from exc
     by_code = {c.code: c for c in competencies.values()}
     gaps = {g.competency: g.reason for g in plan.gaps}
+    # The planner leaves out, without a gap, a deficit an activity the teacher has already finished reaches:
+    # no step closes it, and the goal says so rather than looking planned.
+    for deficit in deficits:
+        if deficit.competency not in gaps and deficit.competency not in plan.covered:
+            gaps[deficit.competency] = "done"
     # Planning again: the old goals go first, or the unique (route, competency) refuses the new ones.
     route.goals, route.steps = [], []
     db.session.flush()

@@ -16,6 +16,8 @@ def gap_reason(code: str) -> str:
         "delivery": _("only activities of the other delivery form reach it"),
         "dates": _("the activities that reach it have no dates or free places within the period"),
         "budget": _("the activities that reach it do not fit into the weekly hours within the period"),
+        "done": _("an activity the teacher has already finished reaches the target level; the repeated "
+                  "diagnostic will confirm it"),
     }.get(code, code)
 
 

@@ -115,12 +115,18 @@ def route(route_id: int):
         reassign.tutor_id.choices = [SelectChoice(0, _("Nobody"))] + [SelectChoice(u.id, u.full_name) for u in (
             db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
                                .where(UserRole.role == "tutor", User.active.is_(True)).order_by(User.last_name)))]
+    from courses import api as courses_api
+
+    figures = courses_api.attendance_of(item.user_id)  # the figure of the teacher's page and the group's summary
+    attendance = {s.id: figures[int(s.slot.partition(":")[2])] for s in item.steps
+                  if (s.slot or "").startswith("group:") and s.status in ("booked", "done")
+                  and int(s.slot.partition(":")[2]) in figures}
     preview = None
     if tutoring and item.status == "review":
         preview = [(o, workflow.booking_text(o)) for o in workflow.approval_preview(item)]
     return render_template(
-        "assessments/routes/route.html", route=item, preview=preview, progress=progress(item, local_today()),
-        tutoring=tutoring,
+        "assessments/routes/route.html", route=item, preview=preview, attendance=attendance,
+        progress=progress(item, local_today()), tutoring=tutoring,
         editing=editing, mine=item.user_id == current_user.id, settings=settings, step_form=step_form,
         action=RouteActionForm(formdata=None, data={"version": item.version}), reassign=reassign,
         change_form=StepChangeForm, route_statuses=ROUTE_STATUSES, step_statuses=STEP_STATUSES,
