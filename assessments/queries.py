@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from assessments.models import (
@@ -19,11 +19,15 @@ from assessments.models import (
     Domain,
     Framework,
     FrameworkLevel,
+    Item,
+    ItemParameters,
     Route,
     RouteGoal,
     RouteStep,
     TargetLevel,
+    diagnostic_competency,
 )
+from assessments.services.diagnostics.engine import ADAPTIVE_TYPES
 from courses import api as courses_api
 from lms.extensions import db
 
@@ -49,18 +53,64 @@ def target_levels(framework_id: int) -> dict[tuple[str, str], int]:
     return {(position, category): level for position, category, level in rows}
 
 
-def attempt_progress(attempt: Attempt) -> dict:
-    """Answers so far and the most the attempt can still ask, for the progress line."""
+@dataclass(frozen=True)
+class AttemptProgress:
+    """Where an attempt stands: questions answered, and how many are left at least and at most (the same in a
+    fixed form; an adaptive test may stop sooner than ``most`` once it is sure, never before ``least``)."""
+
+    answered: int
+    least: int
+    most: int
+
+    @property
+    def exact(self) -> bool:
+        return self.least == self.most
+
+    @property
+    def bar_max(self) -> int:
+        """The progress bar's end: every question still possible, so the bar never claims more than is done."""
+        return max(1, self.answered + self.most)
+
+
+def attempt_progress(attempt: Attempt) -> AttemptProgress:
+    """Questions answered and left, from the items the diagnostic can still offer per competency, its limits
+    and the answers so far: one statement (it runs on every page of the attempt)."""
     diagnostic = attempt.diagnostic
-    k = len(diagnostic.competencies)
-    most = k * diagnostic.max_per_competency
+    scored = and_(Item.type.in_(ADAPTIVE_TYPES), Item.status == "live", ItemParameters.id.is_not(None))
+    pilot = and_(Item.type.in_(ADAPTIVE_TYPES), Item.status == "pilot", ItemParameters.id.is_not(None))
+    own = and_(Item.type == "self_assessment", Item.status == "live")
+    kind = case((scored, "scored"), (pilot, "pilot"), (own, "self"), else_="other")
+    answer = and_(Answer.item_id == Item.id, Answer.attempt_id == attempt.id)
+    rows = db.session.execute(
+        select(Item.competency_id, kind, func.count(Item.id), func.count(Answer.id))
+        .outerjoin(ItemParameters, and_(ItemParameters.item_id == Item.id, ItemParameters.current.is_(True)))
+        .outerjoin(Answer, answer)
+        .where(Item.competency_id.in_(select(diagnostic_competency.c.competency_id).where(
+            diagnostic_competency.c.diagnostic_id == diagnostic.id)))
+        .group_by(Item.competency_id, kind)).all()
+    counts = {(c, k): (offered, given) for c, k, offered, given in rows}
+    answered = sum(given for _offered, given in counts.values())
+    least = most = own_left = pilots_left = 0
+    scored_given = 0
+    for competency in {c for c, _k in counts}:
+        offered, given = counts.get((competency, "scored"), (0, 0))
+        scored_given += given
+        cap = min(diagnostic.max_per_competency, offered)
+        most += max(0, cap - given)
+        least += max(0, min(diagnostic.min_per_competency, cap) - given)
+        if diagnostic.self_assessment:
+            offered_own, given_own = counts.get((competency, "self"), (0, 0))
+            own_left += 1 if offered_own and not given_own else 0
+        if diagnostic.pilot_share > 0:
+            offered_pilot, given_pilot = counts.get((competency, "pilot"), (0, 0))
+            pilots_left += offered_pilot - given_pilot
     if diagnostic.max_items:
-        most = min(most, diagnostic.max_items)
-    if diagnostic.self_assessment:
-        most += k
-    # A count, not the answers themselves: this runs on every page of the attempt.
-    answered = db.session.scalar(select(func.count()).select_from(Answer).where(Answer.attempt_id == attempt.id))
-    return {"answered": answered, "most": most}
+        most = min(most, max(0, diagnostic.max_items - scored_given))
+    if diagnostic.mode == "fixed":
+        least = most  # a fixed form asks every question of it
+    least = min(least, most)
+    return AttemptProgress(answered, least + own_left, most + own_left + (pilots_left if diagnostic.mode != "fixed"
+                                                                       else 0))
 
 
 def open_diagnostics(user, today) -> list[Diagnostic]:
@@ -98,11 +148,17 @@ def result_page(attempt: Attempt, *, with_answers: bool) -> dict:
     if previous is not None:
         before = {r.competency_id: r for r in db.session.scalars(
             select(CompetencyResult).where(CompetencyResult.attempt_id == previous.id))}
+    # Competencies whose every scored question was answered right: the measured level is a floor there.
+    all_right = {competency for competency, lowest in db.session.execute(
+        select(Item.competency_id, func.min(Answer.score)).join(Item, Item.id == Answer.item_id)
+        .where(Answer.attempt_id == attempt.id, Answer.scored.is_(True), Answer.score.is_not(None),
+               Item.type.in_(ADAPTIVE_TYPES)).group_by(Item.competency_id)) if lowest >= 1}
     answers = []
     if with_answers:
         answers = list(db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)
                                           .options(selectinload(Answer.item)).order_by(Answer.position)))
-    return {"results": results, "levels": levels, "previous": previous, "before": before, "answers": answers}
+    return {"results": results, "levels": levels, "previous": previous, "before": before, "answers": answers,
+            "all_right": all_right}
 
 
 def competency_choices() -> list[tuple[int, str]]:
