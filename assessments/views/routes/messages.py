@@ -71,8 +71,7 @@ def approval_messages(outcomes) -> list[tuple[str, str]]:
     refused = [booking_text(o) for o in outcomes if o.kind == "refused"]
     messages = [(_("The route is approved and active.") + " " + (
         _("Booked: %(list)s.", list="; ".join(booked)) if booked else _("Nothing has been booked.")), "success")]
-    messages += [(_("Not booked, change its dates or arrange it with the teacher: %(problem)s.", problem=text),
-                  "error") for text in refused]
+    messages += [(_("Not booked: %(problem)s.", problem=text), "error") for text in refused]
     return messages
 
 
