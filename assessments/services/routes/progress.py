@@ -68,6 +68,19 @@ def progress(route: Route, today: date) -> Progress:
     return result
 
 
+def step_attendance(route: Route) -> dict[int, object]:
+    """The teacher's attendance in the group of each booked (or done) group step, by step id: the very figure of
+    their own attendance page and the group's summary (``courses.api.attendance_of``)."""
+    from courses import api as courses_api
+
+    groups = {s.id: int(s.slot.partition(":")[2]) for s in route.steps
+              if (s.slot or "").startswith("group:") and s.status in ("booked", "done")}
+    if not groups:
+        return {}
+    figures = courses_api.attendance_of(route.user_id)
+    return {step_id: figures[group_id] for step_id, group_id in groups.items() if group_id in figures}
+
+
 def _open_steps(user_id: int, *conditions) -> list[RouteStep]:
     return list(db.session.scalars(
         select(RouteStep).join(Route, Route.id == RouteStep.route_id)

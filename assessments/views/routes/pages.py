@@ -17,7 +17,7 @@ from assessments.forms import (
 from assessments.models import Route, RouteEvent, RouteGoal, RouteStep
 from assessments.permissions import can_tutor_route, can_tutor_teacher, can_view_route
 from assessments.services.routes import builder, workflow
-from assessments.services.routes.progress import progress
+from assessments.services.routes.progress import progress, step_attendance
 from assessments.views.routes.common import activity_choices, can_edit, fill_settings, route_url, settings_from
 from assessments.views.routes.messages import event_label, gap_reason
 from lms.extensions import db
@@ -115,12 +115,7 @@ def route(route_id: int):
         reassign.tutor_id.choices = [SelectChoice(0, _("Nobody"))] + [SelectChoice(u.id, u.full_name) for u in (
             db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
                                .where(UserRole.role == "tutor", User.active.is_(True)).order_by(User.last_name)))]
-    from courses import api as courses_api
-
-    figures = courses_api.attendance_of(item.user_id)  # the figure of the teacher's page and the group's summary
-    attendance = {s.id: figures[int(s.slot.partition(":")[2])] for s in item.steps
-                  if (s.slot or "").startswith("group:") and s.status in ("booked", "done")
-                  and int(s.slot.partition(":")[2]) in figures}
+    attendance = step_attendance(item)
     preview = None
     if tutoring and item.status == "review":
         preview = [(o, workflow.booking_text(o)) for o in workflow.approval_preview(item)]
