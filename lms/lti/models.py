@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.models.mixins import TimestampMixin, utcnow
+from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
 from lms.users.models import User
 
 
@@ -150,7 +150,7 @@ class LtiPassback(db.Model):
     launch: Mapped[LtiLaunch] = relationship()
 
 
-class LtiTool(TimestampMixin, db.Model):
+class LtiTool(VersionedMixin, TimestampMixin, db.Model):
     """An external tool we launch as a platform: the client id and deployment id are ours to assign."""
 
     __tablename__ = "lms_lti_tool"

@@ -3,6 +3,7 @@ completing the step (through lms.signals, so the core knows nothing of routes)."
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from assessments.models import RouteStep
@@ -37,6 +38,9 @@ def launch(step: RouteStep, user: User) -> str:
     activity = step.activity
     tool = db.session.get(LtiTool, activity.lti_tool_id)
     if tool is None or not tool.active:
+        # Staff switched the tool off (or removed it): the teacher is told, the log says which step and tool.
+        current_app.logger.warning("LTI platform: launch of route step %s refused: tool %s is %s", step.id,
+                                   activity.lti_tool_id, "gone" if tool is None else "deactivated")
         raise ServiceError(_("The external tool of this step is switched off. Tell your tutor."))
     group = step.slot if step.slot and step.slot.startswith("group:") else None
     context_id = group or f"route:{step.route_id}"

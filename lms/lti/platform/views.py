@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lms.extensions import csrf, db
+from lms.forms import ActionForm
 from lms.i18n import _
-from lms.lti.forms import ToolForm
+from lms.lti.forms import ToolEditForm, ToolForm
 from lms.lti.launch import bp, our_url, refuse
 from lms.lti.models import LtiTool
 from lms.lti.platform import (
@@ -23,7 +24,7 @@ from lms.lti.platform import (
     tools,
 )
 from lms.users.permissions import permission_required
-from lms.web import save
+from lms.web import get_or_404, save
 
 #: Results and line items a page holds unless the tool asks for fewer.
 PAGE = 100
@@ -156,7 +157,7 @@ def tools_list():
     rows = db.session.scalars(db.select(LtiTool).order_by(LtiTool.name, LtiTool.id)).all()
     urls = {"issuer": messages.issuer(), "authorize": our_url("lti.platform_authorize"),
             "token": our_url("lti.platform_token"), "jwks": our_url("lti.jwks")}
-    return render_template("lti/tools.html", tools=rows, urls=urls)
+    return render_template("lti/tools.html", tools=rows, urls=urls, action_form=ActionForm())
 
 
 @bp.route("/tools/new", methods=["GET", "POST"])
@@ -170,3 +171,32 @@ def tool_new():
         flash(_("The tool is registered."), "success")
         return redirect(url_for("lti.tools_list"))
     return render_template("lti/tool_new.html", form=form)
+
+
+@bp.route("/tools/<int:tool_id>/edit", methods=["GET", "POST"])
+@permission_required("lti.manage")
+def tool_edit(tool_id: int):
+    tool = get_or_404(LtiTool, tool_id)
+    form = ToolEditForm(obj=tool if request.method == "GET" else None)
+    if request.method == "GET":
+        form.redirect_urls.data = tool.redirect_urls
+    if form.validate_on_submit() and save(form, lambda: tools.edit_tool(tool, tools.ToolData(
+            name=form.name.data, login_url=form.login_url.data, redirect_urls=form.redirect_list(),
+            jwks_url=form.jwks_url.data or None, public_key=form.public_key.data or None),
+            version=form.version_value()), versioned=tool):
+        flash(_("The tool is saved."), "success")
+        return redirect(url_for("lti.tools_list"))
+    return render_template("lti/tool_edit.html", form=form, tool=tool, action_form=ActionForm())
+
+
+@bp.route("/tools/<int:tool_id>/active", methods=["POST"])
+@permission_required("lti.manage")
+def tool_active(tool_id: int):
+    tool = get_or_404(LtiTool, tool_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if save(form, lambda: tools.set_tool_active(tool, not tool.active)):
+        flash(_("The tool is active: teachers can open it.") if tool.active else
+              _("The tool is deactivated: it cannot be opened and its tokens are refused."), "success")
+    return redirect(url_for("lti.tools_list"))
