@@ -144,11 +144,11 @@ def platform_results(tool_id: int, item_id: int):
 @csrf.exempt
 def platform_memberships(tool_id: int, item_id: int):
     tool = _tool(tool_id, SCOPE_NRPS)
-    payload = ags.memberships(ags.line_item(tool, item_id))
+    offset, limit = _page()
+    payload, has_next = ags.memberships(ags.line_item(tool, item_id), offset, limit)
     payload["id"] = request.base_url
-    response = jsonify(payload)
-    response.headers["Content-Type"] = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
-    return response
+    return _paged(payload, "application/vnd.ims.lti-nrps.v2.membershipcontainer+json", has_next,
+                  "lti.platform_memberships", offset, limit, tool_id=tool.id, item_id=item_id)
 
 
 @bp.route("/tools")
