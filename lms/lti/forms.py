@@ -65,3 +65,8 @@ class ToolEditForm(VersionedForm):
     public_key = ToolForm.public_key
 
     redirect_list = ToolForm.redirect_list
+
+
+class ToolRegistrationForm(FlaskForm):
+    initiate_url = _url(_l("The tool's registration URL"),
+                        description=_l("The tool's Dynamic Registration (initiation) URL, from its administrator."))

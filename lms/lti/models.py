@@ -166,6 +166,8 @@ class LtiTool(VersionedMixin, TimestampMixin, db.Model):
     #: The tool's keys for its client assertions: a JWKS URL or one PEM public key.
     jwks_url: Mapped[Optional[str]] = mapped_column(String(500))
     public_key: Mapped[Optional[str]] = mapped_column(Text)
+    #: The address a launch opens when the activity names none (a tool's Dynamic Registration declares it).
+    target_link_uri: Mapped[Optional[str]] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
 
     @property

@@ -255,6 +255,7 @@ ACTIONS = {
     "assessments.route_complete": ("/assessments/routes/{route}/complete", {"tutor", "staff", "admin"}),
     "assessments.route_reassign": ("/assessments/routes/{route}/reassign", {"staff", "admin"}),
     "lti.tool_active": ("/lti/tools/{tool}/active", {"staff", "admin"}),
+    "lti.tool_register_start": ("/lti/tools/register", {"staff", "admin"}),
     "assessments.step_add": ("/assessments/routes/{route}/steps", ALL),
     "assessments.step_change": ("/assessments/routes/steps/{step}/change", ALL),
     "assessments.step_drop": ("/assessments/routes/steps/{step}/drop", ALL),
@@ -286,7 +287,9 @@ PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.r
           # As a platform: tools call these with a bearer token or a client assertion; the authorization
           # endpoint refuses anyone but the signed-in teacher of the launch (tests/lms/lti/test_platform.py)
           "lti.platform_authorize", "lti.platform_token", "lti.platform_line_items", "lti.platform_line_item",
-          "lti.platform_scores", "lti.platform_results", "lti.platform_memberships"}
+          "lti.platform_scores", "lti.platform_results", "lti.platform_memberships",
+          # A tool's Dynamic Registration: the configuration is public, the endpoint takes a one-time token
+          "lti.platform_openid_configuration", "lti.platform_register"}
 
 
 def _build(people) -> dict:

@@ -44,8 +44,9 @@ def launch(step: RouteStep, user: User) -> str:
         raise ServiceError(_("The external tool of this step is switched off. Tell your tutor."))
     group = step.slot if step.slot and step.slot.startswith("group:") else None
     context_id = group or f"route:{step.route_id}"
+    target = activity.lti_target_link_uri or tool.target_link_uri or tool.login_url
     return begin_launch(tool, user, Link(
-        kind=KIND, ref=step.id, label=step.title, target_link_uri=activity.lti_target_link_uri or tool.login_url,
+        kind=KIND, ref=step.id, label=step.title, target_link_uri=target,
         context_id=context_id, context_title=_("Individual route of %(name)s", name=user.full_name),
         pass_mark=activity.lti_pass_percent / 100, custom=dict(activity.lti_custom or {})))
 

@@ -25,6 +25,7 @@ class ToolData:
     public_key: str | None = None
     client_id: str | None = None
     deployment_id: str | None = None
+    target_link_uri: str | None = None
 
 
 def _http(url: str) -> bool:
@@ -66,7 +67,8 @@ def add_tool(data: ToolData, *, active: bool = True) -> LtiTool:
     tool = LtiTool(name=data.name.strip(), client_id=client_id,
                    deployment_id=data.deployment_id or secrets.token_urlsafe(8), login_url=data.login_url,
                    redirect_urls="\n".join(data.redirect_urls), jwks_url=data.jwks_url or None,
-                   public_key=data.public_key.strip() if data.public_key else None, active=active)
+                   public_key=data.public_key.strip() if data.public_key else None,
+                   target_link_uri=data.target_link_uri or None, active=active)
     db.session.add(tool)
     db.session.flush()
     return tool

@@ -10,7 +10,7 @@ from flask_login import current_user
 from lms.extensions import csrf, db
 from lms.forms import ActionForm
 from lms.i18n import _
-from lms.lti.forms import ToolEditForm, ToolForm
+from lms.lti.forms import ToolEditForm, ToolForm, ToolRegistrationForm
 from lms.lti.launch import bp, our_url, refuse
 from lms.lti.models import LtiTool
 from lms.lti.platform import (
@@ -21,6 +21,7 @@ from lms.lti.platform import (
     SCOPE_SCORE,
     ags,
     messages,
+    registration,
     tools,
 )
 from lms.users.permissions import permission_required
@@ -157,7 +158,8 @@ def tools_list():
     rows = db.session.scalars(db.select(LtiTool).order_by(LtiTool.name, LtiTool.id)).all()
     urls = {"issuer": messages.issuer(), "authorize": our_url("lti.platform_authorize"),
             "token": our_url("lti.platform_token"), "jwks": our_url("lti.jwks")}
-    return render_template("lti/tools.html", tools=rows, urls=urls, action_form=ActionForm())
+    return render_template("lti/tools.html", tools=rows, urls=urls, action_form=ActionForm(),
+                           registration_form=ToolRegistrationForm())
 
 
 @bp.route("/tools/new", methods=["GET", "POST"])
@@ -200,3 +202,37 @@ def tool_active(tool_id: int):
         flash(_("The tool is active: teachers can open it.") if tool.active else
               _("The tool is deactivated: it cannot be opened and its tokens are refused."), "success")
     return redirect(url_for("lti.tools_list"))
+
+
+@bp.route("/tools/register", methods=["POST"])
+@permission_required("lti.manage")
+def tool_register_start():
+    """Staff start a tool's Dynamic Registration: their browser goes to the tool's initiation URL."""
+    form = ToolRegistrationForm()
+    if not form.validate_on_submit():
+        flash(_("Give the tool's registration (initiation) URL, starting with https://."), "error")
+        return redirect(url_for("lti.tools_list"))
+    address = save(form, lambda: registration.start(form.initiate_url.data))
+    return redirect(address) if address else redirect(url_for("lti.tools_list"))
+
+
+@bp.route("/platform/openid-configuration")
+@csrf.exempt
+def platform_openid_configuration():
+    response = jsonify(registration.openid_configuration())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/platform/register", methods=["POST"])
+@csrf.exempt
+def platform_register():
+    """A tool's client registration (Dynamic Registration), with the one-time token as its Bearer."""
+    if (request.content_length or 0) > registration.MAX_BODY:
+        raise ags.AgsError(413, "invalid_client_metadata", "the registration is too large")
+    _tool_row, answer = registration.register(request.headers.get("Authorization"),
+                                              request.get_data(cache=False)[:registration.MAX_BODY + 1])
+    db.session.commit()
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
