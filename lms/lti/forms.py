@@ -63,6 +63,9 @@ class ToolEditForm(VersionedForm):
     redirect_urls = ToolForm.redirect_urls
     jwks_url = ToolForm.jwks_url
     public_key = ToolForm.public_key
+    target_link_uri = StringField(_l("The address the tool opens"), filters=[strip_filter],
+                                  validators=[Optional(), Length(max=500), URL(require_tld=False)],
+                                  description=_l("When an activity names none; empty: the tool's login URL."))
 
     redirect_list = ToolForm.redirect_list
 

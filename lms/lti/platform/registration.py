@@ -38,7 +38,8 @@ def start(initiate_url: str) -> str:
     :raises ServiceError: the address is not http(s).
     """
     if not _http(initiate_url):
-        raise ServiceError(_("Each tool address must start with https://."), field="initiate_url")
+        # No field: the view redirects back to the tools page, so the message must be a flash.
+        raise ServiceError(_("Each tool address must start with https://."))
     token = secrets.token_urlsafe(32)
     get_store().set(f"platform-registration:{token}", {"initiate": initiate_url}, exp=TOKEN_TTL)
     current_app.logger.info("LTI platform: dynamic registration started with %s", initiate_url[:200])

@@ -43,6 +43,8 @@ def _check(data: ToolData) -> None:
         raise ServiceError(_("Each tool address must start with https://."), field="login_url")
     if not data.redirect_urls or not all(_http(url) for url in data.redirect_urls):
         raise ServiceError(_("Each tool address must start with https://."), field="redirect_urls")
+    if data.target_link_uri and not _http(data.target_link_uri):
+        raise ServiceError(_("Each tool address must start with https://."), field="target_link_uri")
     if data.jwks_url and not _http(data.jwks_url):
         raise ServiceError(_("Each tool address must start with https://."), field="jwks_url")
     if not data.jwks_url and not data.public_key:
@@ -88,6 +90,7 @@ def edit_tool(tool: LtiTool, data: ToolData, *, version: int | None) -> LtiTool:
     tool.name, tool.login_url = data.name.strip(), data.login_url
     tool.redirect_urls = "\n".join(data.redirect_urls)
     tool.jwks_url = data.jwks_url or None
+    tool.target_link_uri = data.target_link_uri or None
     tool.public_key = data.public_key.strip() if data.public_key else None
     db.session.flush()
     return tool

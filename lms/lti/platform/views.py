@@ -184,8 +184,8 @@ def tool_edit(tool_id: int):
         form.redirect_urls.data = tool.redirect_urls
     if form.validate_on_submit() and save(form, lambda: tools.edit_tool(tool, tools.ToolData(
             name=form.name.data, login_url=form.login_url.data, redirect_urls=form.redirect_list(),
-            jwks_url=form.jwks_url.data or None, public_key=form.public_key.data or None),
-            version=form.version_value()), versioned=tool):
+            jwks_url=form.jwks_url.data or None, public_key=form.public_key.data or None,
+            target_link_uri=form.target_link_uri.data or None), version=form.version_value()), versioned=tool):
         flash(_("The tool is saved."), "success")
         return redirect(url_for("lti.tools_list"))
     return render_template("lti/tool_edit.html", form=form, tool=tool, action_form=ActionForm())

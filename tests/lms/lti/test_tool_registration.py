@@ -172,8 +172,10 @@ def test_a_registration_token_is_one_time_and_expires(app, start, monkeypatch):
 def test_staff_alone_start_a_registration_with_a_valid_address(app, start, login_as):
     assert login_as("teacher").post("/lti/tools/register",
                                     {"initiate_url": "https://tool.example.org/register"}).status_code == 403
-    refused = start.staff.post("/lti/tools/register", {"initiate_url": "javascript:alert(1)"})
-    assert refused.status_code == 302 and refused.headers["Location"].endswith("/lti/tools")
+    for address in ("javascript:alert(1)", "ftp://tool.example.org/register"):
+        refused = start.staff.post("/lti/tools/register", {"initiate_url": address})
+        assert refused.status_code == 302 and refused.headers["Location"].endswith("/lti/tools")
+        assert "https://." in start.staff.get("/lti/tools").text  # the reason, flashed on the tools page
     without_csrf = start.staff.post("/lti/tools/register", {"initiate_url": "https://tool.example.org/r"},
                                     csrf=False)
     assert without_csrf.status_code == 400  # no token made, nowhere to go

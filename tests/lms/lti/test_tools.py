@@ -23,7 +23,8 @@ from tests.lms.lti.test_platform import (  # noqa: F401  (fixtures)
 )
 
 FIELDS = {"name": "Тренажёр 2", "login_url": "https://tool2.example/login",
-          "redirect_urls": "https://tool2.example/launch", "jwks_url": "https://tool2.example/jwks"}
+          "redirect_urls": "https://tool2.example/launch", "jwks_url": "https://tool2.example/jwks",
+          "target_link_uri": "https://tool2.example/module"}
 
 
 def _tool() -> LtiTool:
@@ -42,9 +43,9 @@ def test_staff_edit_a_tool_and_a_stale_form_is_refused(app, people, login_as):
     saved = staff.post(f"/lti/tools/{tool.id}/edit", dict(FIELDS, version=tool.version))
     assert saved.status_code == 302
     db.session.refresh(tool)
-    assert (tool.name, tool.login_url, tool.redirect_list, tool.jwks_url, tool.client_id) == (
+    assert (tool.name, tool.login_url, tool.redirect_list, tool.jwks_url, tool.target_link_uri, tool.client_id) == (
         "Тренажёр 2", "https://tool2.example/login", ["https://tool2.example/launch"], "https://tool2.example/jwks",
-        "edit-me")
+        "https://tool2.example/module", "edit-me")
     # A second tab opened on the first version is refused and changes nothing.
     stale = staff.post(f"/lti/tools/{tool.id}/edit", dict(FIELDS, name="Старое окно", version=1))
     # (The form is moved to the current version, so saving again is a deliberate overwrite.)
