@@ -126,6 +126,10 @@ class ActivityForm(VersionedForm):
     form = SelectField(_l("Form"))
     delivery = SelectField(_l("Delivery"))
     organiser = StringField(_l("Organiser or resource"), filters=[strip_filter], validators=[Length(max=200)])
+    organiser_ref = SelectField(_l("Organiser from the service's network"),
+                                validate_choice=False,  # the service checks the organiser exists
+                                description=_l("An internship or base site of a school; its name then becomes the "
+                                               "organiser."))
     result_form = SelectField(_l("Form of the result"))
     url = StringField(_l("Link"), filters=[strip_filter],
                       validators=[Optional(), Length(max=500), URL(message=_l("Not a valid link."))])

@@ -22,6 +22,12 @@ def init_app(app: Flask) -> None:
     register_work_source(app, practical.SOURCE, practical.describe)
     reports.init_app(app)
     lti.register(app)
+    from assessments import queries
+    from lms.references import Source, register_source
+
+    # The framework's competencies tag other plugins' records (the library's materials) without their importing us.
+    register_source(app, Source("competency", "framework", _l("Digital competence"), queries.competency_choices,
+                                queries.competency_titles))
 
 
 def load_demo(objects: dict) -> None:

@@ -96,3 +96,16 @@ def result_page(attempt: Attempt, *, with_answers: bool) -> dict:
         answers = list(db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)
                                           .options(selectinload(Answer.item)).order_by(Answer.position)))
     return {"results": results, "levels": levels, "previous": previous, "before": before, "answers": answers}
+
+
+def competency_choices() -> list[tuple[int, str]]:
+    """The current framework's competencies, as other plugins tag their records with them (lms.references)."""
+    rows = db.session.execute(select(Competency.id, Competency.code, Competency.title)
+                              .join(Framework, Framework.id == Competency.framework_id)
+                              .where(Framework.current.is_(True)).order_by(Competency.position, Competency.code))
+    return [(ident, f"{code} {title}") for ident, code, title in rows]
+
+
+def competency_titles(ids: list[int]) -> dict[int, str]:
+    rows = db.session.execute(select(Competency.id, Competency.code, Competency.title).where(Competency.id.in_(ids)))
+    return {ident: f"{code} {title}" for ident, code, title in rows}

@@ -58,7 +58,7 @@ def say(message: str) -> None:
 def alone(bases: list[str], plan: dict, args: argparse.Namespace) -> tuple[Teacher, Stats]:
     """The baseline: one more teacher takes the diagnostic on the idle server first, without pauses."""
     stats = Stats()
-    teacher = Teacher(args.teachers, bases, plan, stats, threading.Barrier(1), 0.5, 0, False)
+    teacher = Teacher(args.teachers, bases, plan, stats, threading.Barrier(1), 0.5, (0.0, 0.0), False)
     teacher.run()
     return teacher, stats
 
@@ -71,7 +71,7 @@ def drive(servers: list[Gunicorn], plan: dict, args: argparse.Namespace, stats: 
     drops = set(rng.sample(range(args.teachers), max(1, round(args.teachers * DROP_SHARE))))
     gate = threading.Barrier(args.teachers + 1)
     bases = [server.base for server in servers]
-    clients = [Teacher(n, bases, plan, stats, gate, rng.random(), args.think, n in drops,
+    clients = [Teacher(n, bases, plan, stats, gate, rng.random(), args.reading, n in drops,
                        rng.uniform(0, args.spread)) for n in range(args.teachers)]
     for client in clients:
         client.start()
@@ -117,7 +117,7 @@ def shared_limit(servers: list[Gunicorn], email: str) -> dict:
 def fault_plan(servers: list[Gunicorn], redis: RedisServer | None, url: str, plan: dict,
                args: argparse.Namespace) -> list:
     """A node crash, a Redis restart and PostgreSQL refusing, spread over the run's expected length."""
-    expected = args.spread + plan["min_answers"] * sum(THINK) / 2 * max(args.think, 0.05) * 1.5
+    expected = args.spread + plan["min_answers"] * max(sum(args.reading) / 2, 0.1) * 1.5
     faults = [(0.25 * expected, "node killed", lambda: kill_node(servers[-1])),
               (0.65 * expected, "postgresql refusing", lambda: refuse_database(url))]
     if redis:
@@ -159,7 +159,7 @@ def run(url: str, args: argparse.Namespace, nodes: int, redis: RedisServer | Non
     answers, t = [len(c.accepted) for c in clients], stats.timings
     summary = {
         "nodes": nodes, "teachers": args.teachers, "competencies": len(plan["competencies"]),
-        "think_s": [round(args.think * s, 2) for s in THINK], "spread_s": args.spread,
+        "think_s": [round(s, 2) for s in args.reading], "spread_s": args.spread,
         "workers": args.workers, "threads": args.threads, "redis": redis is not None,
         "answers": sum(answers), "answers_timed": len(t["answer"]),
         "answers_per_teacher": {"mean": round(statistics.mean(answers), 1), "min": min(answers), "max": max(answers)},
@@ -201,6 +201,8 @@ def main() -> None:
     parser.add_argument("--teachers", type=int, help="teachers answering at once (default 200, --quick 40)")
     parser.add_argument("--think", type=float, help=f"factor on the {THINK[0]:g}–{THINK[1]:g} s a teacher reads "
                                                     "an item (default 1, --quick 0.1; 0: no pause)")
+    parser.add_argument("--reading", help="LOW,HIGH: the seconds a teacher reads an item, instead of --think "
+                                           "(for example 15,40, a real cohort's pace)")
     parser.add_argument("--spread", type=float, help="seconds over which the teachers sign in, each at a random "
                                                      "moment (default 60, --quick 6; 0: all in the same second)")
     parser.add_argument("--competencies", type=int, help="the framework's first K competencies (default 5, --quick 2, "
@@ -217,6 +219,8 @@ def main() -> None:
     args = parser.parse_args()
     args.teachers = args.teachers or (40 if args.quick else 200)
     args.think = args.think if args.think is not None else (0.1 if args.quick else 1.0)
+    args.reading = (tuple(float(s) for s in args.reading.split(",")) if args.reading
+                    else tuple(args.think * s for s in THINK))
     args.spread = args.spread if args.spread is not None else (6.0 if args.quick else 60.0)
     args.competencies = args.competencies or (2 if args.quick else 5)
     counts = [int(n) for n in args.nodes.split(",")]

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import requests
 
 PASSWORD = "bench-password"
-THINK = (2.0, 8.0)  # seconds a teacher reads an item before answering, uniform, times --think
+THINK = (2.0, 8.0)  # seconds a teacher reads an item before answering, uniform (--think scales, --reading sets it)
 DOUBLE_SHARE = 0.05  # answers sent twice; half of them both at once
 TIMEOUT = (10, 120)  # connect, read: a queue of 200 sign-ins must not look like a failure
 MAX_RELOADS = 20  # error pages a teacher sits through before giving up
@@ -100,10 +100,10 @@ class Browser(requests.Session):
 
 class Teacher(threading.Thread):
     def __init__(self, n: int, bases: list[str], plan: dict, stats: Stats, start: threading.Barrier, seed: float,
-                 think: float, drop: bool, delay: float = 0.0) -> None:
+                 reading: tuple[float, float], drop: bool, delay: float = 0.0) -> None:
         super().__init__(name=f"teacher-{n + 1}", daemon=True)
         self.user_id, self.email = n + 1, plan["emails"][n]
-        self.plan, self.stats, self.start_gate, self.think = plan, stats, start, think
+        self.plan, self.stats, self.start_gate, self.reading = plan, stats, start, reading
         self.bases, self.delay = list(bases), delay  # the nodes behind the balancer; seconds before signing in
         self.balancer = random.Random(seed * 7919)  # which node gets each request: apart from the answers' draws
         self.address = f"10.{n // 250 % 250}.{n % 250}.{1 + n // 62500}"
@@ -112,8 +112,9 @@ class Teacher(threading.Thread):
         general = rng.gauss(0, 1)
         self.theta = {c: math.sqrt(rho) * general + math.sqrt(1 - rho) * rng.gauss(0, 1)
                       for c in plan["competencies"]}
-        # The answer (counted from 0) whose connection drops: never the last, no attempt is shorter.
-        self.drop_at = rng.randrange(1, plan["min_answers"]) if drop else None
+        # The answer (counted from 0) whose connection drops: never the last. An attempt may end on its
+        # min_answers-th answer (index min_answers - 1), so the drop comes before that one.
+        self.drop_at = rng.randrange(1, max(2, plan["min_answers"] - 1)) if drop else None
         self.session = Browser(self.node(), self.address)
         self.attempt_id: int | None = None
         self.sent: dict[int, list[int]] = {}  # item id → the options chosen, sent again unchanged
@@ -188,6 +189,11 @@ class Teacher(threading.Thread):
         resumed = CONTINUE_RE.search(home)
         if resumed:
             attempt_id = int(resumed.group(1))
+        elif self.attempt_id is not None:
+            # Nothing to continue, yet this teacher has begun: the attempt ended (its page shows the results).
+            # A teacher whose results are on the page does not start the diagnostic again.
+            self.stats.event("resumed_on_finished_attempt")
+            return self.request("GET", f"/assessments/attempts/{self.attempt_id}")
         else:
             match = START_RE.search(home)
             if match is None or int(match.group(2)) != self.plan["diagnostic_id"]:
@@ -239,7 +245,7 @@ class Teacher(threading.Thread):
                 item_id = int(item.group(1))
                 form = {"csrf_token": CSRF_RE.search(page.text).group(1), "item_id": str(item_id),
                         "option": [str(i) for i in self.choose(item_id, len(options))]}
-                time.sleep(self.rng.uniform(*THINK) * self.think)
+                time.sleep(self.rng.uniform(*self.reading))
                 pending = item_id
                 if self.answered == self.drop_at:
                     page, done = self.drop_and_resume(form, item_id), False

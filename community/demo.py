@@ -11,6 +11,7 @@ from sqlalchemy import select
 from community.choices import VISIT_CRITERIA
 from community.models import AssociationDetails, MentoringPair
 from community.services import associations, events, library, mentoring, visits
+from lms import references
 from lms.extensions import db
 from lms.i18n import local_today
 
@@ -166,10 +167,12 @@ def _library(objects: dict, today, event, contest) -> None:
             link_id=link_id, status=status))
     library.approve_plan(plan, body="Методический совет ИМЦ", protocol_number="1",
                          approved_on=min(today, date(year, 8, 29)), today=today)
+    # The framework's first competency, where the assessments plugin provides one (lms.references).
+    framework = next(iter(references.choices("competency")), ("", ""))[0]
     for kind, title, link, competency, level in (
             ("normative", "Профессиональный стандарт «Педагог»", "https://example.org/544n", "", None),
             ("methodological", "Методические рекомендации по формирующему оцениванию",
-             "https://example.org/formative", "Оценивание", "basic")):
+             "https://example.org/formative", framework, "basic")):
         library.save_material(None, version=None, data=library.MaterialData(
             kind=kind, title=title, description="", link=link, competency=competency, subject_id=None, level=level))
     published = library.submit_practice(None, teachers[9], version=None, title="Банк задач «Математика вокруг нас»",

@@ -12,10 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from community import choices
-from community.models import Appeal, LessonVisit, MentoringPair, NetworkEvent
-from community.queries import association_list, mentor_register, young_specialists
+from community.models import Appeal, LessonVisit, MentoringPair, NetworkEvent, PlanItem, WorkPlan
+from community.queries import (
+    association_list,
+    contest_rows,
+    mentor_register,
+    school_status_rows,
+    young_specialists,
+)
 from lms.extensions import db
 from lms.i18n import _, format_date
+from lms.spreadsheets import cell_text
 from lms.users.choices import label
 
 #: Rows in one export: the lists are a service's, not a region's.
@@ -23,13 +30,10 @@ MAX_ROWS = 20_000
 
 
 def _cell(value) -> str | int:
-    """Text a spreadsheet shows as text: a leading = + - @ would make Excel run it as a formula."""
-    if isinstance(value, int):
+    """A number as it is; a date as the service writes it; any text through the one formula escape."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, date):
-        return format_date(value)
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return cell_text(format_date(value) if isinstance(value, date) else value)  # the one formula escape
 
 
 def table_xlsx(title: str, header: list[str], rows) -> bytes:
@@ -126,6 +130,34 @@ def events_sheet(today: date):
         for e in events]
 
 
+def contests_sheet(today: date):
+    rows = db.session.execute(contest_rows().limit(MAX_ROWS)).all()
+    header = [_("Title"), _("Applications until"), _("Stages"), _("Applications")]
+    return _("Contests"), header, [
+        [c.title, c.applications_until, "; ".join(s.get("title", "") for s in c.stages or []), count]
+        for c, count in rows]
+
+
+def plans_sheet(today: date):
+    """Every item of every plan, one a row, under its plan and the plan's approval."""
+    items = db.session.scalars(select(PlanItem).options(joinedload(PlanItem.plan))
+                               .join(WorkPlan, WorkPlan.id == PlanItem.plan_id)
+                               .order_by(WorkPlan.starts_on.desc(), PlanItem.due_on, PlanItem.id).limit(MAX_ROWS))
+    header = [_("Work plan"), _("Approved by"), _("Protocol No."), _("Date of the decision"), _("What"), _("When"),
+              _("Responsible"), _("Form"), _("Target audience"), _("Status")]
+    return _("Work plan"), header, [
+        [i.plan.title, i.plan.approved_by_body, i.plan.protocol_number, i.plan.approved_on, i.what, i.due_on,
+         i.responsible, i.form, i.audience, label(choices.PLAN_ITEM_STATUSES, i.status)] for i in items]
+
+
+def school_statuses_sheet(today: date):
+    statuses = db.session.scalars(school_status_rows().limit(MAX_ROWS))
+    header = [_("School"), _("Status"), _("Theme"), _("From"), _("Until"), _("Basis (order, decision)")]
+    return _("Schools' statuses"), header, [
+        [s.school.short_name, label(choices.SCHOOL_STATUS_KINDS, s.kind), s.theme, s.starts_on, s.ends_on, s.basis]
+        for s in statuses]
+
+
 #: name → (permission, sheet builder)
 EXPORTS = {
     "associations": ("community.manage", associations_sheet),
@@ -135,4 +167,7 @@ EXPORTS = {
     "visits": ("community.visit_lessons", visits_sheet),
     "appeals": ("community.handle_appeals", appeals_sheet),
     "events": ("community.manage", events_sheet),
+    "contests": ("community.manage", contests_sheet),
+    "plans": ("community.manage", plans_sheet),
+    "school-statuses": ("community.manage", school_statuses_sheet),
 }

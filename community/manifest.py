@@ -18,6 +18,7 @@ def load_demo(objects: dict) -> None:
 def init_app(app: Flask) -> None:
     from community import choices, evidence, queries
     from community.cli import community_cli
+    from lms.references import Source, register_source
     from lms.users.relations import register_relation
 
     app.config.setdefault("COMMUNITY_VISIT_CRITERIA", choices.VISIT_CRITERIA)  # the lesson-visit protocol's lines
@@ -26,6 +27,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(community_cli)
     evidence.register(app)
     register_relation(app, "mentor", queries.mentors_of)
+    # Internship and base sites organise internships of the route catalogue (assessments never imports us).
+    register_source(app, Source("organiser", "school_status", _l("School's status"), queries.organiser_choices,
+                                queries.organiser_titles))
 
 
 plugin = Plugin(

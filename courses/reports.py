@@ -49,8 +49,19 @@ def groups_run():
 
 
 def describe_programmes(refs: list[str]) -> dict[str, str]:
+    """The programme's title and the groups it ran with their orders («Группа 1, order No. 12 of 10.09.2026»):
+    the order is the evidence the seed names, so the drill-down shows it."""
+    from lms.i18n import format_date
+
     ids = [int(r.split(":")[1]) for r in refs]
-    return {f"programme:{i}": title for i, title in db.session.execute(
+    groups: dict[int, list[str]] = {}
+    for programme_id, name, number, on in db.session.execute(
+            select(Group.programme_id, Group.name, Group.order_number, Group.order_date)
+            .where(Group.programme_id.in_(ids), Group.status.in_(("approved", "finished")))
+            .order_by(Group.programme_id, Group.name, Group.id)):
+        order = _("order No. %(number)s of %(date)s", number=number or "—", date=format_date(on) if on else "—")
+        groups.setdefault(programme_id, []).append(f"{name}, {order}")
+    return {f"programme:{i}": "; ".join([title, *groups.get(i, [])]) for i, title in db.session.execute(
         select(Programme.id, Programme.title).where(Programme.id.in_(ids))).all()}
 
 

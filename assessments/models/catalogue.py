@@ -38,6 +38,7 @@ class Activity(TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("(kind = 'session') = (session_id IS NOT NULL)", name="session_kind_has_session"),
         CheckConstraint("lti_tool_id IS NULL OR kind = 'external'", name="lti_link_is_external"),
         CheckConstraint("lti_pass_percent BETWEEN 1 AND 100", name="lti_pass_percent_range"),
+        CheckConstraint("(organiser_kind IS NULL) = (organiser_id IS NULL)", name="organiser_ref_whole"),
         UniqueConstraint("module_id"),
         UniqueConstraint("session_id"),
     )
@@ -52,6 +53,10 @@ class Activity(TimestampMixin, VersionedMixin, db.Model):
     delivery: Mapped[str] = mapped_column(String(10), default="online")
     #: The «Организатор / ресурс» column: who runs it, or where it is.
     organiser: Mapped[str] = mapped_column(String(200), default="")
+    #: A record another plugin keeps (``lms.references``, purpose ``organiser``: a school's internship site…), as
+    #: kind + id because no foreign key may cross plugins; ``organiser`` then holds its title as of the choice.
+    organiser_kind: Mapped[Optional[str]] = mapped_column(String(40))
+    organiser_id: Mapped[Optional[int]]
     result_form: Mapped[str] = mapped_column(String(20), default="certificate")
     url: Mapped[Optional[str]] = mapped_column(String(500))
     module_id: Mapped[Optional[int]] = mapped_column(ForeignKey("courses_module.id", ondelete="CASCADE"))

@@ -58,8 +58,8 @@ class MaterialForm(VersionedForm):
     link = StringField(_l("Link"), filters=[strip_filter],
                        validators=[Optional(), Length(max=500), URL(message=_l("Enter a full address (https://…)."))])
     file = FileField(_l("File"))
-    competency = StringField(_l("Competency"), filters=[strip_filter],
-                             validators=[Length(max=120), no_control_characters])
+    competency = SelectField(_l("Competency of the framework"),
+                             validate_choice=False)  # the service checks it exists and says so
     subject_id = SelectField(_l("Subject"), coerce=optional_int, validate_choice=True)
     level = SelectField(_l("Level of education"), choices=options(SCHOOL_LEVELS.items(), blank="—"))
 
@@ -72,6 +72,7 @@ class LibraryFilterForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=options(MATERIAL_KINDS.items(), blank=_l("Any")), validate_choice=False)
     level = SelectField(_l("Level of education"), choices=options(SCHOOL_LEVELS.items(), blank=_l("Any")),
                         validate_choice=False)
+    competency = SelectField(_l("Competency"), validate_choice=False)
 
 
 class PracticeForm(VersionedForm):

@@ -73,6 +73,7 @@ class Material(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         CheckConstraint(check_constraint("kind", MATERIAL_KINDS), name="known_kind"),
         CheckConstraint("level IS NULL OR " + check_constraint("level", SCHOOL_LEVELS), name="known_level"),
+        CheckConstraint("(competency_kind IS NULL) = (competency_id IS NULL)", name="competency_ref_whole"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,8 +83,12 @@ class Material(TimestampMixin, VersionedMixin, db.Model):
     link: Mapped[Optional[str]] = mapped_column(String(500))
     file_key: Mapped[Optional[str]] = mapped_column(String(200))
     file_name: Mapped[Optional[str]] = mapped_column(String(200))
-    #: Free tag of the competency («ИКТ-компетентность», «Функциональная грамотность»).
+    #: The competency's title as of the tagging (shown, and searched in ``search_text``).
     competency: Mapped[str] = mapped_column(String(120), default="")
+    #: The framework's competency (``lms.references``, purpose ``competency``) as kind + id: no foreign key may
+    #: reach into the assessments plugin, which community does not require.
+    competency_kind: Mapped[Optional[str]] = mapped_column(String(40))
+    competency_id: Mapped[Optional[int]] = mapped_column(index=True)
     subject_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lms_subject.id"), index=True)
     level: Mapped[Optional[str]] = mapped_column(String(20))
     #: Lower-cased title, description and tags (SQLite folds only ASCII).

@@ -23,16 +23,21 @@ from community.queries.associations import (  # noqa: F401
 )
 from community.queries.library import (  # noqa: F401
     material_list,
+    organiser_choices,
+    organiser_titles,
+    plan_rows,
     plan_with_items,
     plans,
     practice_list,
     practices_of,
+    school_status_rows,
     school_statuses,
     subject_choices,
 )
 from community.queries.records import (  # noqa: F401
     appeal_list,
     contest_list,
+    contest_rows,
     contest_with_applications,
     event_list,
     event_with_people,

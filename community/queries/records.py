@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.models import Appeal, Contest, ContestApplication, EventParticipant, LessonVisit, NetworkEvent
@@ -60,11 +60,15 @@ def event_with_people(event_id: int) -> NetworkEvent | None:
         selectinload(NetworkEvent.participants).joinedload(EventParticipant.user)))
 
 
-def contest_list() -> list[tuple[Contest, int]]:
+def contest_rows() -> Select:
+    """Contests, newest deadline first, each with its number of applications (the list and its export)."""
     count = (select(func.count(ContestApplication.id)).where(ContestApplication.contest_id == Contest.id)
              .correlate(Contest).scalar_subquery())
-    return list(db.session.execute(select(Contest, count.label("applications"))
-                                   .order_by(Contest.applications_until.desc(), Contest.id.desc())).all())
+    return select(Contest, count.label("applications")).order_by(Contest.applications_until.desc(), Contest.id.desc())
+
+
+def contest_list(*, page: int):
+    return paginate(contest_rows(), page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def contest_with_applications(contest_id: int) -> Contest | None:

@@ -12,24 +12,18 @@ from werkzeug.datastructures import FileStorage
 
 from community.choices import ASSOCIATION_KINDS, MEETING_STATUSES, TEMPORARY_KINDS
 from community.models import AssociationDetails, Meeting, MeetingAttendance, Membership
+from community.services import changed
 from lms import storage
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _, local_today
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.orgs import services as orgs
 from lms.orgs.models import MethodAssociation
 from lms.users.models import User
 
 #: Where minutes files are kept (lms.storage area).
 MINUTES_AREA = "community-minutes"
-
-
-def _check_version(obj, version: int | None) -> None:
-    if obj is not None and version != obj.version:
-        raise ConflictError(_("This record was changed by someone else while you were editing it, so your "
-                              "changes were not saved. Check the current data in the list; saving this form "
-                              "again will replace it with what you see here."))
 
 
 @dataclass
@@ -54,7 +48,7 @@ def save_association(details: Optional[AssociationDetails], *, version: int | No
     :raises ServiceError: unknown kind or leader, a temporary group without its period, a period ending
         before it starts, or what the directory refuses (duplicate name, school elsewhere).
     """
-    _check_version(details, version)
+    check_version(details, version, changed())
     if data.kind not in ASSOCIATION_KINDS:
         raise ServiceError(_("Unknown kind of association."), field="kind")
     if data.kind in TEMPORARY_KINDS and (data.starts_on is None or data.ends_on is None):
@@ -141,7 +135,7 @@ def save_meeting(association: MethodAssociation, meeting: Optional[Meeting], *, 
     :raises ServiceError: a meeting in the future marked held, attendance of a meeting not held, an attendee
         who is not a member (nor already on the sheet), an unknown status, or a minutes file storage refuses.
     """
-    _check_version(meeting, version)
+    check_version(meeting, version, changed())
     if data.status not in MEETING_STATUSES:
         raise ServiceError(_("Unknown status."), field="status")
     if data.status == "held" and data.held_on > today:

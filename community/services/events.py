@@ -12,12 +12,12 @@ from werkzeug.datastructures import FileStorage
 
 from community.choices import APPLICATION_STATUSES, CONTEST_RESULTS, EVENT_KINDS, MEETING_STATUSES, ORGANISER_KINDS
 from community.models import Contest, ContestApplication, EventParticipant, NetworkEvent
-from community.services.associations import _check_version
+from community.services import changed
 from lms import storage
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.orgs.models import MethodAssociation, School
 from lms.users.models import User
 
@@ -47,7 +47,7 @@ def save_event(event: Optional[NetworkEvent], *, version: int | None, data: Even
     :raises ServiceError: unknown kind, organiser or status; an organiser school or association missing; an event
         in the future marked held; a capacity below the participants already registered.
     """
-    _check_version(event, version)
+    check_version(event, version, changed())
     if data.kind not in EVENT_KINDS:
         raise ServiceError(_("Unknown kind of event."), field="kind")
     if data.organiser_kind not in ORGANISER_KINDS or data.status not in MEETING_STATUSES:
@@ -153,7 +153,7 @@ def mark_attendance(event: NetworkEvent, present_ids: set[int], *, today: date) 
 def save_contest(contest: Optional[Contest], *, version: int | None, title: str, description: str,
                  applications_until: date, stages: list[dict]) -> Contest:
     """Create or update a contest; stages are [{"title", "starts_on", "ends_on"}] with ISO dates."""
-    _check_version(contest, version)
+    check_version(contest, version, changed())
     for stage in stages:
         if stage["ends_on"] < stage["starts_on"]:
             raise ServiceError(_("A stage ends before it starts: %(title)s.", title=stage["title"]), field="stages")
@@ -189,7 +189,7 @@ def apply(contest: Contest, teacher: User, *, today: date, theme: str, nominated
 def decide(application: ContestApplication, *, version: int | None, status: str, result: str | None
            ) -> ContestApplication:
     """Set an application's status and, for an accepted one, its result."""
-    _check_version(application, version)
+    check_version(application, version, changed())
     if status not in APPLICATION_STATUSES or (result is not None and result not in CONTEST_RESULTS):
         raise ServiceError(_("Unknown status or result."), field="status")
     if result is not None and status != "accepted":

@@ -17,13 +17,13 @@ from community.choices import (
     SCHOOL_STATUS_KINDS,
 )
 from community.models import Contest, Material, Meeting, NetworkEvent, PlanItem, Practice, SchoolStatus, WorkPlan
-from community.services.associations import _check_version
+from community.services import changed
 from courses import api as courses_api
-from lms import storage
+from lms import references, storage
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.orgs.models import School
 from lms.users.models import User, fold
 
@@ -34,7 +34,7 @@ _LINKED = {"event": NetworkEvent, "contest": Contest, "meeting": Meeting}
 
 def save_plan(plan: Optional[WorkPlan], *, version: int | None, title: str, starts_on: date,
               ends_on: date) -> WorkPlan:
-    _check_version(plan, version)
+    check_version(plan, version, changed())
     if ends_on < starts_on:
         raise ServiceError(_("The period ends before it starts."), field="ends_on")
     if plan is None:
@@ -72,7 +72,7 @@ class ItemData:
 
 def save_item(plan: WorkPlan, item: Optional[PlanItem], *, version: int | None, data: ItemData) -> PlanItem:
     """Add or change an item; a link must name an existing event, contest or meeting."""
-    _check_version(item, version)
+    check_version(item, version, changed())
     if data.status not in PLAN_ITEM_STATUSES:
         raise ServiceError(_("Unknown status."), field="status")
     if not plan.starts_on <= data.due_on <= plan.ends_on:
@@ -104,6 +104,7 @@ class MaterialData:
     title: str
     description: str
     link: Optional[str]
+    #: The framework's competency as its choice value (``framework:12``, see ``lms.references``); "" for none.
     competency: str
     subject_id: Optional[int]
     level: Optional[str]
@@ -112,9 +113,14 @@ class MaterialData:
 def save_material(material: Optional[Material], *, version: int | None, data: MaterialData,
                   upload: FileStorage | None = None) -> Material:
     """A material needs a file or a link."""
-    _check_version(material, version)
+    check_version(material, version, changed())
     if data.kind not in MATERIAL_KINDS or (data.level is not None and data.level not in SCHOOL_LEVELS):
         raise ServiceError(_("Unknown kind or level."), field="kind")
+    ref = references.parse(data.competency) if data.competency else None
+    competency = references.title_of("competency", *ref) if ref else ""
+    if data.competency and not competency:
+        raise ServiceError(_("There is no such competency in the framework; choose one from the list."),
+                           field="competency")
     stored = _store(upload)
     has_file = stored is not None or (material is not None and material.file_key)
     if not data.link and not has_file:
@@ -123,11 +129,13 @@ def save_material(material: Optional[Material], *, version: int | None, data: Ma
         material = Material()
         db.session.add(material)
     material.kind, material.title, material.description = data.kind, data.title, data.description
-    material.link, material.competency, material.subject_id = data.link, data.competency, data.subject_id
+    material.link, material.subject_id = data.link, data.subject_id
+    # The title as of the tagging is kept beside the reference: the list and the search need no other plugin.
+    material.competency, (material.competency_kind, material.competency_id) = competency[:120], ref or (None, None)
     material.level = data.level
     if stored is not None:
         material.file_key, material.file_name = stored.key, stored.original_name
-    material.search_text = fold(f"{data.title} {data.description} {data.competency}")
+    material.search_text = fold(f"{data.title} {data.description} {competency}")
     material.updated_at = utcnow()
     db.session.flush()
     return material
@@ -143,7 +151,7 @@ def _store(upload: FileStorage | None):
 def submit_practice(practice: Optional[Practice], author: User, *, version: int | None, title: str, summary: str,
                     link: Optional[str], subject_id: Optional[int]) -> Practice:
     """A teacher submits (or, once returned, resubmits) their practice for review."""
-    _check_version(practice, version)
+    check_version(practice, version, changed())
     if practice is not None and practice.status == "published":
         raise ServiceError(_("A published practice is not edited; ask the methodologist to return it."))
     if practice is None:
@@ -160,7 +168,7 @@ def submit_practice(practice: Optional[Practice], author: User, *, version: int 
 def review_practice(practice: Practice, reviewer: User, *, version: int | None, publish: bool,
                     comment: str) -> Practice:
     """Publish the practice, or return it to the author with a comment (the comment is then required)."""
-    _check_version(practice, version)
+    check_version(practice, version, changed())
     if not publish and not comment.strip():
         raise ServiceError(_("Say what to improve when returning a practice."), field="comment")
     practice.status = "published" if publish else "returned"
@@ -172,7 +180,7 @@ def review_practice(practice: Practice, reviewer: User, *, version: int | None, 
 
 def save_school_status(status: Optional[SchoolStatus], *, version: int | None, school_id: int, kind: str,
                        theme: str, starts_on: date, ends_on: date, basis: str) -> SchoolStatus:
-    _check_version(status, version)
+    check_version(status, version, changed())
     if db.session.get(School, school_id) is None:
         raise ServiceError(_("Unknown school."), field="school_id")
     if kind not in SCHOOL_STATUS_KINDS:

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from community.choices import MENTORING_FORMS, PAIR_STATUSES
 from community.models import MentoringMeeting, MentoringPair
-from community.services.associations import _check_version
+from community.services import changed
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.users.models import User
 
 
@@ -45,7 +45,7 @@ def save_pair(pair: Optional[MentoringPair], *, version: int | None, data: PairD
     :raises ServiceError: unknown people, a mentor who is the mentee, a period ending before it starts, an
         unknown form or status, or a period that overlaps another pair of the same mentee.
     """
-    _check_version(pair, version)
+    check_version(pair, version, changed())
     mentor, mentee = db.session.get(User, data.mentor_id), db.session.get(User, data.mentee_id)
     if mentor is None or not mentor.active:
         raise ServiceError(_("Unknown mentor."), field="mentor_id")

@@ -8,11 +8,11 @@ from typing import Optional
 
 from community.choices import APPEAL_SOURCES, VISIT_KINDS
 from community.models import Appeal, LessonVisit
-from community.services.associations import _check_version
+from community.services import changed
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.users.models import User
 
 
@@ -33,7 +33,7 @@ def save_visit(visit: Optional[LessonVisit], visitor: User, *, version: int | No
 
     :raises ServiceError: an unknown teacher or kind, one's own lesson, or a visit dated in the future.
     """
-    _check_version(visit, version)
+    check_version(visit, version, changed())
     teacher = db.session.get(User, data.teacher_id)
     if teacher is None or not teacher.has_role("teacher"):
         raise ServiceError(_("Choose the teacher whose lesson was visited."), field="teacher_id")
@@ -72,7 +72,7 @@ def submit_appeal(teacher: User, *, source: str, subject: str, text: str, receiv
 def answer_appeal(appeal: Appeal, staff: User, *, version: int | None, answer: str, upheld: bool | None,
                   today: date) -> Appeal:
     """Give (or correct) the answer; the date of the first answer is kept for the "answered in time" count."""
-    _check_version(appeal, version)
+    check_version(appeal, version, changed())
     if not answer.strip():
         raise ServiceError(_("Write the answer."), field="answer")
     appeal.answer, appeal.upheld, appeal.status = answer, upheld, "answered"

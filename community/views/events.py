@@ -151,7 +151,8 @@ def _flash_errors(form) -> None:
 @bp.route("/contests/")
 @permission_required("community.view")
 def contests():
-    return render_template("community/contests/index.html", rows=queries.contest_list(), today=local_today())
+    return render_template("community/contests/index.html", today=local_today(),
+                           page=queries.contest_list(page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, render_template, send_file
+from flask import abort, render_template
 from flask_login import current_user
 
 from community.blueprint import bp
@@ -14,6 +12,7 @@ from community.services import importing
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.users.permissions import has_permission, permission_required
+from lms.web import download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,8 +26,7 @@ def export(name: str):
     if not has_permission(current_user, permission):
         abort(403)
     title, header, rows = build(local_today())
-    return send_file(io.BytesIO(table_xlsx(title, header, rows)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{name}-{local_today():%Y-%m-%d}.xlsx")
+    return download(table_xlsx(title, header, rows), f"{name}-{local_today():%Y-%m-%d}.xlsx", XLSX)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from community.forms import (
 from community.models import Material, PlanItem, Practice, SchoolStatus, WorkPlan
 from community.permissions import can_see_practice
 from community.services import library as service
-from lms import storage
+from lms import references, storage
 from lms.forms import options
 from lms.i18n import _, local_today
 from lms.users import queries as user_queries
@@ -33,7 +33,8 @@ from lms.web import arg_page, get_or_404, save
 @bp.route("/plans/")
 @permission_required("community.view")
 def plans():
-    return render_template("community/plans/index.html", plans=queries.plans())
+    return render_template("community/plans/index.html",
+                           page=queries.plans(page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -99,7 +100,9 @@ def plan_item_edit(plan_id: int | None = None, item_id: int | None = None):
 @permission_required("community.view")
 def library():
     form = LibraryFilterForm(request.args)
+    form.competency.choices = options(references.choices("competency"), blank=_("Any"))
     page = queries.material_list(q=(form.q.data or "")[:100] or None,
+                                 competency=references.parse(form.competency.data),
                                  kind=form.kind.data if form.kind.data in MATERIAL_KINDS else None,
                                  level=form.level.data if form.level.data in SCHOOL_LEVELS else None,
                                  page=request.args.get("page", 1, type=arg_page))
@@ -112,6 +115,10 @@ def library():
 def material_edit(material_id: int | None = None):
     material = get_or_404(Material, material_id) if material_id else None
     form = MaterialForm(obj=material if request.method == "GET" else None)
+    form.competency.choices = options(references.choices("competency"), blank="—")
+    if request.method == "GET":
+        form.competency.data = (references.value_of(material.competency_kind, material.competency_id)
+                                if material and material.competency_kind else "")
     form.subject_id.choices = options(queries.subject_choices(), blank="—")
     if form.validate_on_submit():
         data = service.MaterialData(kind=form.kind.data, title=form.title.data,
@@ -181,7 +188,8 @@ def practice(practice_id: int):
 @bp.route("/school-statuses/")
 @permission_required("community.view")
 def school_statuses():
-    return render_template("community/statuses/index.html", statuses=queries.school_statuses())
+    return render_template("community/statuses/index.html",
+                           page=queries.school_statuses(page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/school-statuses/new", methods=["GET", "POST"])

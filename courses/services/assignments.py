@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Optional
 
 from courses.models import AssignmentTask, Module
-from lms.errors import ConflictError, ServiceError
+from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
+from lms.models.mixins import check_version
 from lms.richtext import clean_html
 
 
@@ -33,9 +34,8 @@ def parse_rubric(text: str) -> list[dict]:
 
 def save_task(module: Module, task: Optional[AssignmentTask], *, version: int | None, title: str,
               instructions: str, rubric_text: str, pass_points: int) -> AssignmentTask:
-    if task is not None and version != task.version:
-        raise ConflictError(_("Someone else changed this while you were editing it, so your changes were not "
-                              "saved. Check the current text; saving this form again will replace it."))
+    check_version(task, version, _("Someone else changed this while you were editing it, so your changes were not "
+                                   "saved. Check the current text; saving this form again will replace it."))
     rubric = parse_rubric(rubric_text)
     if not 0 <= pass_points <= sum(c["max"] for c in rubric):
         raise ServiceError(_("The pass mark must be between 0 and the rubric's maximum."), field="pass_points")

@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlalchemy import func, select, update
 
+from courses.membership import STANDING
 from courses.models import Enrolment, Group, Module, ModuleAssignment, Programme
 from lms.errors import ServiceError
 from lms.extensions import db
@@ -16,9 +17,6 @@ from lms.models.mixins import check_version, utcnow
 from lms.models.sql import insert_or_ignore
 from lms.notifications.services import notify
 from lms.users.models import User
-
-#: Statuses that hold a place in the group or in the queue for it.
-STANDING = ("applied", "enrolled", "waiting")
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
@@ -15,10 +15,7 @@ from lms.lti.forms import PlatformForm
 from lms.lti.launch import bp, our_url
 from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
 from lms.users.permissions import permission_required
-from lms.web import arg_id, get_or_404, save
-
-#: The log shows the newest passbacks; older ones stay in the table.
-LOG_SIZE = 200
+from lms.web import arg_id, get_or_404, paginate, save
 
 
 @bp.route("/")
@@ -58,11 +55,11 @@ def platform_active(platform_id: int):
 @bp.route("/passbacks")
 @permission_required("lti.manage")
 def passbacks():
-    rows = db.session.scalars(select(LtiPassback).options(
+    page = paginate(select(LtiPassback).options(
         selectinload(LtiPassback.launch).selectinload(LtiLaunch.platform),
         selectinload(LtiPassback.launch).selectinload(LtiLaunch.user))
-        .order_by(LtiPassback.id.desc()).limit(LOG_SIZE)).all()
-    return render_template("lti/passbacks.html", rows=rows, action_form=ActionForm())
+        .order_by(LtiPassback.id.desc()))
+    return render_template("lti/passbacks.html", page=page, action_form=ActionForm())
 
 
 @bp.route("/passbacks/<int:passback_id>/resend", methods=["POST"])
@@ -81,14 +78,13 @@ def resend(passback_id: int):
 @permission_required("lti.manage")
 def rosters():
     """The platform courses whose roster we may read: one row per course, from its newest launch."""
-    launches = db.session.scalars(select(LtiLaunch).where(LtiLaunch.memberships_url.is_not(None))
-                                  .options(selectinload(LtiLaunch.platform))
-                                  .order_by(LtiLaunch.id.desc()).limit(1000)).all()
-    courses = {}
-    for launch in launches:
-        courses.setdefault((launch.platform_id, launch.memberships_url), launch)
+    # The newest launch per course is chosen in SQL, so the pager counts courses, not launches.
+    newest = (select(func.max(LtiLaunch.id)).where(LtiLaunch.memberships_url.is_not(None))
+              .group_by(LtiLaunch.platform_id, LtiLaunch.memberships_url))
+    page = paginate(select(LtiLaunch).where(LtiLaunch.id.in_(newest)).options(selectinload(LtiLaunch.platform))
+                    .order_by(LtiLaunch.id.desc()))
     target = roster.roster_target()
-    return render_template("lti/rosters.html", courses=list(courses.values()), action_form=ActionForm(),
+    return render_template("lti/rosters.html", page=page, action_form=ActionForm(),
                            target=target, targets=target.choices() if target else [])
 
 

@@ -121,6 +121,19 @@ def parse(args, today: date | None = None) -> Filters:
     return Filters(start=start, end=end, period=period, values=values, error=error)
 
 
+def refuse_unknown(chosen: Filters, options: dict[str, list[tuple]]) -> Filters:
+    """An id that is not among the viewer's options (a deleted school, a hand-edited link) is refused with a
+    sentence: otherwise the select would show «All» beside counts of nobody."""
+    if chosen.error:
+        return chosen
+    for key, value in chosen.values.items():
+        if key in options and str(value) not in {str(ident) for ident, _text in options[key]}:
+            chosen.error = _("The value chosen for «%(filter)s» is not on the list: choose one from it or «All».",
+                             filter=labels()[key])
+            break
+    return chosen
+
+
 def _date(value: str | None) -> date | None:
     from datetime import datetime
 

@@ -30,12 +30,12 @@ def index():
 @permission_required("reports.indicators")
 def show(key: str):
     report = _report(key)
-    chosen = filters.parse(request.args)
+    form = _form_for(request.args)
+    chosen = form["filters"]
     page = request.args.get("page", 1, type=arg_page)
     table = report.build(chosen, current_user, page) if not chosen.error else None
     pages = Page(table.rows, page, table.per_page, table.total) if table and table.total is not None else None
-    return render_template("reports/show.html", report=report, table=table, filters=chosen, page=pages,
-                           **_form(chosen))
+    return render_template("reports/show.html", report=report, table=table, page=pages, **form)
 
 
 @bp.route("/<key>/chart.svg")
@@ -68,10 +68,11 @@ def _report(key: str):
 @bp.route("/indicators/")
 @permission_required("reports.indicators")
 def indicators():
-    chosen = filters.parse(request.args)
+    form = _form_for(request.args)
+    chosen = form["filters"]
     counts = counting.table(chosen, current_user)
-    return render_template("reports/indicators.html", filters=chosen, counts=counts,
-                           teachers=counting.teachers_counted(chosen, current_user), **_form(chosen))
+    return render_template("reports/indicators.html", counts=counts,
+                           teachers=counting.teachers_counted(chosen, current_user), **form)
 
 
 @bp.route("/indicators/chart.svg")
@@ -92,12 +93,13 @@ def indicators_file(fmt: str):
 @permission_required("reports.indicators")
 def indicator(key: str):
     item = _indicator(key)
-    chosen = filters.parse(request.args)
+    form = _form_for(request.args)
+    chosen = form["filters"]
     kind = request.args.get("kind") or None
     page = request.args.get("page", 1, type=arg_page)
     rows, total = counting.drill_down(item, chosen, current_user, kind=kind, page=page, per_page=PER_PAGE)
-    return render_template("reports/indicator.html", indicator=item, filters=chosen, rows=rows, total=total,
-                           kind=kind, page=Page(rows, page, PER_PAGE, total), **_form(chosen))
+    return render_template("reports/indicator.html", indicator=item, rows=rows, total=total,
+                           kind=kind, page=Page(rows, page, PER_PAGE, total), **form)
 
 
 @bp.route("/indicators/<key>/records.<fmt>")
@@ -128,6 +130,11 @@ def _file_or_job(kind: str, key: str, fmt: str):
     args = request.args.to_dict()
     if fmt not in ("xlsx", "csv", "pdf") or (fmt == "pdf" and kind != "indicators"):
         abort(404)
+    if filters.refuse_unknown(filters.parse(request.args), filters.choices(current_user)).error:
+        # No file of counts of nobody: the page of the same filters says which value is not on the list.
+        page = {"indicators": ("reports.indicators", {}), "records": ("reports.indicator", {"key": key}),
+                "report": ("reports.show", {"key": key})}[kind]
+        return redirect(url_for(page[0], **page[1], **args))
     if kind != "indicators" and files.size(kind, key, args, current_user) > \
             current_app.config["REPORTS_INLINE_ROWS"]:
         job = jobs.start(current_user, kind, key, fmt, args)
@@ -146,6 +153,10 @@ def _indicator(key: str):
     return item
 
 
-def _form(chosen: filters.Filters) -> dict:
-    return {"choices": filters.choices(current_user), "filter_labels": filters.labels(),
+def _form_for(args) -> dict:
+    """The filters read from the query string (an id not among the viewer's options refused) and what the
+    filter form needs."""
+    options = filters.choices(current_user)
+    chosen = filters.refuse_unknown(filters.parse(args), options)
+    return {"filters": chosen, "choices": options, "filter_labels": filters.labels(),
             "period_kinds": filters.PERIOD_KINDS, "query": chosen.args()}

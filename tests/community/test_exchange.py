@@ -21,13 +21,17 @@ def _sheet(data: bytes) -> list[list]:
 
 def test_exports_by_role_and_formula_like_text_is_kept_as_text(app, people, login_as):
     mentor = make_user("teacher", email="mentor@example.org", last_name="=HYPERLINK")
-    make_pair(mentor, people["teacher"], goals="=1+1")
+    make_pair(mentor, people["teacher"], goals="=1+1", outcome="\t=cmd")  # a leading tab: a formula too
     make_mo(name="ГМО учителей химии")
     db.session.commit()
     tutor = login_as("tutor")
-    pairs = _sheet(tutor.get("/community/export/pairs.xlsx").data)
+    response = tutor.get("/community/export/pairs.xlsx")
+    # lms.web.download: personal data kept out of caches, never sniffed into a page, the name safe.
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="pairs-')
+    pairs = _sheet(response.data)
     assert pairs[0][:2] == ["Наставник", "Наставляемый"]
-    assert pairs[1][0].startswith("'=HYPERLINK") and pairs[1][6] == "'=1+1"
+    assert pairs[1][0].startswith("'=HYPERLINK") and pairs[1][6] == "'=1+1" and pairs[1][7] == "'\t=cmd"
     assert tutor.get("/community/export/associations.xlsx").status_code == 403
     assert login_as("teacher").get("/community/export/pairs.xlsx").status_code == 403
     staff = login_as("staff")

@@ -167,3 +167,15 @@ def test_review_page_costs_the_same_sql_however_many_earlier_attempts(login_as, 
     staff.get(f"/courses/works/{short.id}/review")
     assert page_cost(staff, f"/courses/works/{long.id}/review") == \
         page_cost(staff, f"/courses/works/{short.id}/review")
+
+
+def test_a_stale_task_edit_is_refused_and_a_fresh_one_saved(login_as, work):
+    task = work["task"]
+    staff = login_as("staff")
+    form = {"title": "План урока", "instructions": "", "rubric": "Цель — 2", "pass_points": "1",
+            "version": str(task.version)}
+    assert staff.post(f"/courses/tasks/{task.id}/edit", form).status_code == 302
+    stale = staff.post(f"/courses/tasks/{task.id}/edit", dict(form, title="Старый"))
+    assert stale.status_code == 200 and "изменил другой пользователь" in stale.text
+    db.session.expire_all()
+    assert db.session.get(type(task), task.id).title == "План урока"

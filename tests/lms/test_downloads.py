@@ -50,16 +50,18 @@ def test_a_cell_is_never_a_formula():
 
 @pytest.mark.nodb
 def test_no_view_builds_a_download_or_a_spreadsheet_by_hand():
-    # The helpers only help if nothing goes round them: no view sets Content-Disposition itself, and no export
-    # keeps a private formula escape.
+    # The helpers only help if nothing goes round them: no view sets Content-Disposition itself or sends a built
+    # file with send_file (no no-store, no nosniff), and no export keeps a private formula escape.
     found = []
-    for package in ("lms", "courses", "assessments"):
+    for package in ("lms", "courses", "assessments", "community"):
         for path in (ROOT / package).rglob("*.py"):
             if path.name in ("web.py", "spreadsheets.py") and path.parent.name == "lms":
                 continue
             text = path.read_text()
             if "Content-Disposition" in text:
                 found.append(f"{path.relative_to(ROOT)}: sets Content-Disposition")
+            if "send_file" in text and path.relative_to(ROOT).as_posix() != "lms/storage.py":  # a stored upload
+                found.append(f"{path.relative_to(ROOT)}: sends a file without lms.web.download")
             for node in ast.walk(ast.parse(text)):
                 if isinstance(node, ast.Constant) and node.value in (("=", "+", "-", "@"), "=+-@"):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}: its own formula escape")

@@ -15,7 +15,7 @@ import pytest
 pytestmark = pytest.mark.nodb  # touches no database: it runs in the SQLite pass only
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("lms", "courses", "assessments", "community")  # community: a plugin still to come; checked once it exists
+PACKAGES = ("lms", "courses", "assessments", "community")
 
 # Which of our packages each package may import (module level or inside a function alike). `None` as the
 # module list: any module of that package; otherwise only those modules (and their submodules).
@@ -177,7 +177,8 @@ def import_closure(name: str, modules: dict[str, Path]) -> set[str]:
 def test_a_plugins_description_loads_no_view():
     # The loader imports the views a Plugin names, just before it registers the blueprint; nothing else may.
     modules = project_modules(ROOT)
-    for name in ("courses", "assessments", "courses.manifest", "assessments.manifest"):
+    for name in ("courses", "assessments", "community", "courses.manifest", "assessments.manifest",
+                 "community.manifest"):
         assert sorted(m for m in import_closure(name, modules) if ".views" in m) == [], name
 
 
@@ -204,7 +205,7 @@ PURE = ("assessments.engine", "assessments.planner")
 
 
 def test_plugin_packages_and_pure_parts_import_light():
-    names = ["courses", "assessments"] + [name for name in project_modules(ROOT, ("assessments",))
+    names = ["courses", "assessments", "community"] + [name for name in project_modules(ROOT, ("assessments",))
                                           if name.startswith(PURE)]
     env = dict(os.environ, LMS_ENV="development", PYTHONPATH=str(ROOT), OPENBLAS_NUM_THREADS="1")
     done = subprocess.run([sys.executable, "-c", LIGHT_SCRIPT, *names], cwd=ROOT, env=env,

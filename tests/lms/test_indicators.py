@@ -10,12 +10,13 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from assessments.models import Framework, Route, RouteStep
 from courses.models import ConsultationBooking, ConsultationSlot, Enrolment, Group
 from lms.extensions import db
 from lms.reports import counting, filters
-from tests.factories import make_municipality, make_programme, make_school, make_user
+from tests.factories import make_association, make_municipality, make_programme, make_school, make_user
 
 YEAR = {"period": "year", "from": "15.10.2026"}  # the academic year 01.09.2026 – 31.08.2027
 
@@ -160,3 +161,120 @@ def test_the_table_costs_the_same_statements_with_more_data(world, people, login
         db.session.add(Enrolment(group_id=world["group"].id, user_id=teacher.id, status="enrolled"))
     db.session.commit()
     assert page_cost(admin, url) == small
+
+
+def test_association_subject_position_and_tutor_filters_each_keep_one_teacher_in(world, people):
+    """Of t1 and t2 (both supported in the year): only t1 teaches Информатика and holds the «teacher» position;
+    only t2 belongs to the association; both are in the tutor's group, nobody in another tutor's."""
+    from lms.users.models import Subject
+
+    admin = people["admin"]
+    association = make_association(world["school_a"].municipality, "МО учителей информатики")
+    world["t2"].profile.association_id = association.id
+    other_tutor = make_user("tutor", email="tutor-far@example.org")
+    db.session.commit()
+    subject = db.session.scalar(select(Subject.id).where(Subject.name == "Информатика"))
+
+    def supported(**chosen):
+        return _counts({**YEAR, **chosen}, admin)["targeted_support"]
+
+    assert supported()[0] == 2
+    assert supported(association=str(association.id)) == (1, {"consultation": 0, "route_step": 1})  # t2
+    assert supported(subject=str(subject)) == (1, {"consultation": 1, "route_step": 1})  # t1
+    assert supported(position="teacher") == (1, {"consultation": 1, "route_step": 1})  # t1
+    assert supported(position="educational_psychologist")[0] == 0
+    assert supported(tutor=str(people["tutor"].id))[0] == 2
+    assert supported(tutor=str(other_tutor.id))[0] == 0
+
+
+def test_a_quarter_runs_from_the_first_day_of_its_first_month_to_the_last_of_its_third(world, people):
+    chosen = filters.parse({"period": "quarter", "from": "15.11.2026"}, today=date(2026, 12, 2))
+    assert (chosen.start, chosen.end, chosen.error) == (date(2026, 10, 1), date(2026, 12, 31), None)
+    assert filters.parse({"period": "quarter", "from": "29.02.2028"}).end == date(2028, 3, 31)
+    # t1's October consultation and November step, t2's December step; t1's 01.09 consultation is outside
+    assert _counts({"period": "quarter", "from": "15.11.2026"}, people["admin"])["targeted_support"] == (
+        2, {"consultation": 1, "route_step": 2})
+    # July–September crosses the academic years: t3's 31.08 and t1's 01.09 consultations are both in it
+    assert _counts({"period": "quarter", "from": "15.09.2026"}, people["admin"])["targeted_support"] == (
+        2, {"consultation": 2, "route_step": 0})
+
+
+def test_a_programme_delivered_names_its_group_and_order_in_the_page_and_the_file(world, login_as):
+    admin = login_as("admin")
+    page = admin.get("/reports/indicators/programmes_delivered/?period=year&from=15.10.2026")
+    assert page.status_code == 200
+    row = page.text.split("<tbody>")[1]
+    assert world["programme"].title in row and "Группа, " in row and "12" in row and "10.09.2026" in row
+    xlsx = admin.get("/reports/indicators/programmes_delivered/records.xlsx?period=year&from=15.10.2026")
+    details = {r[4] for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(min_row=5, values_only=True)}
+    assert len(details) == 1
+    (text,) = details
+    assert text.startswith(world["programme"].title) and "Группа, " in text and "№ 12" in text.replace("No. ", "№ ")
+    assert "10.09.2026" in text
+
+
+def test_a_period_with_no_records_says_so_and_an_unknown_id_is_refused(world, login_as):
+    admin = login_as("admin")
+    empty = admin.get("/reports/indicators/?period=year&from=15.10.2010")
+    assert empty.status_code == 200 and 'role="status"' in empty.text and "<tbody>" in empty.text
+    full = admin.get("/reports/indicators/?period=year&from=15.10.2026")
+    assert 'role="status"' not in full.text
+    for url in ("/reports/indicators/?period=year&from=15.10.2026&school=99999999",
+                "/reports/indicators/targeted_support/?period=year&from=15.10.2026&tutor=99999999",
+                "/reports/assessments.growth?period=year&from=15.10.2026&association=abc"):
+        page = admin.get(url)
+        assert page.status_code == 200 and 'role="alert"' in page.text, url
+        assert "Разбор урока" not in page.text and "<strong>0</strong>" not in page.text
+    school = admin.get("/reports/indicators/?period=year&from=15.10.2026&school=99999999")
+    assert "<tbody>" not in school.text  # no table of zeros beside «All»
+    # Nor a file of them: each download sends the person back to its page, which says what is wrong.
+    for url, page in (("/reports/indicators/indicators.xlsx?school=99999999", "/reports/indicators/?"),
+                      ("/reports/indicators/indicators.pdf?school=99999999", "/reports/indicators/?"),
+                      ("/reports/indicators/targeted_support/records.csv?tutor=99999999",
+                       "/reports/indicators/targeted_support/?")):
+        refused = admin.get(url)
+        assert refused.status_code == 302 and refused.headers["Location"].startswith(page), url
+
+
+def test_the_council_pdf_is_one_or_two_pages_with_the_period_and_the_filters_printed(world, login_as):
+    from tests.pdf_text import page_count, text_lines
+
+    school = world["school_a"]
+    pdf = login_as("admin").get(f"/reports/indicators/indicators.pdf?period=year&from=15.10.2026&school={school.id}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert page_count(pdf.data) in (1, 2)
+    text = "\n".join(text_lines(pdf.data))
+    assert "01.09.2026 – 31.08.2027" in text
+    assert f"Образовательная организация: {school.short_name}" in text
+    assert "адресную методическую поддержку" in text
+
+
+def test_the_attendance_funnel_counts_each_stage_in_the_period(world, people):
+    """t1 and t2 are in the group with an October session; t1 came (t2 was absent), completed a module in
+    November and received a certificate; t2's completion is dated the year before, so only the first stage has
+    both."""
+    from courses import reports
+    from courses.models import AttendanceMark, Certificate, ModuleCompletion, ScheduledSession
+
+    module = world["programme"].modules[0]
+    held = ScheduledSession(group_id=world["group"].id, module_id=module.id, starts_at=datetime(2026, 10, 7, 10),
+                            ends_at=datetime(2026, 10, 7, 12))
+    dropped = ScheduledSession(group_id=world["group"].id, module_id=module.id, cancelled=True,
+                               starts_at=datetime(2026, 10, 14, 10), ends_at=datetime(2026, 10, 14, 12))
+    db.session.add_all([held, dropped])
+    db.session.flush()
+    db.session.add_all([
+        AttendanceMark(session_id=held.id, user_id=world["t1"].id, status="present"),
+        AttendanceMark(session_id=held.id, user_id=world["t2"].id, status="absent"),
+        ModuleCompletion(user_id=world["t1"].id, module_id=module.id, completed_at=datetime(2026, 11, 3, 9)),
+        ModuleCompletion(user_id=world["t2"].id, module_id=module.id, completed_at=datetime(2025, 11, 3, 9)),
+        Certificate(user_id=world["t1"].id, programme_id=world["programme"].id, number="У-1", code="c0de1",
+                    holder_name=world["t1"].full_name, programme_title=world["programme"].title, hours=8,
+                    started_on=date(2026, 9, 15), finished_on=date(2026, 11, 30),
+                    issued_at=datetime(2026, 12, 1, 9))])
+    db.session.commit()
+    table = reports.attendance_funnel(filters.parse(YEAR, today=date(2026, 12, 2)), people["admin"], 1)
+    assert [r[1:] for r in table.rows] == [(2, "100 %"), (1, "50 %"), (1, "50 %"), (1, "50 %")]
+    only_b = reports.attendance_funnel(filters.parse({**YEAR, "school": str(world["school_b"].id)},
+                                                     today=date(2026, 12, 2)), people["admin"], 1)
+    assert [r[1:] for r in only_b.rows] == [(0, "—")] * 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import select
 
 from lms import outbox
@@ -96,3 +97,25 @@ def test_the_link_of_a_notice_is_built_when_it_is_shown(app, people, login_as):
     page = login_as("teacher").get("/notifications/").text
     assert 'href="/courses/programmes/7"' in page
     assert "Старое уведомление" in page  # a link that no longer resolves is left out, the notice stays
+
+
+@pytest.mark.nodb
+def test_services_never_build_urls():
+    """A service runs from the CLI, a job or a signal receiver with no request: links are built when shown."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for package in ("lms", "courses", "assessments", "community"):
+        for path in (root / package).rglob("*.py"):
+            parts = path.relative_to(root).with_suffix("").parts
+            if "services" not in parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                named = (isinstance(node, ast.Name) and node.id == "url_for"
+                         or isinstance(node, ast.Attribute) and node.attr == "url_for"
+                         or isinstance(node, ast.ImportFrom) and any(a.name == "url_for" for a in node.names))
+                if named:
+                    offenders.append(f"{path.relative_to(root).as_posix()}:{node.lineno}")
+    assert offenders == []

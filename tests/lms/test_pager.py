@@ -24,7 +24,7 @@ def test_a_built_list_is_cut_into_pages():
 @pytest.mark.nodb
 def test_every_paged_template_shows_the_one_pager():
     # A list cut into pages without the pager hides everything after page 1 (all consultations did).
-    templates = [path for package in ("lms", "courses", "assessments")
+    templates = [path for package in ("lms", "courses", "assessments", "community")
                  for path in (ROOT / package).rglob("templates/**/*.html")]
     paged = [path for path in templates if "page.items" in path.read_text()]
     assert len(paged) >= 11
@@ -68,3 +68,37 @@ def test_the_pager_keeps_the_lists_filters(login_as, people):
     nxt = re.search(r'href="([^"]+)" rel="next"', page).group(1).replace("&amp;", "&")
     assert "page=2" in nxt and "role=teacher" in nxt and "q=" in nxt
     assert login_as("staff").get(nxt).text.count("Петров") >= 5
+
+
+def test_the_lti_passback_log_and_the_rosters_are_paged(login_as, people):
+    from lms.extensions import db
+    from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
+
+    platform = LtiPlatform(name="Moodle района", issuer="https://moodle.example.org", client_id="c",
+                           auth_login_url="https://moodle.example.org/login", jwks_url="https://moodle.example.org/jwks",
+                           auth_token_url="https://moodle.example.org/token")
+    db.session.add(platform)
+    db.session.flush()
+
+    def launch(course: int) -> LtiLaunch:
+        return LtiLaunch(platform_id=platform.id, deployment_id="d", user_id=people["teacher"].id,
+                         resource_kind="programme", resource_ref=1, resource_link_id=f"link-{course}",
+                         context_id=f"course-{course:03d}",
+                         memberships_url=f"https://moodle.example.org/nrps/{course}")
+    launches = [launch(n) for n in range(55)] + [launch(0)]  # course 0 launched twice: one row, the newest
+    db.session.add_all(launches)
+    db.session.flush()
+    db.session.add_all(LtiPassback(launch_id=row.id, score=0.5, status="sent", last_answer=f"answer-{n:03d}")
+                       for n, row in enumerate(launches))
+    db.session.commit()
+    staff = login_as("staff")
+    # The log was cut at 200 rows and the rosters at 1000 launches, with no way to the rest.
+    log = staff.get("/lti/passbacks").text
+    assert log.count("answer-") == 50 and 'href="/lti/passbacks?page=2" rel="next"' in log
+    assert staff.get("/lti/passbacks?page=2").text.count("answer-") == 6
+    rosters = staff.get("/lti/rosters").text
+    assert rosters.count("<code>course-") == 50 and 'href="/lti/rosters?page=2" rel="next"' in rosters
+    second = staff.get("/lti/rosters?page=2").text
+    assert second.count("<code>course-") == 5 and "course-000" not in second  # its newest launch came first
+    assert f"/lti/rosters/{launches[-1].id}/import" in rosters
+    assert f"/lti/rosters/{launches[0].id}/import" not in rosters + second

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from assessments.choices import ACTIVITY_FORMS, ACTIVITY_KINDS, DELIVERY, RESULT_FORMS
 from assessments.models import Activity, ActivityCoverage, Competency, Framework
+from lms import references
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
@@ -31,6 +32,8 @@ class ActivityData:
     delivery: str = "online"
     description: str = ""
     organiser: str = ""
+    #: A registered organiser as its choice value (``school_status:12``, see ``lms.references``); "" for none.
+    organiser_ref: str = ""
     result_form: str = "certificate"
     url: Optional[str] = None
     module_id: Optional[int] = None
@@ -122,6 +125,12 @@ def save_activity(activity: Optional[Activity], data: ActivityData, *, version: 
             raise ServiceError(_("There is no such LTI tool."), field="lti_tool_id")
     if not 1 <= data.lti_pass_percent <= 100:
         raise ServiceError(_("The pass mark is between 1 and 100 %."), field="lti_pass_percent")
+    organiser, ref = data.organiser.strip(), references.parse(data.organiser_ref) if data.organiser_ref else None
+    if data.organiser_ref:
+        # The title as of the choice goes into ``organiser``, which route steps and the ИОМ document copy.
+        organiser = references.title_of("organiser", *ref) if ref else None
+        if organiser is None:
+            raise ServiceError(_("There is no such organiser; choose one from the list."), field="organiser_ref")
     prerequisites = list(db.session.scalars(select(Activity).where(Activity.id.in_(data.prerequisite_ids))))
     if len(prerequisites) != len(set(data.prerequisite_ids)):
         raise ServiceError(_("An activity named as a prerequisite does not exist."), field="prerequisite_ids")
@@ -133,7 +142,9 @@ def save_activity(activity: Optional[Activity], data: ActivityData, *, version: 
         if cycle:
             raise ServiceError(_("These prerequisites would go round in a circle: %(chain)s.", chain=" → ".join(
                 cycle)), field="prerequisite_ids")
-    for name in ("kind", "description", "hours", "form", "delivery", "organiser", "result_form", "url", "module_id",
+    activity.organiser = organiser[:200]
+    activity.organiser_kind, activity.organiser_id = ref or (None, None)
+    for name in ("kind", "description", "hours", "form", "delivery", "result_form", "url", "module_id",
                  "session_id", "tutor_id", "starts_on", "ends_on", "capacity", "active", "lti_tool_id",
                  "lti_target_link_uri", "lti_custom", "lti_pass_percent"):
         setattr(activity, name, getattr(data, name))

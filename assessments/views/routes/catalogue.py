@@ -9,6 +9,7 @@ from assessments.choices import ACTIVITY_FORMS, ACTIVITY_KINDS, DELIVERY, RESULT
 from assessments.forms import ActivityForm
 from assessments.models import Activity, ActivityCoverage, Competency, Framework, Route, RouteGoal
 from assessments.services.routes import catalogue as service
+from lms import references
 from lms.extensions import db
 from lms.forms import SelectChoice, options
 from lms.i18n import _
@@ -44,6 +45,8 @@ def activity_edit(activity_id: int | None = None):
         form.coverage.data = service.coverage_text(activity)
         form.prerequisite_ids.data = [p.id for p in activity.prerequisites]
         form.version.data = activity.version
+        if activity.organiser_kind:
+            form.organiser_ref.data = references.value_of(activity.organiser_kind, activity.organiser_id)
         form.lti_custom.data = "\n".join(f"{k}={v}" for k, v in (activity.lti_custom or {}).items())
     framework = db.session.scalar(select(Framework).where(Framework.current.is_(True)))
     if form.validate_on_submit():
@@ -51,6 +54,7 @@ def activity_edit(activity_id: int | None = None):
             data = service.ActivityData(
                 kind=form.kind.data, title=form.title.data, hours=form.hours.data, form=form.form.data,
                 delivery=form.delivery.data, description=form.description.data, organiser=form.organiser.data,
+                organiser_ref=form.organiser_ref.data or "",
                 result_form=form.result_form.data, url=form.url.data or None, module_id=form.module_id.data,
                 session_id=form.session_id.data, tutor_id=form.tutor_id.data, starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data, capacity=form.capacity.data, active=form.active.data,
@@ -74,6 +78,8 @@ def _choices(form, activity) -> None:
     form.form.choices = options(ACTIVITY_FORMS.items())
     form.delivery.choices = options(DELIVERY.items())
     form.result_form.choices = options(RESULT_FORMS.items())
+    form.organiser_ref.choices = [SelectChoice("", _("None: the organiser written above"))] + [
+        SelectChoice(value, title) for value, title in references.choices("organiser")]
     form.module_id.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(ident, title) for ident, title in courses_api.module_choices()]
     form.tutor_id.choices = [SelectChoice("", _("The route's tutor"))] + [

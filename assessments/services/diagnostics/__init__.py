@@ -8,15 +8,11 @@ loses nothing, and the chosen next item is stored on the attempt so every tab sh
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 
-import numpy as np
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from assessments.engine import Bank, Session, Settings
 from assessments.items import ITEM_TYPES, item_type
 from assessments.models import (
     Answer,
@@ -24,11 +20,18 @@ from assessments.models import (
     CompetencyResult,
     Diagnostic,
     DiagnosticAudience,
-    FrameworkLevel,
     Item,
-    ItemParameters,
-    TargetLevel,
-    diagnostic_competency,
+)
+from assessments.services.diagnostics.engine import (
+    ADAPTIVE_TYPES,
+    DEFAULT_TARGET,
+    Engine,
+    Given,
+    Shape,
+    engine_for,
+    given_answers,
+    measured_targets,
+    targets_for,
 )
 from courses import api as courses_api
 from lms import signals
@@ -36,9 +39,6 @@ from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _, to_local
 from lms.models.sql import insert_or_ignore, load_locked, lock_rows
-from lms.users.models import TeacherProfile
-
-DEFAULT_TARGET = 3
 
 
 def available(diagnostic: Diagnostic, user, today: date) -> bool:
@@ -74,126 +74,6 @@ def start(diagnostic: Diagnostic, user, now: datetime, today: date, *, check_win
                      status="in_progress", started_at=now, deadline_at=deadline, version=1,
                      seed=secrets.randbelow(2**31))  # a signed 32-bit column on PostgreSQL
     return db.session.scalar(select(Attempt).where(Attempt.open_key == key))
-
-
-@dataclass
-class Engine:
-    """The engine session of an attempt, rebuilt from its answers, with the item ↔ index maps."""
-
-    session: Session
-    item_ids: list[int]
-    index: dict[int, int]
-
-
-ADAPTIVE_TYPES = tuple(name for name, kind in ITEM_TYPES.items() if kind.adaptive)
-
-
-class Given(NamedTuple):
-    """What choosing the next item needs of an answer given: plain values, not an ORM object."""
-
-    item_id: int
-    score: float | None
-    scored: bool
-    competency_id: int
-    a: float | None  # the parameters the answer was scored on (a practical task's, scored later)
-    b: float | None
-
-
-def competency_ids(diagnostic: Diagnostic) -> list[int]:
-    """The diagnostic's competencies, as ``Diagnostic.competencies`` orders them, without loading them."""
-    return list(db.session.scalars(select(diagnostic_competency.c.competency_id)
-                                   .where(diagnostic_competency.c.diagnostic_id == diagnostic.id)
-                                   .order_by(diagnostic_competency.c.competency_id)))
-
-
-def given_answers(attempt: Attempt) -> list[Given]:
-    """The attempt's answers in order, as the engine reads them."""
-    return [Given(*row) for row in db.session.execute(
-        select(Answer.item_id, Answer.score, Answer.scored, Item.competency_id, ItemParameters.a, ItemParameters.b)
-        .join(Item, Item.id == Answer.item_id).outerjoin(ItemParameters, ItemParameters.id == Answer.parameters_id)
-        .where(Answer.attempt_id == attempt.id).order_by(Answer.position))]
-
-
-def _item_rows(diagnostic: Diagnostic, competencies: list[int]) -> list:
-    """(id, competency, type, status, a, b) of the items the diagnostic may offer — the engine's bank and the
-    self-assessment statements, in one statement: plain rows, not ORM objects, because this runs on every
-    answer."""
-    statuses = ("live", "pilot") if diagnostic.pilot_share > 0 else ("live",)
-    offered = and_(Item.type.in_(ADAPTIVE_TYPES), Item.status.in_(statuses), ItemParameters.id.is_not(None))
-    if diagnostic.self_assessment:
-        offered = or_(offered, and_(Item.type == "self_assessment", Item.status == "live"))
-    return db.session.execute(
-        select(Item.id, Item.competency_id, Item.type, Item.status, ItemParameters.a, ItemParameters.b)
-        .outerjoin(ItemParameters, and_(ItemParameters.item_id == Item.id, ItemParameters.current.is_(True)))
-        .where(Item.competency_id.in_(competencies), offered)
-        .order_by(Item.code)).all()
-
-
-def targets_for(user_id: int, diagnostic: Diagnostic, competencies: list[int] | None = None) -> dict[int, int]:
-    """The target level of each competency for the teacher's position and qualification category."""
-    level = db.session.scalar(select(TargetLevel.level).join(TeacherProfile, and_(
-        TeacherProfile.user_id == user_id, TeacherProfile.position == TargetLevel.position,
-        TargetLevel.category == func.coalesce(TeacherProfile.qualification_category, "none")))
-        .where(TargetLevel.framework_id == diagnostic.framework_id))
-    if competencies is None:
-        competencies = [c.id for c in diagnostic.competencies]
-    return {c: level or DEFAULT_TARGET for c in competencies}
-
-
-def _measured_targets(attempt: Attempt, competencies: list[int] | None = None) -> dict[int, int]:
-    """The targets an attempt is measured against: once it has results, the ones stored with them (a finished
-    attempt keeps them even if the teacher's position changed); before that, the teacher's current ones."""
-    stored = {r.competency_id: r.target_level for r in attempt.results} if attempt.status == "finished" else {}
-    return stored or targets_for(attempt.user_id, attempt.diagnostic, competencies)
-
-
-@dataclass
-class Shape:
-    """What the engine is built from besides the answers, read once per request."""
-
-    competencies: list[int]
-    rows: list  # _item_rows
-
-    @classmethod
-    def of(cls, diagnostic: Diagnostic) -> Shape:
-        competencies = competency_ids(diagnostic)
-        return cls(competencies, _item_rows(diagnostic, competencies))
-
-
-def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given] | None = None) -> Engine:
-    """The attempt's engine session rebuilt from its answers (``answers``/``shape`` when the caller has them)."""
-    diagnostic = attempt.diagnostic
-    shape = shape or Shape.of(diagnostic)
-    answers = given_answers(attempt) if answers is None else answers
-    rows = [r for r in shape.rows if r.type in ADAPTIVE_TYPES]
-    competencies = shape.competencies
-    position = {c: n for n, c in enumerate(competencies)}
-    bank = Bank(a=np.array([r.a for r in rows], dtype=float), b=np.array([r.b for r in rows], dtype=float),
-                competency=np.array([position[r.competency_id] for r in rows], dtype=int),
-                n_competencies=len(competencies), scored=np.array([r.status == "live" for r in rows], dtype=bool))
-    cuts = tuple(db.session.scalars(select(FrameworkLevel.threshold).where(
-        FrameworkLevel.framework_id == diagnostic.framework_id).order_by(FrameworkLevel.number).offset(1)))
-    targets = _measured_targets(attempt, competencies)
-    k = len(competencies)
-    rho = diagnostic.framework.correlation
-    correlation = np.full((k, k), rho) + (1 - rho) * np.eye(k)
-    fixed = None
-    if diagnostic.mode == "fixed":
-        fixed = tuple(n for c in range(k) for n in [j for j in range(len(rows)) if bank.competency[j] == c
-                                                   and bank.scored[j]][: diagnostic.max_per_competency])
-    settings = Settings(level_cuts=cuts, targets=tuple(targets[c] for c in competencies), correlation=correlation,
-                        min_items=diagnostic.min_per_competency, max_items=diagnostic.max_per_competency,
-                        max_total=diagnostic.max_items, pilot_share=diagnostic.pilot_share, fixed_form=fixed)
-    session = Session(bank, settings, np.random.default_rng([attempt.seed, len(answers)]))
-    item_ids = [r.id for r in rows]
-    index = {item_id: n for n, item_id in enumerate(item_ids)}
-    for answer in answers:
-        if answer.item_id in index:
-            session.record(index[answer.item_id], bool(answer.score) if answer.scored else False)
-        elif answer.scored and answer.a is not None and answer.competency_id in position:
-            # A practical task a tutor scored after the attempt: its rubric share, on the item's parameters.
-            session.add_evidence(position[answer.competency_id], answer.a, answer.b, float(answer.score))
-    return Engine(session, item_ids, index)
 
 
 def _next_self_assessment(shape: Shape, answers: list[Given]) -> int | None:
@@ -329,7 +209,7 @@ def store_results(attempt: Attempt, engine: Engine) -> None:
     """Write each competency's result from the engine, updating the rows of an earlier computation (a
     practical task scored after the attempt finished re-measures its competency)."""
     diagnostic = attempt.diagnostic
-    targets = _measured_targets(attempt)
+    targets = measured_targets(attempt)
     self_levels = {}
     for a in attempt.answers:
         if a.item.type == "self_assessment":
