@@ -1,7 +1,7 @@
 """lms: LTI tools are edited with an optimistic-lock version
 
 Revision ID: 5d1e7a3c9b20
-Revises: 14c580e96111
+Revises: c14a0rg0c0mp
 Create Date: 2026-12-03 07:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d1e7a3c9b20'
-down_revision = '14c580e96111'
+down_revision = 'c14a0rg0c0mp'
 branch_labels = None
 depends_on = None
 
