@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from lms.forms import no_control_characters, strip_filter
+from lms.forms import VersionedForm, no_control_characters, strip_filter
 from lms.i18n import _l
 
 
@@ -52,3 +52,24 @@ class ToolForm(FlaskForm):
 
     def redirect_list(self) -> list[str]:
         return [line.strip() for line in (self.redirect_urls.data or "").splitlines() if line.strip()]
+
+
+class ToolEditForm(VersionedForm):
+    """A registered tool's name, addresses and keys; its client id and deployment id are not edited (the tool
+    has been given them)."""
+
+    name = ToolForm.name
+    login_url = ToolForm.login_url
+    redirect_urls = ToolForm.redirect_urls
+    jwks_url = ToolForm.jwks_url
+    public_key = ToolForm.public_key
+    target_link_uri = StringField(_l("The address the tool opens"), filters=[strip_filter],
+                                  validators=[Optional(), Length(max=500), URL(require_tld=False)],
+                                  description=_l("When an activity names none; empty: the tool's login URL."))
+
+    redirect_list = ToolForm.redirect_list
+
+
+class ToolRegistrationForm(FlaskForm):
+    initiate_url = _url(_l("The tool's registration URL"),
+                        description=_l("The tool's Dynamic Registration (initiation) URL, from its administrator."))
