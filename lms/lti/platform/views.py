@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from lms.errors import ServiceError
 from lms.extensions import csrf, db
 from lms.forms import ActionForm
 from lms.i18n import _
@@ -57,6 +58,8 @@ def platform_authorize():
         return refuse(f"platform authorization: {exc.reason}", _(
             "The external tool's request could not be verified, so it was not opened. Go back to your route "
             "and press «Open» again."))
+    except ServiceError as exc:  # we have no signing key
+        return refuse(f"platform authorization: {exc.message}", exc.message, 503)
     response = current_app.make_response(render_template("lti/tool_launch.html", target=target, token=token,
                                                          state=state))
     parts = urlsplit(target)
