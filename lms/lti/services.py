@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.errors import ServiceError
@@ -133,20 +134,17 @@ def provision_member(platform: LtiPlatform, body: dict) -> tuple[User, bool]:
     subject = body.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
         raise ServiceError(_("The platform did not say who you are (anonymous launch)."))
-    identity = db.session.scalar(select(LtiIdentity).where(LtiIdentity.issuer == platform.issuer,
-                                                           LtiIdentity.subject == subject))
     roles = mapped_roles(body.get(CLAIM + "roles"))
     roles.discard("admin")
+    identity = _identity(platform, subject)
     if identity is None:
-        last, first = _names(body)
-        user = build_user(email=_email_for(platform, subject, body.get("email")), last_name=last,
-                          first_name=first, middle_name=None, roles=roles)
-        db.session.flush()
-        identity = LtiIdentity(issuer=platform.issuer, subject=subject, user_id=user.id, platform_id=platform.id)
-        db.session.add(identity)
-        db.session.flush()
-        signals.user_created.send(current_app._get_current_object(), user=user, actor=None)
-        return user, True
+        created = _create_member(platform, subject, body, roles)
+        if created is not None:
+            return created, True
+        # A launch of the same person at the same moment (a double click is two logins) created them first.
+        identity = _identity(platform, subject)
+        if identity is None:
+            raise ServiceError(_("Your account could not be created just now. Open the link again."))
     user = db.session.get(User, identity.user_id)
     if not user.active:
         raise ServiceError(_("Your account here has been deactivated. Please contact the methodological service."))
@@ -155,6 +153,32 @@ def provision_member(platform: LtiPlatform, body: dict) -> tuple[User, bool]:
     identity.last_launch_at = utcnow()
     db.session.flush()
     return user, False
+
+
+def _identity(platform: LtiPlatform, subject: str) -> LtiIdentity | None:
+    return db.session.scalar(select(LtiIdentity).where(LtiIdentity.issuer == platform.issuer,
+                                                       LtiIdentity.subject == subject))
+
+
+def _create_member(platform: LtiPlatform, subject: str, body: dict, roles: set[str]) -> User | None:
+    """A new account and its identity in a savepoint; None when a concurrent launch's commit took the
+    identity (PostgreSQL makes this insert wait for that one and then refuse it) or the e-mail first."""
+    last, first = _names(body)
+    for email in (_email_for(platform, subject, body.get("email")), _email_for(platform, subject, None)):
+        try:
+            with db.session.begin_nested():
+                user = build_user(email=email, last_name=last, first_name=first, middle_name=None, roles=roles)
+                db.session.flush()
+                db.session.add(LtiIdentity(issuer=platform.issuer, subject=subject, user_id=user.id,
+                                           platform_id=platform.id))
+                db.session.flush()
+        except IntegrityError:
+            if _identity(platform, subject) is not None:
+                return None
+            continue  # the claimed e-mail was taken meanwhile by someone else: the placeholder instead
+        signals.user_created.send(current_app._get_current_object(), user=user, actor=None)
+        return user
+    return None
 
 
 def record_launch(platform: LtiPlatform, user: User, body: dict, kind: str, ref: int) -> LtiLaunch:
