@@ -15,7 +15,10 @@ SCOPE_LINEITEM = AGS + "lineitem"
 SCOPE_RESULT_READ = AGS + "result.readonly"
 SCOPE_SCORE = AGS + "score"
 SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
-SCOPES = (SCOPE_LINEITEM_READ, SCOPE_LINEITEM, SCOPE_RESULT_READ, SCOPE_SCORE, SCOPE_NRPS)
+# Not the full `lineitem` scope: our line items are made by us, one per launched route step, and a tool may
+# read them and score them but not add, change or delete one. Asked for, it is left out of the grant (the
+# token's `scope` says what was granted), so a tool never holds a right our endpoints would answer 405 to.
+SCOPES = (SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE, SCOPE_NRPS)
 
 
 def register_roster(app: Flask, kind: str, roster: Callable[[str], list]) -> None:

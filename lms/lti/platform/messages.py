@@ -16,7 +16,7 @@ from lms.extensions import db
 from lms.i18n import _
 from lms.lti.keys import signing_key
 from lms.lti.models import LtiTool, LtiToolLineItem
-from lms.lti.platform import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE
+from lms.lti.platform import SCOPES
 from lms.lti.store import get_store
 from lms.users.models import User
 
@@ -161,7 +161,7 @@ def id_token(tool: LtiTool, user, item: LtiToolLineItem, hint: dict, nonce: str)
         CLAIM + "launch_presentation": {"document_target": "window", "locale": "ru"},
         CLAIM + "tool_platform": {"guid": issuer(), "name": "Metodist", "product_family_code": "metodist"},
         "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
-            "scope": [SCOPE_LINEITEM_READ, SCOPE_LINEITEM, SCOPE_RESULT_READ, SCOPE_SCORE],
+            "scope": [scope for scope in SCOPES if "/lti-ags/" in scope],
             "lineitems": our_url("lti.platform_line_items", tool_id=tool.id),
             "lineitem": our_url("lti.platform_line_item", tool_id=tool.id, item_id=item.id)},
         "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {

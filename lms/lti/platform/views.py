@@ -15,7 +15,6 @@ from lms.lti.forms import ToolEditForm, ToolForm, ToolRegistrationForm
 from lms.lti.launch import bp, our_url, refuse
 from lms.lti.models import LtiTool
 from lms.lti.platform import (
-    SCOPE_LINEITEM,
     SCOPE_LINEITEM_READ,
     SCOPE_NRPS,
     SCOPE_RESULT_READ,
@@ -104,7 +103,7 @@ def _paged(payload, content_type: str, has_next: bool, endpoint: str, offset: in
 @bp.route("/platform/tools/<int:tool_id>/lineitems")
 @csrf.exempt
 def platform_line_items(tool_id: int):
-    tool = _tool(tool_id, SCOPE_LINEITEM_READ, SCOPE_LINEITEM)
+    tool = _tool(tool_id, SCOPE_LINEITEM_READ)
     offset, limit = _page()
     items = ags.line_items(tool, request.args.get("resource_link_id"))
     return _paged([ags.describe(i, _item_url(tool.id, i.id)) for i in items[offset:offset + limit]],
@@ -115,7 +114,7 @@ def platform_line_items(tool_id: int):
 @bp.route("/platform/tools/<int:tool_id>/lineitems/<int:item_id>")
 @csrf.exempt
 def platform_line_item(tool_id: int, item_id: int):
-    tool = _tool(tool_id, SCOPE_LINEITEM_READ, SCOPE_LINEITEM)
+    tool = _tool(tool_id, SCOPE_LINEITEM_READ)
     response = jsonify(ags.describe(ags.line_item(tool, item_id), _item_url(tool.id, item_id)))
     response.headers["Content-Type"] = "application/vnd.ims.lis.v2.lineitem+json"
     return response

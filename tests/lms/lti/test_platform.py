@@ -256,6 +256,11 @@ def test_ags_refusals_are_clear_json_errors(live):
     refused_with(token(live, SCOPE_SCORE, key="intruder"), 401, "invalid_client")
     refused_with(token(live, SCOPE_SCORE, aud="https://elsewhere.example"), 401, "invalid_client")
     refused_with(token(live, "https://example.org/no-such-scope"), 400, "invalid_scope")
+    # The full line-item scope is never granted (a tool may not make or change our line items): asked for
+    # with the score scope, only the score scope comes back; asked for alone, nothing is offered.
+    both = token(live, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem " + SCOPE_SCORE).json()
+    assert both["scope"] == SCOPE_SCORE
+    refused_with(token(live, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"), 400, "invalid_scope")
     # A read-only token cannot post scores.
     read_only = token(live, SCOPE_LINEITEM_READ).json()["access_token"]
     refused_with(score(live, read_only, item, str(live.teacher_id)), 403, "insufficient_scope")
