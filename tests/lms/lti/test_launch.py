@@ -96,15 +96,25 @@ def test_diagnostic_launch_addresses_it_to_the_learner_who_can_start_it(peers):
 
 
 def test_archived_or_unknown_content_is_a_clear_page_and_creates_nothing(peers, caplog):
+    from assessments.models import Diagnostic
+    from assessments.services.setup import set_status
+
     archived_id, _title = _programme(peers, status="archived")
-    for resource, status in ((f"programme:{archived_id}", 410), ("programme:999999", 404), ("nothing:1", 404)):
+    with peers.app.app_context():
+        closed_id = open_diagnostic()
+        set_status(db.session.get(Diagnostic, closed_id), "closed")
+        db.session.commit()
+        teachers = db.session.scalar(select(func.count()).select_from(User))
+    for resource, status in ((f"programme:{archived_id}", 410), (f"diagnostic:{closed_id}", 410),
+                             ("programme:999999", 404), ("nothing:1", 404)):
         browser = requests.Session()
         response = post_launch(browser, start_launch(browser, peers, resource=resource))
         assert response.status_code == status, resource
         assert "<h1>" in response.text and "Traceback" not in response.text
     assert "is not available (archived or closed)" in caplog.text and "no programme 999999" in caplog.text
+    assert f"diagnostic {closed_id} is not available" in caplog.text
     with peers.app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        assert db.session.scalar(select(func.count()).select_from(User)) == teachers  # nobody provisioned
         assert db.session.scalar(select(func.count()).select_from(LtiLaunch)) == 0
 
 
