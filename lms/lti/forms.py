@@ -34,6 +34,22 @@ class PlatformForm(FlaskForm):
         return [line.strip() for line in (self.deployments.data or "").splitlines() if line.strip()]
 
 
+class PlatformEditForm(VersionedForm):
+    """A registered platform's name, addresses and deployment ids; its issuer and client id are not edited (the
+    accounts its launches made are matched by them)."""
+
+    name = PlatformForm.name
+    auth_login_url = PlatformForm.auth_login_url
+    auth_token_url = PlatformForm.auth_token_url
+    jwks_url = PlatformForm.jwks_url
+    auth_audience = PlatformForm.auth_audience
+    deployments = TextAreaField(_l("Deployment ids"), validators=[Optional(), Length(max=5000)],
+                                description=_l("One per line. An id taken off the list is switched off (launches "
+                                               "with it are refused), and its history stays."))
+
+    deployment_ids = PlatformForm.deployment_ids
+
+
 class ToolForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip_filter],
                        validators=[DataRequired(), Length(max=200), no_control_characters])

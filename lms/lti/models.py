@@ -13,7 +13,7 @@ from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
 from lms.users.models import User
 
 
-class LtiPlatform(TimestampMixin, db.Model):
+class LtiPlatform(VersionedMixin, TimestampMixin, db.Model):
     """A platform (Moodle, Canvas, Open edX …) that launches our content: one (issuer, client id) pair."""
 
     __tablename__ = "lms_lti_platform"

@@ -14,7 +14,7 @@ from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
 from lms.lti.models import LtiDeployment, LtiIdentity, LtiLaunch, LtiPlatform
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.users.models import User, UserRole
 from lms.users.services import build_user, find_user_by_email
 
@@ -49,10 +49,7 @@ def add_platform(data: PlatformData, deployment_ids: list[str]) -> LtiPlatform:
 
     :raises ServiceError: the issuer and client id are registered already, or a URL is not http(s).
     """
-    for field, url in (("auth_login_url", data.auth_login_url), ("auth_token_url", data.auth_token_url),
-                       ("jwks_url", data.jwks_url)):
-        if not url.startswith(("https://", "http://")):
-            raise ServiceError(_("Each platform address must start with https://."), field=field)
+    _check_urls(data)
     if db.session.scalar(select(LtiPlatform.id).where(LtiPlatform.issuer == data.issuer,
                                                       LtiPlatform.client_id == data.client_id)):
         raise ServiceError(_("This issuer and client id are registered already."), field="client_id")
@@ -64,6 +61,41 @@ def add_platform(data: PlatformData, deployment_ids: list[str]) -> LtiPlatform:
     for deployment_id in deployment_ids:
         add_deployment(platform, deployment_id)
     return platform
+
+
+def edit_platform(platform: LtiPlatform, data: PlatformData, deployment_ids: list[str], *,
+                  version: int | None) -> LtiPlatform:
+    """Change a platform's name, addresses and deployments. Its issuer and client id stay: the accounts its
+    launches made are matched by them. A deployment id left off the list is switched off, not deleted (its
+    launches keep their history), and one listed again is switched back on.
+
+    :param version: the version the edit form was opened on (see :func:`check_version`).
+    :raises ConflictError: someone saved the platform after the form was opened.
+    :raises ServiceError: a URL is not http(s), or a deployment id is empty or too long.
+    """
+    check_version(platform, version, _("This platform was changed by someone else while you were editing it, "
+                                       "so your changes were not saved. Check its current settings; saving "
+                                       "again will replace them."))
+    _check_urls(data)
+    platform.name, platform.auth_login_url = data.name.strip(), data.auth_login_url
+    platform.auth_token_url, platform.jwks_url = data.auth_token_url, data.jwks_url
+    platform.auth_audience = data.auth_audience or None
+    wanted = list(dict.fromkeys(d.strip() for d in deployment_ids if d.strip()))
+    known = {d.deployment_id: d for d in platform.deployments}
+    for deployment in platform.deployments:
+        deployment.active = deployment.deployment_id in wanted
+    for deployment_id in wanted:
+        if deployment_id not in known:
+            add_deployment(platform, deployment_id)
+    db.session.flush()
+    return platform
+
+
+def _check_urls(data: PlatformData) -> None:
+    for field, url in (("auth_login_url", data.auth_login_url), ("auth_token_url", data.auth_token_url),
+                       ("jwks_url", data.jwks_url)):
+        if not url.startswith(("https://", "http://")):
+            raise ServiceError(_("Each platform address must start with https://."), field=field)
 
 
 def set_active(platform: LtiPlatform, active: bool) -> LtiPlatform:

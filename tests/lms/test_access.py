@@ -274,7 +274,7 @@ SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tes
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
            "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
            # They need a platform: tests/lms/lti/test_passback.py, test_registrations.py, test_roster.py
-           "lti.resend", "lti.platform_active", "lti.roster_import",
+           "lti.resend", "lti.platform_active", "lti.platform_edit", "lti.roster_import",
            # Only the route's own teacher, for an LTI step: tests/lms/lti/test_platform.py
            "assessments.step_open"}
 #: Reachable without signing in.
