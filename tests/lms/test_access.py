@@ -43,6 +43,7 @@ from courses.services.groups import GroupData, apply, save_group
 from courses.services.schedule import SessionPlan, plan_series, save_room
 from lms import create_app
 from lms.extensions import db, limiter
+from lms.lti.models import LtiTool
 from lms.models.mixins import utcnow
 from lms.orgs.models import MethodAssociation, School
 from lms.reports.registry import Report, ReportTable, register_report
@@ -85,6 +86,7 @@ PAGES = {
     "lti.rosters": ("/lti/rosters", {"staff", "admin"}),
     "lti.tools_list": ("/lti/tools", {"staff", "admin"}),
     "lti.tool_new": ("/lti/tools/new", {"staff", "admin"}),
+    "lti.tool_edit": ("/lti/tools/{tool}/edit", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "courses.programme": ("/courses/programmes/{programme}", ALL),
     "courses.lesson": ("/courses/lessons/{lesson}", ALL),
@@ -252,6 +254,8 @@ ACTIONS = {
     "assessments.route_propose": ("/assessments/routes/{route}/propose", {"teacher"}),
     "assessments.route_complete": ("/assessments/routes/{route}/complete", {"tutor", "staff", "admin"}),
     "assessments.route_reassign": ("/assessments/routes/{route}/reassign", {"staff", "admin"}),
+    "lti.tool_active": ("/lti/tools/{tool}/active", {"staff", "admin"}),
+    "lti.tool_register_start": ("/lti/tools/register", {"staff", "admin"}),
     "assessments.step_add": ("/assessments/routes/{route}/steps", ALL),
     "assessments.step_change": ("/assessments/routes/steps/{step}/change", ALL),
     "assessments.step_drop": ("/assessments/routes/steps/{step}/drop", ALL),
@@ -270,7 +274,7 @@ SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tes
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
            "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
            # They need a platform: tests/lms/lti/test_passback.py, test_registrations.py, test_roster.py
-           "lti.resend", "lti.platform_active", "lti.roster_import",
+           "lti.resend", "lti.platform_active", "lti.platform_edit", "lti.roster_import",
            # Only the route's own teacher, for an LTI step: tests/lms/lti/test_platform.py
            "assessments.step_open"}
 #: Reachable without signing in.
@@ -283,7 +287,9 @@ PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.r
           # As a platform: tools call these with a bearer token or a client assertion; the authorization
           # endpoint refuses anyone but the signed-in teacher of the launch (tests/lms/lti/test_platform.py)
           "lti.platform_authorize", "lti.platform_token", "lti.platform_line_items", "lti.platform_line_item",
-          "lti.platform_scores", "lti.platform_results", "lti.platform_memberships"}
+          "lti.platform_scores", "lti.platform_results", "lti.platform_memberships",
+          # A tool's Dynamic Registration: the configuration is public, the endpoint takes a one-time token
+          "lti.platform_openid_configuration", "lti.platform_register"}
 
 
 def _build(people) -> dict:
@@ -347,8 +353,11 @@ def _build(people) -> dict:
     own_practice = Practice(author_id=people["teacher"].id, title="Моя", summary="Текст", status="submitted")
     school_status = SchoolStatus(school_id=school.id, kind="base", theme="Тема", starts_on=date.today(),
                                  ends_on=date.today())
+    tool = LtiTool(name="Тренажёр", client_id="access-tool", deployment_id="d-1",
+                   login_url="https://tool.example/login", redirect_urls="https://tool.example/launch",
+                   jwks_url="https://tool.example/jwks")
     db.session.add_all([meeting, pair, visit, appeal, event, contest, plan, material, practice, own_practice,
-                        school_status])
+                        school_status, tool])
     db.session.flush()
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
@@ -362,7 +371,8 @@ def _build(people) -> dict:
             "pair_meeting": pair.meetings[0].id, "visit": visit.id, "appeal": appeal.id, "event": event.id,
             "contest": contest.id, "application": contest.applications[0].id, "step": route.steps[0].id,
             "activity": activity.id, "plan": plan.id, "plan_item": plan.items[0].id, "material": material.id,
-            "practice": practice.id, "own_practice": own_practice.id, "school_status": school_status.id}
+            "practice": practice.id, "own_practice": own_practice.id, "school_status": school_status.id,
+            "tool": tool.id}
 
 
 class World:
@@ -568,9 +578,10 @@ JUNK_ARGS = "&".join(f"{name}={value}" for name, value in (
 
 
 def test_a_nul_byte_anywhere_is_a_clear_400_on_every_page_and_form(login_as, ids):
-    """Every page refuses a NUL in its query string and survives oversized or malformed arguments, and every
-    form on it and every action refuse a NUL in a field with the same page: never a 500, on PostgreSQL as on
-    SQLite. Each URL is walked once, by the first role that may open it (the rule does not depend on roles)."""
+    """Every page refuses a NUL in its query string and survives oversized or malformed arguments, every form on
+    it and every action refuse a NUL in a field with the same page, and every form survives an oversized value:
+    never a 500, on PostgreSQL as on SQLite. Each URL is walked once, by the first role that may open it (the
+    rule does not depend on roles)."""
     clients = {role: login_as(role) for role in ROLES}
     pages = {url.format(**ids): next(role for role in ROLES if role in allowed)
              for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items())}
@@ -599,6 +610,12 @@ def test_a_nul_byte_anywhere_is_a_clear_400_on_every_page_and_form(login_as, ids
             status = client.post(action or url, {**fields, name: "Текст\x00"}).status_code
             if status != 400:
                 wrong[f"POST {action or url} {name} ({role})"] = status
+            # And a value far past any field's length, in another field: a form error or a refusal, never a
+            # 500 (a column shorter than the text would be one on PostgreSQL).
+            other = names[(walked + 1) % len(names)]
+            status = client.post(action or url, {**fields, other: "я" * 20000}).status_code
+            if status >= 500:
+                wrong[f"POST {action or url} {other}=я×20000 ({role})"] = status
     for url, allowed in ACTIONS.values():
         role = next(role for role in ROLES if role in allowed)
         status = clients[role].post(url.format(**ids), {"comment": "a\x00b"}).status_code
