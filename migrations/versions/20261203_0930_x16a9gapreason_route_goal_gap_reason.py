@@ -1,7 +1,7 @@
 """assessments: a route goal keeps why the planner left it open (the deficit no step of the plan closes)
 
 Revision ID: x16a9gapreason
-Revises: c14a0rg0c0mp
+Revises: b7e1f04c2a6d
 Create Date: 2026-12-03 09:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'x16a9gapreason'
-down_revision = 'c14a0rg0c0mp'
+down_revision = 'b7e1f04c2a6d'
 branch_labels = None
 depends_on = None
 
