@@ -51,18 +51,14 @@ class Chosen:
         """The filter in words, for the top of an export: the fields that were set and the notes."""
         parts = []
         for item in self.form:
-            if item.type in ("CSRFTokenField", "HiddenField") or item.data in (None, "", False, []):
-                continue
+            if self.values.get(item.name) in (None, "", False):
+                continue  # not set, or a value the parser ignores: not part of the filter
             if item.type == "SelectField":
-                shown = dict((str(k), str(v)) for k, v in item.choices).get(str(item.data))
-                if shown is None or not item.data:
-                    continue  # a value the parser ignores is not part of the filter
+                shown = {str(choice.value): str(choice.label) for choice in item.choices}.get(str(item.data), "")
             elif item.type == "BooleanField":
                 shown = _("yes")
-            elif item.errors:
-                continue
             else:
-                shown = str(item.data)
+                shown = str(self.values[item.name])
             parts.append(f"{item.label.text}: {shown}")
         parts.extend(self.notes)
         return _("Filter: %(filter)s", filter="; ".join(parts)) if parts else _("Filter: none, the whole registry")
