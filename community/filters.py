@@ -18,6 +18,7 @@ from community.choices import (
     MEETING_STATUSES,
     MENTORING_FORMS,
     PAIR_STATUSES,
+    PRACTICE_STATUSES,
     SCHOOL_LEVELS,
     VISIT_KINDS,
 )
@@ -36,6 +37,7 @@ from community.permissions import can_manage
 from lms import references
 from lms.forms import options
 from lms.i18n import _
+from lms.users.choices import label
 from lms.users.permissions import has_permission
 
 
@@ -61,7 +63,12 @@ class Chosen:
                 shown = str(self.values[item.name])
             parts.append(f"{item.label.text}: {shown}")
         parts.extend(self.notes)
-        return _("Filter: %(filter)s", filter="; ".join(parts)) if parts else _("Filter: none, the whole registry")
+        return _("Filter: %(filter)s", filter="; ".join(parts)) if parts else no_filter()
+
+
+def no_filter() -> str:
+    """The export of a list shown whole (and of the lists that have no filter)."""
+    return _("Filter: none, the whole registry")
 
 
 def _known(value, allowed) -> str | None:
@@ -127,7 +134,7 @@ def practices(args: MultiDict, *, viewer) -> Chosen:
     form = PracticeFilterForm(args)
     review = args.get("status") == "submitted" and has_permission(viewer, "community.review_practice")
     return Chosen(form, dict(q=_text(form), status="submitted" if review else "published"),
-                  notes=[_("Status: waiting for review")] if review else [])
+                  notes=[f"{_('Status')}: {label(PRACTICE_STATUSES, 'submitted')}"] if review else [])
 
 
 def export_url(name: str, **extra) -> str:

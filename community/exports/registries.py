@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from community import choices, filters
-from community.exports.xlsx import MAX_ROWS, Sheet, no_filter
+from community.exports.xlsx import MAX_ROWS, Sheet
 from community.models import Contest, NetworkEvent
 from community.queries import (
     appeal_rows,
@@ -59,14 +59,15 @@ def mentors_sheet(args: MultiDict, *, today: date, viewer) -> Sheet:
     return Sheet(_("Register of mentors"), header, [
         [r.mentor.full_name, r.mentor.profile.school.short_name if r.mentor.profile and r.mentor.profile.school
          else "", r.active, r.total, _("yes") if r.category_mentor else ""] for r in mentor_register(today)],
-        no_filter())
+        filters.no_filter())
 
 
 def young_sheet(args: MultiDict, *, today: date, viewer) -> Sheet:
     header = [_("Full name"), _("School"), _("Experience, years"), _("Mentor")]
     return Sheet(_("Young specialists"), header, [
         [r.teacher.full_name, r.teacher.profile.school.short_name if r.teacher.profile.school else "",
-         r.experience, ", ".join(m.full_name for m in r.mentors)] for r in young_specialists(today)], no_filter())
+         r.experience, ", ".join(m.full_name for m in r.mentors)] for r in young_specialists(today)],
+        filters.no_filter())
 
 
 def visits_sheet(args: MultiDict, *, today: date, viewer) -> Sheet:
@@ -107,9 +108,9 @@ def participants_sheet(args: MultiDict, *, today: date, viewer) -> Sheet:
     chosen = filters.events(args)
     event = db.session.get(NetworkEvent, args.get("event", type=arg_id) or 0)
     if event is not None:
-        chosen.notes.append(_("Event: %(title)s", title=event.title))
+        chosen.notes.append(f"{_('Network event')}: {event.title}")
     people = db.session.scalars(participant_rows(**chosen.values, event_id=event and event.id).limit(MAX_ROWS))
-    header = [_("Date"), _("Event"), _("Participant"), _("Role"), _("Topic of the talk"), _("Attended")]
+    header = [_("Date"), _("Network event"), _("Participant"), _("Role"), _("Topic of the talk"), _("Attended")]
     return Sheet(_("Participants of events"), header, [
         [p.event.held_on, p.event.title, p.user.full_name, label(choices.PARTICIPANT_ROLES, p.role), p.topic,
          _("yes") if p.attended else ""] for p in people], chosen.describe())
@@ -129,7 +130,7 @@ def applications_sheet(args: MultiDict, *, today: date, viewer) -> Sheet:
     chosen = filters.period(args)
     contest = db.session.get(Contest, args.get("contest", type=arg_id) or 0)
     if contest is not None:
-        chosen.notes.append(_("Contest: %(title)s", title=contest.title))
+        chosen.notes.append(f"{_('Contest')}: {contest.title}")
     applications = db.session.scalars(application_rows(**chosen.values, contest_id=contest and contest.id)
                                       .limit(MAX_ROWS))
     header = [_("Contest"), _("Teacher"), _("Submitted on"), _("Nominated by the school"),

@@ -26,10 +26,6 @@ class Sheet(NamedTuple):
     described: str  # the filter in words (community.filters.Chosen.describe)
 
 
-def no_filter() -> str:
-    return _("Filter: none, the whole registry")
-
-
 def _cell(value) -> str | int:
     """A number as it is; a date as the service writes it; any text through the one formula escape."""
     if isinstance(value, int) and not isinstance(value, bool):
