@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 from html.parser import HTMLParser
 
@@ -489,6 +490,27 @@ def test_pages_by_role(login_as, ids, role):
         if status != expected:
             wrong[url] = (status, expected)
     assert not wrong, f"{role}: URL → (got, expected) {wrong}"
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+def test_every_page_title_is_short_plain_text(login_as, ids):
+    """A block left open in a template pours the page into <title>: every page's title holds no markup and
+    stays short (the browser tab, bookmarks and screen readers show it)."""
+    wrong = {}
+    for role in ROLES:
+        client = login_as(role)
+        for endpoint, (url, allowed) in PAGES.items():
+            if role not in allowed or wrong.get(endpoint):
+                continue
+            response = client.get(url.format(**ids))
+            if response.mimetype != "text/html":
+                continue
+            titles = _TITLE.findall(response.text)
+            if len(titles) != 1 or "<" in titles[0] or ">" in titles[0] or len(titles[0]) > 200:
+                wrong[endpoint] = (role, [t[:80] for t in titles])
+    assert not wrong, f"endpoint → (role, titles) {wrong}"
 
 
 @pytest.mark.parametrize("role", ROLES)
