@@ -47,5 +47,7 @@ plugin = Plugin(
     views=("assessments.views",),
     demo_loader=load_demo,
     nav=(NavItem(_l("Diagnostics"), "assessments.home", "assessments.view", order=200,
-                 description=_l("Deficit diagnostics and individual educational routes")),),
+                 description=_l("Deficit diagnostics and individual educational routes")),
+         NavItem(_l("Caseload"), "assessments.caseload", "assessments.routes", order=201,
+                 description=_l("The teachers you support, their routes and what needs your attention"))),
 )
