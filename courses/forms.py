@@ -18,6 +18,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from courses.choices import DELIVERY_MODES, GROUP_SOURCES, MODULE_FORMS, WEEKDAYS
 from lms.forms import RuDateField, VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
+from lms.users.forms import MultiCheckboxField
 
 RICH_TEXT_HELP = _l("Plain text is fine: an empty line starts a new paragraph. Simple HTML (bold, lists, "
                     "links, tables) is kept; anything else is removed.")
@@ -102,8 +103,9 @@ class GroupForm(VersionedForm):
 
 
 class AddMembersForm(FlaskForm):
-    user_ids = SelectMultipleField(_l("Teachers"), coerce=int,
-                                   validators=[DataRequired(message=_l("Choose at least one teacher."))])
+    # Check boxes, not a multiple select: a phone shows them, and the search above narrows them.
+    user_ids = MultiCheckboxField(_l("Teachers"), coerce=int,
+                                  validators=[DataRequired(message=_l("Choose at least one teacher."))])
 
 
 class ApproveForm(FlaskForm):

@@ -17,7 +17,7 @@ from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import _
 from lms.orgs.models import MethodAssociation
-from lms.users.models import User, UserRole
+from lms.users.models import User, UserRole, fold
 from lms.users.permissions import has_permission, permission_required
 from lms.web import arg_id, download, get_or_404, save
 
@@ -38,11 +38,21 @@ def group(group_id: int):
         abort(404)
     if not can_view_group(current_user, item):
         abort(403)
-    members = AddMembersForm()
+    members, q, more = AddMembersForm(), (request.args.get("q") or "").strip()[:100], False
     if has_permission(current_user, "courses.manage_groups"):
-        members.user_ids.choices = options(_teacher_choices(exclude={e.user_id for e in item.enrolments}))
-    return render_template("courses/groups/detail.html", group=item, members_form=members,
-                           approve_form=ApproveForm(), action_form=ActionForm())
+        found, more = queries.teacher_candidates(q, exclude={e.user_id for e in item.enrolments})
+        members.user_ids.choices = [(user.id, _candidate_label(user)) for user in found]
+    # Each list in the order of a register: «Фамилия Имя Отчество», alphabetically.
+    lists = {status: sorted((e for e in item.enrolments if e.status == status),
+                            key=lambda e: (fold(e.user.full_name), e.user.id))
+             for status in ("applied", "enrolled", "waiting")}
+    return render_template("courses/groups/detail.html", group=item, lists=lists, modules=queries.group_modules(item),
+                           members_form=members, q=q, more=more, approve_form=ApproveForm(), action_form=ActionForm())
+
+
+def _candidate_label(user: User) -> str:
+    school = user.profile.school.short_name if user.profile and user.profile.school else None
+    return f"{user.full_name} — {school}" if school else user.full_name
 
 
 def _teacher_choices(exclude: set[int] = frozenset()):
