@@ -21,6 +21,10 @@ def init_app(app: Flask) -> None:
 
     register_work_source(app, practical.SOURCE, practical.describe)
     reports.init_app(app)
+    from assessments.services import recalculation
+    from lms.reports import jobs
+
+    jobs.register_kind(app, recalculation.KIND, recalculation.build)
     lti.register(app)
     from assessments import queries
     from lms.references import Source, register_source

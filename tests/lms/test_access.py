@@ -245,6 +245,7 @@ ACTIONS = {
     "assessments.attempt_answer": ("/assessments/attempts/{finished_attempt}/answer", {"teacher"}),
     "assessments.diagnostic_status": ("/assessments/diagnostics/{diagnostic}/status/open", {"staff", "admin"}),
     "assessments.bank_import": ("/assessments/bank/import", {"staff", "admin"}),
+    "assessments.bank_recalculate": ("/assessments/bank/statistics/{framework}/recalculate", {"staff", "admin"}),
     "assessments.route_plan": ("/assessments/routes/{route}/plan", ALL),  # a draft: its teacher and tutor, staff
     "assessments.route_submit": ("/assessments/routes/{route}/submit", ALL),
     "assessments.route_return": ("/assessments/routes/{route}/return", {"tutor", "staff", "admin"}),
@@ -570,7 +571,8 @@ JUNK_ARGS = "&".join(f"{name}={value}" for name, value in (
 def test_a_nul_byte_anywhere_is_a_clear_400_on_every_page_and_form(login_as, ids):
     """Every page refuses a NUL in its query string and survives oversized or malformed arguments, every form on
     it and every action refuse a NUL in a field with the same page, and every form survives an oversized value:
-    never a 500, on PostgreSQL as on SQLite. Each URL is walked once, by the first role that may open it (the rule does not depend on roles)."""
+    never a 500, on PostgreSQL as on SQLite. Each URL is walked once, by the first role that may open it (the rule
+    does not depend on roles)."""
     clients = {role: login_as(role) for role in ROLES}
     pages = {url.format(**ids): next(role for role in ROLES if role in allowed)
              for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items())}
