@@ -77,7 +77,8 @@ class OfficeHoursForm(VersionedForm):
 
 class BookingForm(FlaskForm):
     topic = TextAreaField(_l("Your question"), filters=[strip_filter],
-                          validators=[DataRequired(), Length(max=2000), no_control_characters],
+                          validators=[DataRequired(message=_l("Write your question before booking.")),
+                                      Length(max=2000), no_control_characters],
                           description=_l("What you would like to discuss, so the tutor can prepare."))
     file = FileField(_l("A file for the tutor (optional)"))
 

@@ -83,9 +83,10 @@ def test_the_head_approves_through_the_page_and_the_list_exports(login_as, peopl
     service.add_members(group, [make_user("teacher", email="x@example.org", last_name="=Формула")], people["staff"])
     db.session.commit()
     admin = login_as("admin")
-    missing = admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "", "order_date": ""},
-                         follow_redirects=True)
-    assert "номер и дату приказа" in missing.text
+    missing = admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "", "order_date": ""})
+    # The page again, each message at its field: the number's and the date's.
+    assert missing.status_code == 400 and 'id="order_number-error"' in missing.text
+    assert 'id="order_date-error"' in missing.text and 'aria-describedby="order_date-error"' in missing.text
     admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "45-од", "order_date": "20.11.2026"})
     page = login_as("tutor").get(f"/courses/groups/{group.id}")
     assert "приказ № 45-од от 20.11.2026" in page.text
@@ -365,3 +366,12 @@ def test_the_picker_shows_a_page_of_teachers_and_says_a_search_finds_the_rest(lo
     page = login_as("staff").get(f"/courses/groups/{group.id}").text
     picker = page.split('id="member-choices"', 1)[1].split("</form>")[0]
     assert picker.count('type="checkbox"') == 2 and 'id="picker-more"' in picker
+
+
+def test_adding_nobody_says_so_at_the_list_of_teachers(login_as, people):
+    group = _group(make_programme(), source="administration")
+    db.session.commit()
+    response = login_as("staff").post(f"/courses/groups/{group.id}/members", {})
+    assert response.status_code == 400 and 'id="user_ids-error"' in response.text
+    assert "Выберите хотя бы одного педагога." in response.text
+    assert 'aria-describedby="user_ids-error"' in response.text and 'id="member-choices"' in response.text
