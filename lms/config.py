@@ -80,6 +80,9 @@ class BaseConfig:
     UPLOAD_MAX_BYTES = 8 * 1024 * 1024
     #: A report file with more rows than this is built by a background job the person follows (RQ with Redis).
     REPORTS_INLINE_ROWS = 5000
+    #: «Фамилия Имя Отчество» of the head of the methodological service, who signs the ИОМ; empty: the one active
+    #: account with the head's role (admin), when there is exactly one.
+    SERVICE_HEAD = ""
 
     #: Scheme, host and port people reach the service at; every link in an e-mail starts with it
     #: (never with the Host header of the request). Required in production.

@@ -248,6 +248,7 @@ ACTIONS = {
     "assessments.attempt_answer": ("/assessments/attempts/{finished_attempt}/answer", {"teacher"}),
     "assessments.diagnostic_status": ("/assessments/diagnostics/{diagnostic}/status/open", {"staff", "admin"}),
     "assessments.bank_import": ("/assessments/bank/import", {"staff", "admin"}),
+    "assessments.bank_recalculate": ("/assessments/bank/statistics/{framework}/recalculate", {"staff", "admin"}),
     "assessments.route_plan": ("/assessments/routes/{route}/plan", ALL),  # a draft: its teacher and tutor, staff
     "assessments.route_submit": ("/assessments/routes/{route}/submit", ALL),
     "assessments.route_return": ("/assessments/routes/{route}/return", {"tutor", "staff", "admin"}),
@@ -674,3 +675,72 @@ def test_an_uploaded_file_name_with_a_control_character_is_refused_and_nothing_i
     assert response.status_code == 400
     after = sum(len(files) for _root, _dirs, files in os.walk(folder)) if os.path.isdir(folder) else 0
     assert after == before
+
+
+NONE_ATTRIBUTE = re.compile(r'\s([a-z][a-z-]*)="None"')
+
+
+def _forms_with_fields(parser):
+    """The page's own forms that ask for something: not the header's (language, signing out), not a bare button."""
+    for action, fields in parser.forms:
+        if action in ("", None) and "next" in fields or action and action.startswith("/auth/logout"):
+            continue
+        if set(fields) - {"csrf_token", "version", "next"}:
+            yield action, fields
+
+
+def _first_roles(ids) -> dict[str, str]:
+    """Each page's URL and the first role that may open it."""
+    return {url.format(**ids): next(role for role in ROLES if role in allowed)
+            for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items())}
+
+
+def test_no_page_writes_none_into_an_attribute(login_as, ids):
+    """WTForms writes a None keyword as the text "None": aria-describedby="None" points a screen reader at
+    nothing. Every page, by every role that may open it, and again with its forms' errors shown."""
+    clients = {role: login_as(role) for role in ROLES}
+    wrong = {}
+    for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items()):
+        for role in allowed:
+            page = clients[role].get(url.format(**ids))
+            if page.mimetype == "text/html" and NONE_ATTRIBUTE.search(page.text):
+                wrong[f"{role} {url}"] = NONE_ATTRIBUTE.findall(page.text)
+    for url, role in _first_roles(ids).items():
+        page = clients[role].get(url)
+        if page.mimetype != "text/html":
+            continue
+        parser = _Forms()
+        parser.feed(page.text)
+        for action, fields in _forms_with_fields(parser):
+            blank = {name: "" if name not in ("csrf_token", "version") else value for name, value in fields.items()}
+            answer = clients[role].post(action or url, blank)
+            if answer.mimetype == "text/html" and NONE_ATTRIBUTE.search(answer.text):
+                wrong[f"{role} POST {action or url}"] = NONE_ATTRIBUTE.findall(answer.text)
+    assert not wrong, wrong
+
+
+def test_a_refused_form_says_what_is_wrong_at_the_field(login_as, ids):
+    """Every form sent back blank: when the page comes back with the summary «Please correct the errors below», each
+    message stands at its field (the field marked invalid and pointing at it), none in the summary alone."""
+    clients = {role: login_as(role) for role in ROLES}
+    wrong, refused = {}, 0
+    for url, role in sorted(_first_roles(ids).items()):
+        page = clients[role].get(url)
+        if page.mimetype != "text/html":
+            continue
+        parser = _Forms()
+        parser.feed(page.text)
+        for action, fields in _forms_with_fields(parser):
+            blank = {name: "" if name not in ("csrf_token", "version") else value for name, value in fields.items()}
+            answer = clients[role].post(action or url, blank)
+            if answer.status_code not in (200, 400) or 'class="form-errors"' not in answer.text:
+                continue
+            refused += 1
+            messages = re.findall(r'<p class="error" id="([^"]+)-error">', answer.text)
+            # The field (or the fieldset of its check boxes) points at its message, for a screen reader.
+            unpointed = [m for m in messages
+                         if not re.search(rf'aria-describedby="[^"]*\b{re.escape(m)}-error\b', answer.text)]
+            if not messages or unpointed:
+                wrong[f"{role} POST {action or url}"] = messages or "only the summary"
+    assert not wrong, wrong
+    assert refused >= 20, refused

@@ -23,6 +23,7 @@ from assessments.services.routes.progress import progress
 from lms.extensions import db
 from lms.i18n import _, format_date, local_date
 from lms.users import choices
+from lms.users.queries import head_of_service
 from lms.users.relations import people_around
 
 
@@ -89,7 +90,7 @@ def route_document(route: Route, today: date) -> RouteDocument:
         plan=tuple(plan), totals=totals, repeat=repeat,
         repeat_date=local_date(route.repeat_attempt.finished_at) if route.repeat_attempt else None,
         conclusion=route.conclusion, approved_by=route.approved_by.full_name if route.approved_by else None,
-        approved_on=local_date(route.approved_at), generated_on=today)
+        approved_on=local_date(route.approved_at), generated_on=today, head=head_of_service())
 
 
 def _results(attempt_id: int) -> list[CompetencyResult]:

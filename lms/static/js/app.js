@@ -40,6 +40,22 @@
     tick();
   }
 
+  // A search box with data-filter="FORM-ID" hides, as one types, the check boxes of that form whose label does
+  // not hold every word typed (the server's search, on submitting, does the same for the whole list).
+  document.querySelectorAll("input[data-filter]").forEach(function (input) {
+    var form = document.getElementById(input.dataset.filter);
+    if (!form) { return; }
+    var fold = function (text) { return text.toLowerCase().replace(/ё/g, "е"); };
+    input.addEventListener("input", function () {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      form.querySelectorAll("label.check").forEach(function (label) {
+        var text = fold(label.textContent);
+        var shown = words.every(function (word) { return text.indexOf(word) !== -1; });
+        label.hidden = !shown;
+      });
+    });
+  });
+
   // The menu collapses behind a button on narrow screens; without JS it stays open.
   var toggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("main-nav");

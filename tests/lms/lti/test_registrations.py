@@ -41,9 +41,9 @@ def test_rotation_publishes_every_active_key_and_never_a_private_one(app, client
                for key in published)
     listed = runner.invoke(args=["lti", "list"]).output
     assert "PRIVATE" not in listed and old.private_pem.splitlines()[1] not in listed
-    assert runner.invoke(args=["lti", "retire-key", old.kid]).exit_code == 0
+    assert runner.invoke(args=["lti", "retire-key", "--", old.kid]).exit_code == 0
     assert [key["kid"] for key in client.get("/lti/jwks").json["keys"]] == [new.kid]
-    last = runner.invoke(args=["lti", "retire-key", new.kid])
+    last = runner.invoke(args=["lti", "retire-key", "--", new.kid])
     assert last.exit_code == 1 and "единственный действующий ключ" in last.output
     assert "PRIVATE" not in json.dumps(client.get("/lti/jwks").json)
 
