@@ -32,6 +32,11 @@ def init_app(app: Flask) -> None:
     # The framework's competencies tag other plugins' records (the library's materials) without their importing us.
     register_source(app, Source("competency", "framework", _l("Digital competence"), queries.competency_choices,
                                 queries.competency_titles))
+    from assessments import todo
+    from lms import todo as home
+
+    for name in ("diagnostics", "my_route", "tutoring", "unassigned"):
+        home.register_source(app, f"assessments.{name}", getattr(todo, name))
 
 
 def load_demo(objects: dict) -> None:

@@ -26,6 +26,11 @@ def init_app(app: Flask) -> None:
     register_work_source(app, COURSE_TASK, describe_course_works)
     reports.init_app(app)
     lti.register(app)
+    from courses import todo
+    from lms import todo as home
+
+    for name in ("today", "reviews", "applications", "assignments"):
+        home.register_source(app, f"courses.{name}", getattr(todo, name))
 
 
 def load_demo(objects: dict) -> None:

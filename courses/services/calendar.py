@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from courses.models import CalendarFeed, ConsultationBooking, ConsultationSlot, Enrolment, ScheduledSession
+from courses.models import CalendarFeed, ConsultationBooking, ConsultationSlot, Enrolment, Group, ScheduledSession
 from lms.extensions import db
 from lms.i18n import _
 from lms.users.models import User
@@ -30,13 +30,16 @@ class Entry:
 
 
 def timetable(user, since: datetime, until: datetime) -> list[Entry]:
-    """Everything in ``user``'s day between ``since`` and ``until``, soonest first (three queries)."""
+    """Everything in ``user``'s day between ``since`` and ``until``, soonest first (four queries)."""
     groups = select(Enrolment.group_id).where(Enrolment.user_id == user.id, Enrolment.status == "enrolled")
     in_period = (ScheduledSession.starts_at < until, ScheduledSession.ends_at > since)
     # Two queries rather than one with OR: each can use its (group_id | tutor_id, starts_at) index, which
     # PostgreSQL cannot do for the OR and would read every session of the service instead.
     sessions = {}
-    for who in (ScheduledSession.group_id.in_(groups), ScheduledSession.tutor_id == user.id):
+    # A session that names no tutor is led by its group's tutor (as attendance is marked).
+    led = select(Group.id).where(Group.tutor_id == user.id)
+    for who in (ScheduledSession.group_id.in_(groups), ScheduledSession.tutor_id == user.id,
+                and_(ScheduledSession.tutor_id.is_(None), ScheduledSession.group_id.in_(led))):
         for session in db.session.scalars(
                 select(ScheduledSession).options(joinedload(ScheduledSession.module), joinedload(ScheduledSession.room),
                                                  joinedload(ScheduledSession.group)).where(who, *in_period)):

@@ -9,6 +9,8 @@ from sqlalchemy import text, update
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.main import queries
+from lms.models.mixins import utcnow
+from lms.todo import todos
 from lms.users.models import User
 from lms.web import safe_back
 
@@ -19,7 +21,7 @@ bp = Blueprint("main", __name__)
 @login_required
 def dashboard():
     summary = queries.dashboard_summary(current_user) if current_user.role_codes & {"admin", "staff", "tutor"} else None
-    return render_template("main/dashboard.html", summary=summary)
+    return render_template("main/dashboard.html", summary=summary, todo=todos(current_user, utcnow()))
 
 
 @bp.route("/language/<code>", methods=["POST"])
