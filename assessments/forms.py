@@ -16,6 +16,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
 from lms.i18n import _l
+from lms.users.forms import MultiCheckboxField
 
 
 class DiagnosticForm(VersionedForm):
@@ -107,6 +108,8 @@ class StepForm(VersionedForm):
     starts_on = RuDateField(_l("From"), validators=[InputRequired()])
     ends_on = RuDateField(_l("To"), validators=[InputRequired()])
     hours = DecimalCommaField(_l("Hours"), validators=[Optional(), NumberRange(min=0.5, max=1000)])
+    closes = MultiCheckboxField(_l("The deficits it closes"), coerce=int,
+                                description=_l("Leave all unticked to take those the activity's coverage reaches."))
 
 
 class StepChangeForm(VersionedForm):

@@ -24,10 +24,23 @@ def supports(tutor, teacher_id: int) -> bool:
 
 
 def can_see_attempt(user, attempt) -> bool:
-    """The teacher themself; staff and the head; a tutor for the teachers they support."""
+    """The teacher themself; staff and the head; a tutor for the teachers they support or whose route they tutor
+    (whoever may tutor the route reads the results it was built from)."""
     if attempt.user_id == user.id or has_permission(user, "assessments.manage"):
         return True
-    return has_permission(user, "assessments.view_results") and supports(user, attempt.user_id)
+    if not has_permission(user, "assessments.view_results"):
+        return False
+    return supports(user, attempt.user_id) or _tutors_route_of(user, attempt.user_id)
+
+
+def _tutors_route_of(tutor, teacher_id: int) -> bool:
+    from sqlalchemy import select
+
+    from assessments.models import Route
+    from lms.extensions import db
+
+    return db.session.scalar(select(Route.id).where(Route.user_id == teacher_id, Route.tutor_id == tutor.id)
+                             .limit(1)) is not None
 
 
 def can_tutor_route(user, route) -> bool:

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
+from courses.api.places import Place, places  # noqa: F401
 from courses.api.works import (  # noqa: F401
     WorkContext,
     find_work,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from assessments.services.routes import workflow
+from assessments.services.routes import proposals, workflow
 from courses.services import groups as group_service
 from lms.extensions import db
 from lms.models.mixins import utcnow
@@ -36,7 +36,7 @@ def test_the_route_workflow_tells_the_other_side(reviewed, people, app):  # noqa
         workflow.approve(route, tutor, version=None, now=utcnow())
         db.session.commit()
         assert "утверждён" in _notices(teacher)[-1][0]
-        workflow.propose(route, teacher, version=None, note="Перенесите курс на март", now=utcnow())
+        proposals.propose(route, teacher, version=None, note="Перенесите курс на март", now=utcnow())
         db.session.commit()
         assert "Перенесите курс на март" in _notices(tutor)[-1][0]
         before = len(_notices(teacher))

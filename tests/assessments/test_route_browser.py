@@ -92,7 +92,7 @@ def test_from_diagnostic_to_an_approved_route_and_its_document(live_server, brow
     page.goto(f"{base}/assessments/routes/caseload")
     row = page.get_by_role("row").filter(has_text="Орлова Ксения Алексеевна")
     assert row.is_visible()
-    row.get_by_role("link").first.click()
+    row.get_by_role("link", name="На согласовании").click()  # the route (under the name: the results)
     first_step = page.locator("table.route-plan tbody tr").first
     first_step.locator("summary", has_text="Изменить шаг").click()
     first_step.locator("input[name=hours]").fill("8")

@@ -26,6 +26,8 @@ class Case:
     route: Route | None = None
     progress: Progress | None = None
     deficits: int = 0
+    #: The latest finished diagnostic attempt, whose results the tutor opens from the caseload.
+    attempt_id: int | None = None
     attention: list[str] = field(default_factory=list)
     last_activity: datetime | None = None
 
@@ -60,12 +62,14 @@ def caseload(user, *, everyone: bool, today: date, tutor_id: int | None = None, 
         select(latest.c.user_id, func.count(CompetencyResult.competency_id))
         .join(CompetencyResult, CompetencyResult.attempt_id == latest.c.attempt_id)
         .where(CompetencyResult.deficit.is_(True)).group_by(latest.c.user_id)).all())
+    attempt_ids = dict(db.session.execute(select(latest.c.user_id, latest.c.attempt_id)).all())
     finished_at = dict(db.session.execute(select(Attempt.user_id, func.max(Attempt.finished_at)).where(
         Attempt.user_id.in_(ids), Attempt.status == "finished").group_by(Attempt.user_id)).all())
     cases = []
     for teacher in people:
         route = routes.get(teacher.id)
-        case = Case(teacher, route, progress(route, today) if route else None, deficits.get(teacher.id, 0))
+        case = Case(teacher, route, progress(route, today) if route else None, deficits.get(teacher.id, 0),
+                    attempt_ids.get(teacher.id))
         case.attention = _attention(case)
         case.last_activity = max((t for t in (route.last_activity_at if route else None, finished_at.get(teacher.id))
                                   if t is not None), default=None)

@@ -19,6 +19,11 @@ NOTICES = {
         if d.get("not_booked") else ""))),
     "proposed": lambda d: _("%(teacher)s proposes a change of their route: %(note)s", teacher=d["teacher"],
                             note=d.get("note", "")),
+    "proposal_accepted": lambda d: " ".join(filter(None, (
+        _("The tutor has accepted your proposal «%(note)s» and will change the route.", note=d.get("note", "")),
+        d.get("reply", "")))),
+    "proposal_declined": lambda d: _("The tutor has declined your proposal «%(note)s»: %(reply)s",
+                                     note=d.get("note", ""), reply=d.get("reply", "")),
     "step_added": lambda d: _("A step has been added to your route: «%(title)s».", title=d.get("title", "")),
     "step_changed": lambda d: _("A step of your route has changed: «%(title)s».", title=d.get("title", "")),
     "step_dropped": lambda d: _("A step has been taken out of your route: «%(title)s».", title=d.get("title", "")),

@@ -1,5 +1,5 @@
 """The route's workflow: draft → review → active → completed, returned for rework with the tutor's comment,
-the teacher's proposals, the tutor's edits of steps, and booking the chosen places when approved."""
+the tutor's edits of steps, and booking the chosen places when approved (proposals: ``proposals``)."""
 
 from __future__ import annotations
 
@@ -102,31 +102,24 @@ def booking_text(outcome: booking.Outcome) -> str:
     return texts[outcome.kind]()
 
 
-def propose(route: Route, teacher, *, version: int | None, note: str, now: datetime) -> Route:
-    """The teacher asks for a change of an active or reviewed route; the tutor sees it in the caseload."""
-    check_route_version(route, version)
-    note = (note or "").strip()
-    if not note:
-        raise ServiceError(_("Write what you would like to change."), field="note")
-    if route.status not in ("review", "active"):
-        raise ServiceError(_("Change the draft directly, or wait until it is on review."))
-    route.teacher_note = note
-    history.record(route, teacher, "proposed", {"note": note}, now)
-    db.session.flush()
-    return route
-
-
 def add_step(route: Route, actor, *, version: int | None, activity: Activity, starts_on: date, ends_on: date,
-             hours: float | None, now: datetime) -> RouteStep:
-    """Add a catalogue activity by hand; it closes the route's goals its coverage reaches."""
+             hours: float | None, now: datetime, closes: list[int] | None = None) -> RouteStep:
+    """Add a catalogue activity by hand; it closes the goals the tutor ticked (``closes``: competency ids of the
+    route's goals) or, with none ticked, those its coverage reaches."""
     check_route_version(route, version)
     _editable(route)
     _check_dates(route, starts_on, ends_on)
     hours = float(hours or activity.hours)
     if hours <= 0:
         raise ServiceError(_("Hours must be more than zero."), field="hours")
-    reach = {c.competency.code: c.level for c in activity.coverage}
-    closes = [g.competency_id for g in route.goals if reach.get(g.competency.code, 0) >= g.target_level]
+    goals = {g.competency_id: g for g in route.goals}
+    if closes:
+        if not set(closes) <= set(goals):
+            raise ServiceError(_("Choose deficits of this route."), field="closes")
+        closes = [cid for cid in goals if cid in set(closes)]
+    else:
+        reach = {c.competency.code: c.level for c in activity.coverage}
+        closes = [cid for cid, g in goals.items() if reach.get(g.competency.code, 0) >= g.target_level]
     step = RouteStep(activity_id=activity.id, kind=activity.kind, title=activity.title, form=activity.form,
                      organiser=activity.organiser, result_form=activity.result_form, hours=hours,
                      starts_on=starts_on, ends_on=ends_on, closes=closes, status="planned",
@@ -137,7 +130,8 @@ def add_step(route: Route, actor, *, version: int | None, activity: Activity, st
     db.session.flush()
     _place(step, actor, starts_on, ends_on, now)
     history.record(route, actor, "step_added", {"title": activity.title, "hours": hours,
-                                                "dates": [starts_on.isoformat(), ends_on.isoformat()]}, now)
+                                                "dates": [starts_on.isoformat(), ends_on.isoformat()],
+                                                "closes": [goals[cid].competency.code for cid in closes]}, now)
     db.session.flush()
     return step
 

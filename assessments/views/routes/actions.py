@@ -8,7 +8,7 @@ from assessments.blueprint import bp
 from assessments.forms import ReassignForm, RouteActionForm, RouteSettingsForm
 from assessments.models import Route
 from assessments.permissions import can_tutor_route, can_view_route
-from assessments.services.routes import builder, workflow
+from assessments.services.routes import builder, proposals, workflow
 from assessments.views.routes.common import can_edit, fill_settings, route_url, settings_from
 from lms.extensions import db
 from lms.i18n import _
@@ -100,9 +100,21 @@ def route_approve(route_id: int):
 @bp.route("/routes/<int:route_id>/propose", methods=["POST"])
 @permission_required("assessments.take")
 def route_propose(route_id: int):
-    return _act(route_id, lambda user, r: r.user_id == user.id, lambda r, f: workflow.propose(
+    return _act(route_id, lambda user, r: r.user_id == user.id, lambda r, f: proposals.propose(
         r, current_user, version=f.version_value(), note=f.text.data, now=utcnow()),
         _("Your proposal has been sent to the tutor."))
+
+
+@bp.route("/routes/<int:route_id>/proposal/<decision>", methods=["POST"])
+@permission_required("assessments.routes")
+def route_answer_proposal(route_id: int, decision: str):
+    if decision not in ("accept", "decline"):
+        abort(404)
+    accepted = decision == "accept"
+    return _act(route_id, can_tutor_route, lambda r, f: proposals.answer_proposal(
+        r, current_user, version=f.version_value(), accepted=accepted, reply=f.text.data, now=utcnow()),
+        _("The teacher has been told you accept the proposal.") if accepted
+        else _("The teacher has been told why you decline the proposal."))
 
 
 @bp.route("/routes/<int:route_id>/complete", methods=["POST"])

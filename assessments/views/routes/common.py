@@ -50,5 +50,10 @@ def activity_choices() -> list[SelectChoice]:
         select(Activity).where(Activity.active.is_(True)).order_by(Activity.title))]
 
 
+def goal_choices(route: Route) -> list[SelectChoice]:
+    """The route's deficits, as a hand-added step may be tied to them."""
+    return [SelectChoice(g.competency_id, f"{g.competency.code} {g.competency.title}") for g in route.goals]
+
+
 def route_url(route: Route) -> str:
     return url_for("assessments.route", route_id=route.id)

@@ -87,6 +87,10 @@ def event_label(event) -> str:
             [_("booked: %(list)s", list="; ".join(d["booked"]))] if d.get("booked") else []) + (
             [_("not booked: %(list)s", list="; ".join(d["not_booked"]))] if d.get("not_booked") else [])),
         "proposed": lambda: _("the teacher proposes: %(note)s", note=d.get("note", "")),
+        "proposal_accepted": lambda: _("proposal accepted: %(note)s", note=d.get("note", "")) + (
+            f" — {d['reply']}" if d.get("reply") else ""),
+        "proposal_declined": lambda: _("proposal declined: %(note)s — %(reply)s", note=d.get("note", ""),
+                                       reply=d.get("reply", "")),
         "step_added": lambda: _("step added: %(title)s", title=d.get("title", "")),
         "step_changed": lambda: _("step changed: %(title)s", title=d.get("title", "")),
         "step_dropped": lambda: _("step taken out: %(title)s", title=d.get("title", "")),

@@ -17,8 +17,16 @@ from assessments.forms import (
 from assessments.models import Route, RouteEvent, RouteGoal, RouteStep
 from assessments.permissions import can_tutor_route, can_tutor_teacher, can_view_route
 from assessments.services.routes import builder, workflow
+from assessments.services.routes.places import step_places
 from assessments.services.routes.progress import progress, step_attendance
-from assessments.views.routes.common import activity_choices, can_edit, fill_settings, route_url, settings_from
+from assessments.views.routes.common import (
+    activity_choices,
+    can_edit,
+    fill_settings,
+    goal_choices,
+    route_url,
+    settings_from,
+)
 from assessments.views.routes.messages import event_label, gap_reason
 from lms.extensions import db
 from lms.forms import SelectChoice
@@ -109,6 +117,7 @@ def route(route_id: int):
     step_form = StepForm(formdata=None, data={"version": item.version, "starts_on": item.period_start,
                                               "ends_on": item.period_end})
     step_form.activity_id.choices = activity_choices() if editing else []
+    step_form.closes.choices = goal_choices(item) if editing else []
     reassign = None
     if has_permission(current_user, "assessments.catalogue") and item.status != "completed":
         reassign = ReassignForm(formdata=None, data={"tutor_id": item.tutor_id or 0})
@@ -116,11 +125,12 @@ def route(route_id: int):
             db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
                                .where(UserRole.role == "tutor", User.active.is_(True)).order_by(User.last_name)))]
     attendance = step_attendance(item)
+    places = step_places(item, utcnow())
     preview = None
     if tutoring and item.status == "review":
         preview = [(o, workflow.booking_text(o)) for o in workflow.approval_preview(item)]
     return render_template(
-        "assessments/routes/route.html", route=item, preview=preview, attendance=attendance,
+        "assessments/routes/route.html", route=item, preview=preview, attendance=attendance, places=places,
         progress=progress(item, local_today()), tutoring=tutoring,
         editing=editing, mine=item.user_id == current_user.id, settings=settings, step_form=step_form,
         action=RouteActionForm(formdata=None, data={"version": item.version}), reassign=reassign,

@@ -9,7 +9,7 @@ from assessments.models import Activity, Route, RouteStep
 from assessments.permissions import can_tutor_route
 from assessments.services.routes import external, workflow
 from assessments.views.routes.actions import _form_errors
-from assessments.views.routes.common import activity_choices, can_edit, route_url
+from assessments.views.routes.common import activity_choices, can_edit, goal_choices, route_url
 from lms.forms import ActionForm
 from lms.i18n import _
 from lms.models.mixins import utcnow
@@ -23,13 +23,15 @@ def step_add(route_id: int):
     route = get_or_404(Route, route_id, can_edit)
     form = StepForm()
     form.activity_id.choices = activity_choices()
+    form.closes.choices = goal_choices(route)
     if not form.validate_on_submit():
         _form_errors(form)
         return redirect(route_url(route))
     activity = get_or_404(Activity, form.activity_id.data)
     if save(form, lambda: workflow.add_step(route, current_user, version=form.version_value(), activity=activity,
                                             starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                            hours=form.hours.data, now=utcnow()), versioned=route) is not None:
+                                            hours=form.hours.data, closes=form.closes.data, now=utcnow()),
+            versioned=route) is not None:
         flash(_("The step has been added."), "success")
     return redirect(route_url(route))
 
