@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +23,7 @@ from assessments.models import (
     DiagnosticAudience,
     Item,
 )
+from assessments.services.diagnostics import exposure
 from assessments.services.diagnostics.engine import (
     ADAPTIVE_TYPES,
     DEFAULT_TARGET,
@@ -69,10 +71,13 @@ def start(diagnostic: Diagnostic, user, now: datetime, today: date, *, check_win
     number = 1 + (db.session.scalar(select(func.max(Attempt.number)).where(
         Attempt.diagnostic_id == diagnostic.id, Attempt.user_id == user.id)) or 0)
     deadline = now + timedelta(minutes=diagnostic.time_limit_minutes) if diagnostic.time_limit_minutes else None
+    seed = secrets.randbelow(2**31)  # a signed 32-bit column on PostgreSQL
+    bank = [r for r in Shape.of(diagnostic).rows if r.type in ADAPTIVE_TYPES]
     # Two tabs pressing «start» at once: the unique open_key lets one insert win; both then use it.
     insert_or_ignore(Attempt, diagnostic_id=diagnostic.id, user_id=user.id, number=number, open_key=key,
-                     status="in_progress", started_at=now, deadline_at=deadline, version=1,
-                     seed=secrets.randbelow(2**31))  # a signed 32-bit column on PostgreSQL
+                     status="in_progress", started_at=now, deadline_at=deadline, version=1, seed=seed,
+                     withheld_items=exposure.withheld_items(diagnostic, bank, np.random.default_rng([seed, 1])),
+                     seen_items=exposure.seen_items(user.id, diagnostic.framework_id))
     return db.session.scalar(select(Attempt).where(Attempt.open_key == key))
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import and_, func, or_, select
 
 from assessments.engine import Bank, Session, Settings
+from assessments.engine.inputs import FRESH, SEEN, WITHHELD
 from assessments.items import ITEM_TYPES
 from assessments.models import (
     Answer,
@@ -135,9 +136,15 @@ def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given
     settings = Settings(level_cuts=cuts, targets=tuple(targets[c] for c in competencies), correlation=correlation,
                         min_items=diagnostic.min_per_competency, max_items=diagnostic.max_per_competency,
                         max_total=diagnostic.max_items, pilot_share=diagnostic.pilot_share, fixed_form=fixed)
-    session = Session(bank, settings, np.random.default_rng([attempt.seed, len(answers)]))
     item_ids = [r.id for r in rows]
     index = {item_id: n for n, item_id in enumerate(item_ids)}
+    # Seen outranks withheld: a repeat sitting gets questions new to the teacher before rarely shown ones.
+    avoid = np.full(len(rows), FRESH)
+    avoid[[index[i] for i in attempt.withheld_items or () if i in index]] = WITHHELD
+    avoid[[index[i] for i in attempt.seen_items or () if i in index]] = SEEN
+    # Seeded per attempt (each choice by the answers so far): rebuilt on every request, it chooses the
+    # same items as one session kept alive through the attempt would.
+    session = Session(bank, settings, avoid=avoid, seed=attempt.seed)
     for answer in answers:
         if answer.item_id in index:
             session.record(index[answer.item_id], bool(answer.score) if answer.scored else False)
