@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessments.engine.inputs import MAX_EXPOSURE, MAX_ITEMS, MIN_ITEMS
 from assessments.models.bank import Item, ItemParameters
-from assessments.models.framework import Competency, Framework
+from assessments.models.framework import Competency, Framework, FrameworkCorrelation
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
 
@@ -107,8 +107,11 @@ class Attempt(VersionedMixin, db.Model):
     #: framework (offered only when nothing fresher is left). None: neither (attempts made before).
     withheld_items: Mapped[Optional[list[int]]] = mapped_column(JSON)
     seen_items: Mapped[Optional[list[int]]] = mapped_column(JSON)
+    #: The framework's correlation matrix current at the start (None: the single ρ of the framework).
+    correlation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("assessments_framework_correlation.id"))
 
     diagnostic: Mapped[Diagnostic] = relationship()
+    correlation: Mapped[Optional[FrameworkCorrelation]] = relationship()
     current_item: Mapped[Optional[Item]] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="attempt", order_by="Answer.position",
                                                  cascade="all, delete-orphan")

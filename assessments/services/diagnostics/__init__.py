@@ -21,6 +21,7 @@ from assessments.models import (
     CompetencyResult,
     Diagnostic,
     DiagnosticAudience,
+    FrameworkCorrelation,
     Item,
 )
 from assessments.services.diagnostics import exposure
@@ -77,7 +78,11 @@ def start(diagnostic: Diagnostic, user, now: datetime, today: date, *, check_win
     insert_or_ignore(Attempt, diagnostic_id=diagnostic.id, user_id=user.id, number=number, open_key=key,
                      status="in_progress", started_at=now, deadline_at=deadline, version=1, seed=seed,
                      withheld_items=exposure.withheld_items(diagnostic, bank, np.random.default_rng([seed, 1])),
-                     seen_items=exposure.seen_items(user.id, diagnostic.framework_id))
+                     seen_items=exposure.seen_items(user.id, diagnostic.framework_id),
+                     # The matrix current now serves the whole attempt, even if calibration writes a new one.
+                     correlation_id=db.session.scalar(select(FrameworkCorrelation.id).where(
+                         FrameworkCorrelation.framework_id == diagnostic.framework_id,
+                         FrameworkCorrelation.current.is_(True)).order_by(FrameworkCorrelation.id.desc()).limit(1)))
     return db.session.scalar(select(Attempt).where(Attempt.open_key == key))
 
 
@@ -146,6 +151,7 @@ def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = 
 #: What saving an answer reads of the attempt besides its answers, in the statement that locks it.
 _ANSWER_LOADS = (
     joinedload(Attempt.diagnostic).joinedload(Diagnostic.framework),
+    joinedload(Attempt.correlation),
     joinedload(Attempt.current_item).joinedload(Item.parameters),
 )
 
