@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assessments.engine import irt
-from assessments.engine.inputs import Bank, CompetencyResult, Settings
+from assessments.engine.inputs import SEEN, Bank, CompetencyResult, Settings
 from assessments.engine.prior import CorrelatedPrior, check_correlation
 
 _STEP = irt.GRID[1] - irt.GRID[0]
@@ -69,6 +69,8 @@ class Session:
         if len(tier) != len(self.bank.a):
             raise ValueError("avoid needs one tier per item")
         self._tier = tier
+        self._info = info
+        self._n_seen = 0
         # Lowest tier first, then most informative: lexsort's last key is the primary one.
         order = np.lexsort((np.arange(len(info)), -info, tier))
         comp, scored = self.bank.competency[order], self.bank.scored[order]
@@ -101,6 +103,7 @@ class Session:
         row -= row.max()
         self.n_items[c] += 1
         self._n_scored += 1
+        self._n_seen += int(self._tier[item] == SEEN)
         self._prior.set_measurement(c, *irt.gaussian_message(self.log_lik[c]))
 
     def add_evidence(self, competency: int, a: float, b: float, score: float) -> None:
@@ -204,10 +207,23 @@ class Session:
         if s.pilot_share > 0.0 and self._pilots[c] and rng.random() < s.pilot_share:
             return self._pilots[c][int(rng.random() * len(self._pilots[c]))]
         free = self._free[c]
+        seen = self._better_seen(c)
+        if seen is not None:
+            return seen
         # Only the head's tier (the list is ordered by tier first): a withheld or seen item is never
         # drawn while a fresher one is left.
         top = [i for i in free[: max(1, s.randomesque)] if self._tier[i] == self._tier[free[0]]]
         return top[int(rng.random() * len(top))]
+
+    def _better_seen(self, c: int) -> int | None:
+        """A seen item more informative than the competency's best fresher one, while seen items stay within
+        ``max_seen_share`` of the sitting's scored items; else None. Forbidding them outright leaves the
+        repeat sitting only the bank's weaker items where the teacher already had its best."""
+        share, free = self.settings.max_seen_share, self._free[c]
+        if share <= 0.0 or self._tier[free[0]] == SEEN or self._n_seen + 1 > share * (self._n_scored + 1):
+            return None
+        best = next((i for i in free if self._tier[i] == SEEN), None)
+        return best if best is not None and self._info[best] > self._info[free[0]] else None
 
     def _gains(self, weights: np.ndarray, p: np.ndarray) -> np.ndarray:
         """How much each competency's best free item would move its P(deficit): the preposterior variance.

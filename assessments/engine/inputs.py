@@ -14,6 +14,9 @@ MAX_ITEMS = 12
 #: The most-shown item's share of attempts that exposure control aims at (assessments.engine.exposure).
 MAX_EXPOSURE = 0.3
 
+#: A repeat sitting's seen items may make up this share of its scored items, when they are better.
+MAX_SEEN_SHARE = 0.2
+
 #: How strongly a session avoids an item (``Session.avoid``): offered only once every better tier of
 #: the competency is used up, so a small bank degrades to repeats instead of running dry.
 FRESH, WITHHELD, SEEN = 0, 1, 2
@@ -58,7 +61,8 @@ class Settings:
     the attempt stops when no open competency's next item is worth ``min_gain`` — the expected
     change it would make to a deficit probability (its preposterior variance) — or at ``max_total``.
     ``randomesque`` picks among that many best items so the same few are not shown to everyone;
-    ``pilot_share`` is the chance of showing an unscored pilot item of the chosen competency.
+    ``pilot_share`` is the chance of showing an unscored pilot item of the chosen competency;
+    ``max_seen_share`` bounds the items a repeat sitting takes from those the teacher saw before.
     """
 
     level_cuts: tuple[float, ...]
@@ -73,6 +77,7 @@ class Settings:
     pilot_share: float = 0.0
     deficit_threshold: float = 0.5
     fixed_form: tuple[int, ...] | None = None
+    max_seen_share: float = MAX_SEEN_SHARE
 
     def deficit_cuts(self) -> np.ndarray:
         cuts = [-np.inf if t <= 1 else self.level_cuts[t - 2] for t in self.targets]

@@ -397,8 +397,9 @@ def test_an_answer_and_the_next_page_cost_the_same_few_statements_however_far_th
 
 def test_a_repeated_diagnostic_asks_questions_the_teacher_has_not_seen(diagnostic, login_as, people):
     """After one finished sitting every question it showed has been seen by all (1 of 1 attempts, over the
-    0.3 rate): the next attempt withholds exactly those, knows them as the teacher's, and asks new ones
-    (the bank has about ten per competency, the diagnostic at most four)."""
+    0.3 rate): the next attempt withholds exactly those, knows them as the teacher's, and asks mostly new
+    ones — a seen one only when better than every fresh one, and at most a fifth of the sitting (the bank
+    has about ten per competency, the diagnostic at most four)."""
     teacher = people["teacher"]
     client = login_as("teacher")
     client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
@@ -411,4 +412,4 @@ def test_a_repeated_diagnostic_asks_questions_the_teacher_has_not_seen(diagnosti
     assert sorted(second.withheld_items) == sorted(adaptive)
     second = _take(client, teacher)
     again = {a.item_id for a in second.answers if ITEM_TYPES[a.item.type].adaptive}
-    assert again and not again & adaptive
+    assert again and len(again & adaptive) <= 0.2 * len(again)

@@ -1,6 +1,8 @@
 """The engine's validity guards against hand-computed and simulated values: exposure control, fresh items on a
 repeat sitting, a rebuilt session deciding as the live one, and the correlation matrix it accepts."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -79,12 +81,18 @@ def test_a_repeat_sitting_prefers_items_the_teacher_has_not_seen_and_falls_back_
     big = _bank(2, 25, rng)
     first, _ = _run(big, settings, theta, seed=1)
     second, _ = _run(big, settings, theta, seen=first, seed=2)
-    assert not (first & second).any()  # 25 items a competency: every repeat question is new to the teacher
+    again = (first & second).sum(axis=1) / second.sum(axis=1)
+    # Seen items come back only when better than every fresh one, and at most 20 % of a sitting.
+    assert again.max() <= 0.2 and again.mean() > 0
+    strict, _ = _run(big, replace(settings, max_seen_share=0.0), theta, seen=first, seed=2)
+    assert not (first & strict).any()  # 25 items a competency: every repeat question is new to the teacher
+    blind, _ = _run(big, settings, theta, seed=2)
+    assert ((first & blind).sum(axis=1) / blind.sum(axis=1)).mean() > 3 * again.mean()
     small = _bank(2, 4, rng)  # fewer items than a sitting asks: seen ones come back, only after the fresh ones
-    first, _ = _run(small, Settings(level_cuts=CUTS, targets=(3, 3), min_gain=0.0, confidence=0.999), theta[:5])
+    exhaust = Settings(level_cuts=CUTS, targets=(3, 3), min_gain=0.0, confidence=0.999, max_seen_share=0.0)
+    first, _ = _run(small, exhaust, theta[:5])
     seen = first.copy()
-    session = Session(small, Settings(level_cuts=CUTS, targets=(3, 3), min_gain=0.0, confidence=0.999),
-                      avoid=np.where(seen[0], SEEN, FRESH), seed=3)
+    session = Session(small, exhaust, avoid=np.where(seen[0], SEEN, FRESH), seed=3)
     order = []
     while (item := session.next_item()) is not None:
         order.append(item)
