@@ -413,3 +413,8 @@ def test_a_repeated_diagnostic_asks_questions_the_teacher_has_not_seen(diagnosti
     second = _take(client, teacher)
     again = {a.item_id for a in second.answers if ITEM_TYPES[a.item.type].adaptive}
     assert again and len(again & adaptive) <= 0.2 * len(again)
+    teacher.locale = "en"  # the English msgid, whatever the Russian catalogue says
+    db.session.commit()
+    page = client.get(f"/assessments/attempts/{second.id}/result").text
+    assert f"Questions already met in an earlier sitting: {len(again & adaptive)} of {len(again)}." in page
+    assert "Questions already met" not in client.get(f"/assessments/attempts/{first.id}/result").text
