@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cat_world import (  # noqa: E402
     LEVEL_CUTS,
     MOODLE_PER_COMPETENCY,
+    PER_COMPETENCY,
     TARGETS,
     K,
     World,
@@ -126,10 +127,10 @@ def repeat_sittings(world, settings, first, seed, exposure):
     }
 
 
-def correlation_study(n, seed, exposure):
+def correlation_study(n, seed, exposure, per_competency=PER_COMPETENCY):
     """A framework whose competencies correlate 0.75 within a domain and 0.3 across: the prior with the true
     matrix, with the one calibration estimates from 500 teachers (shrunk, made valid), and with one ρ."""
-    world = World(n, seed, corr=domain_correlation())
+    world = World(n, seed, corr=domain_correlation(), per_competency=per_competency)
     _, _, r_hat, rmse = calibrated_parameters(world, 500, seed + 1)
     rho = float(r_hat[~np.eye(K, dtype=bool)].mean())
     single = correlation(rho)
@@ -147,9 +148,11 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="400 teachers instead of 2 000")
     parser.add_argument("--teachers", type=int)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--per-competency", type=int, default=PER_COMPETENCY,
+                        help="items per competency (exposure control needs a deep bank)")
     args = parser.parse_args(argv)
     n = args.teachers or (400 if args.quick else 2000)
-    world = World(n, args.seed)
+    world = World(n, args.seed, per_competency=args.per_competency)
     ours = Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=correlation())
 
     def log(name, result):
@@ -157,7 +160,7 @@ def main(argv=None):
         return result
 
     started = time.perf_counter()
-    full = log("fixed form, all 300 items", run_fixed(world, range(world.a.size)))
+    full = log(f"fixed form, all {world.a.size} items", run_fixed(world, range(world.a.size)))
     log("fixed form, 8 best per competency", run_fixed(world, best_form(world, MOODLE_PER_COMPETENCY)))
     moodle = log(f"moodle adaptivequiz, max {MOODLE_PER_COMPETENCY}/comp", run_moodle(world, MOODLE_PER_COMPETENCY))
     free = log("ours, no exposure control", run_engine(world, world.a, world.b, ours)[0])
@@ -177,9 +180,11 @@ def main(argv=None):
         world, a_hat, b_hat, Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=r_hat),
         exposure=MAX_EXPOSURE)[0])
     repeat = log("ours, repeat sitting", repeat_sittings(world, ours, first, args.seed + 2, MAX_EXPOSURE))
-    corr = log("ours, domain-structured framework", correlation_study(n, args.seed + 3, MAX_EXPOSURE))
+    corr = log("ours, domain-structured framework", correlation_study(n, args.seed + 3, MAX_EXPOSURE,
+                                                                        args.per_competency))
     summary = {
         "teachers": n,
+        "per_competency": args.per_competency,
         "f1": engine["f1"],
         "item_share": engine["item_share"],
         "items_mean": engine["items_mean"],
