@@ -5,13 +5,14 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     FloatField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from assessments.engine.inputs import MAX_EXPOSURE, MAX_ITEMS, MIN_ITEMS
 from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
@@ -166,3 +167,13 @@ class ActivityForm(VersionedForm):
     def custom_params(self) -> dict:
         pairs = (line.split("=", 1) for line in (self.lti_custom.data or "").splitlines() if "=" in line)
         return {name.strip(): value.strip() for name, value in pairs if name.strip()}
+
+
+class RecalculateForm(FlaskForm):
+    """The button that recalculates the item parameters; ``seen`` is the last recalculation the page showed, so
+    that a second click of the same page is told, not obeyed."""
+
+    seen = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,10}$")])
+
+    def seen_value(self) -> int:
+        return int(self.seen.data)

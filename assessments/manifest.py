@@ -21,6 +21,10 @@ def init_app(app: Flask) -> None:
 
     register_work_source(app, practical.SOURCE, practical.describe)
     reports.init_app(app)
+    from assessments.services import recalculation
+    from lms.reports import jobs
+
+    jobs.register_kind(app, recalculation.KIND, recalculation.build)
     lti.register(app)
     from assessments import queries
     from lms.references import Source, register_source
@@ -47,5 +51,7 @@ plugin = Plugin(
     views=("assessments.views",),
     demo_loader=load_demo,
     nav=(NavItem(_l("Diagnostics"), "assessments.home", "assessments.view", order=200,
-                 description=_l("Deficit diagnostics and individual educational routes")),),
+                 description=_l("Deficit diagnostics and individual educational routes")),
+         NavItem(_l("Caseload"), "assessments.caseload", "assessments.routes", order=201,
+                 description=_l("The teachers you support, their routes and what needs your attention"))),
 )

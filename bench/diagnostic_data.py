@@ -105,7 +105,7 @@ def check(url: str, clients: list[Teacher], diagnostic_id: int, competencies: in
     saved: dict[int, list[tuple]] = {}
     for attempt_id, item_id, position, response, scored in rows:
         saved.setdefault(attempt_id, []).append((item_id, position, response, scored))
-    by_user = {}
+    by_user, by_id = {}, {attempt.id: attempt for attempt in attempts}
     for attempt in attempts:
         if attempt.user_id in by_user:
             found["extra_attempts"] += 1
@@ -122,10 +122,15 @@ def check(url: str, clients: list[Teacher], diagnostic_id: int, competencies: in
         elif results[attempt.id][1] != sum(scored for *_, scored in answers):
             found["results_not_counting_every_answer"] += 1
     for client in clients:
-        attempt = by_user.get(client.user_id)
+        # The attempt the client answered in; with a second attempt by mistake, its answers are still checked
+        # against the one they were sent to (and the extra attempt is counted above).
+        attempt = by_id.get(client.attempt_id) or by_user.get(client.user_id)
+        if attempt is not None and attempt.user_id != client.user_id:
+            attempt = None
         stored = {item: response for item, _, response, _ in saved.get(attempt.id, [])} if attempt else {}
         found["missing_attempts"] += attempt is None
-        found["client_saw_another_attempt"] += attempt is not None and client.attempt_id not in (None, attempt.id)
+        latest = by_user.get(client.user_id)
+        found["client_saw_another_attempt"] += latest is not None and client.attempt_id not in (None, latest.id)
         found["lost_answers"] += len(client.accepted.keys() - stored.keys())
         found["answers_saved_unseen"] += len(stored.keys() - client.accepted.keys())
         found["answers_saved_differently"] += sum(1 for item, options in client.accepted.items()

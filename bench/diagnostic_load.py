@@ -178,7 +178,8 @@ def run(url: str, args: argparse.Namespace, nodes: int, redis: RedisServer | Non
         "teachers_gave_up": sum(failures.values()), "teachers_finished": sum(c.finished for c in clients),
         **{k: stats.events[k] for k in ("double_submits_sequential", "double_submits_parallel", "resumed_teachers",
                                         "resumed_after_saved_answer", "resumed_on_same_item",
-                                        "saved_behind_an_error", "sent_to_another_node")},
+                                        "saved_behind_an_error", "sent_to_another_node",
+                                        "resumed_on_finished_attempt")},
         **limit, **integrity, **ran,
     }
     # Under faults people see error pages by design; what must still hold is the database against what they saw.

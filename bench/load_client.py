@@ -112,8 +112,9 @@ class Teacher(threading.Thread):
         general = rng.gauss(0, 1)
         self.theta = {c: math.sqrt(rho) * general + math.sqrt(1 - rho) * rng.gauss(0, 1)
                       for c in plan["competencies"]}
-        # The answer (counted from 0) whose connection drops: never the last, no attempt is shorter.
-        self.drop_at = rng.randrange(1, plan["min_answers"]) if drop else None
+        # The answer (counted from 0) whose connection drops: never the last. An attempt may end on its
+        # min_answers-th answer (index min_answers - 1), so the drop comes before that one.
+        self.drop_at = rng.randrange(1, max(2, plan["min_answers"] - 1)) if drop else None
         self.session = Browser(self.node(), self.address)
         self.attempt_id: int | None = None
         self.sent: dict[int, list[int]] = {}  # item id → the options chosen, sent again unchanged
@@ -188,6 +189,11 @@ class Teacher(threading.Thread):
         resumed = CONTINUE_RE.search(home)
         if resumed:
             attempt_id = int(resumed.group(1))
+        elif self.attempt_id is not None:
+            # Nothing to continue, yet this teacher has begun: the attempt ended (its page shows the results).
+            # A teacher whose results are on the page does not start the diagnostic again.
+            self.stats.event("resumed_on_finished_attempt")
+            return self.request("GET", f"/assessments/attempts/{self.attempt_id}")
         else:
             match = START_RE.search(home)
             if match is None or int(match.group(2)) != self.plan["diagnostic_id"]:

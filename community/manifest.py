@@ -16,14 +16,14 @@ def load_demo(objects: dict) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from community import choices, evidence, queries
+    from community import choices, evidence, filters, queries
     from community.cli import community_cli
     from lms.references import Source, register_source
     from lms.users.relations import register_relation
 
     app.config.setdefault("COMMUNITY_VISIT_CRITERIA", choices.VISIT_CRITERIA)  # the lesson-visit protocol's lines
     app.config.setdefault("COMMUNITY_APPEAL_DAYS", 30)  # days for a written answer (59-ФЗ, art. 12)
-    app.jinja_env.globals.update(TEMPLATE_RULES, community_choices=choices)
+    app.jinja_env.globals.update(TEMPLATE_RULES, community_choices=choices, community_export_url=filters.export_url)
     app.cli.add_command(community_cli)
     evidence.register(app)
     register_relation(app, "mentor", queries.mentors_of)

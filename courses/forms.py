@@ -18,6 +18,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from courses.choices import DELIVERY_MODES, GROUP_SOURCES, MODULE_FORMS, WEEKDAYS
 from lms.forms import RuDateField, VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
+from lms.users.forms import MultiCheckboxField
 
 RICH_TEXT_HELP = _l("Plain text is fine: an empty line starts a new paragraph. Simple HTML (bold, lists, "
                     "links, tables) is kept; anything else is removed.")
@@ -76,7 +77,8 @@ class OfficeHoursForm(VersionedForm):
 
 class BookingForm(FlaskForm):
     topic = TextAreaField(_l("Your question"), filters=[strip_filter],
-                          validators=[DataRequired(), Length(max=2000), no_control_characters],
+                          validators=[DataRequired(message=_l("Write your question before booking.")),
+                                      Length(max=2000), no_control_characters],
                           description=_l("What you would like to discuss, so the tutor can prepare."))
     file = FileField(_l("A file for the tutor (optional)"))
 
@@ -102,8 +104,9 @@ class GroupForm(VersionedForm):
 
 
 class AddMembersForm(FlaskForm):
-    user_ids = SelectMultipleField(_l("Teachers"), coerce=int,
-                                   validators=[DataRequired(message=_l("Choose at least one teacher."))])
+    # Check boxes, not a multiple select: a phone shows them, and the search above narrows them.
+    user_ids = MultiCheckboxField(_l("Teachers"), coerce=int,
+                                  validators=[DataRequired(message=_l("Choose at least one teacher."))])
 
 
 class ApproveForm(FlaskForm):

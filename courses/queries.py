@@ -24,7 +24,7 @@ from courses.models import (
     Work,
 )
 from lms.extensions import db
-from lms.users.models import TeacherProfile, User, UserRole
+from lms.users.models import TeacherProfile, User, UserRole, fold
 from lms.web import Page, paginate
 
 
@@ -163,6 +163,33 @@ def group_with_members(group_id: int) -> Group | None:
         joinedload(Group.programme), joinedload(Group.tutor),
         selectinload(Group.enrolments).joinedload(Enrolment.user)
         .selectinload(User.profile).joinedload(TeacherProfile.school)))
+
+
+def group_modules(group: Group) -> list[tuple[Module, ModuleAssignment | None]]:
+    """The modules of a group's programme in their order, each with its assignment to the group (due date)."""
+    modules = db.session.scalars(select(Module).where(Module.programme_id == group.programme_id)
+                                 .order_by(Module.position, Module.id))
+    due = {a.module_id: a for a in db.session.scalars(select(ModuleAssignment).where(
+        ModuleAssignment.group_id == group.id))}
+    return [(module, due.get(module.id)) for module in modules]
+
+
+#: Teachers the member picker shows at once; a search narrows them.
+PICKER_LIMIT = 50
+
+
+def teacher_candidates(q: str | None, exclude: set[int], limit: int = PICKER_LIMIT) -> tuple[list, bool]:
+    """Active teachers not in ``exclude`` whose name or e-mail holds every word of ``q``, by «Фамилия Имя
+    Отчество», with their school; and whether more matched than ``limit``."""
+    stmt = (select(User).join(UserRole).where(UserRole.role == "teacher", User.active.is_(True))
+            .options(selectinload(User.profile).joinedload(TeacherProfile.school))
+            .order_by(User.search_text, User.id))  # «фамилия имя отчество e-mail», folded: ё sorts as е
+    if exclude:
+        stmt = stmt.where(User.id.not_in(exclude))
+    for word in fold(q or "").split():
+        stmt = stmt.where(User.search_text.contains(word, autoescape=True))
+    found = list(db.session.scalars(stmt.limit(limit + 1)))
+    return found[:limit], len(found) > limit
 
 
 def open_groups(programme_id: int) -> list[Group]:

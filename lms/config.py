@@ -80,6 +80,9 @@ class BaseConfig:
     UPLOAD_MAX_BYTES = 8 * 1024 * 1024
     #: A report file with more rows than this is built by a background job the person follows (RQ with Redis).
     REPORTS_INLINE_ROWS = 5000
+    #: «Фамилия Имя Отчество» of the head of the methodological service, who signs the ИОМ; empty: the one active
+    #: account with the head's role (admin), when there is exactly one.
+    SERVICE_HEAD = ""
 
     #: Scheme, host and port people reach the service at; every link in an e-mail starts with it
     #: (never with the Host header of the request). Required in production.
@@ -102,8 +105,10 @@ class BaseConfig:
     LTI_REGISTRATION_RATE_LIMIT = "10 per hour"
     #: Waits between tries of a score passback, seconds: RQ schedules these …
     LTI_PASSBACK_BACKOFF = [10, 60, 300]
-    #: … and without Redis the request that earned the score waits these (short: a person is waiting).
-    LTI_PASSBACK_INLINE_BACKOFF = [1, 3]
+    #: … and without Redis the request that earned the score makes the tries itself while a person waits:
+    #: by default one try (at most two calls of LTI_HTTP_TIMEOUT each); a failed one waits in the log for
+    #: staff to resend. Retries that nobody waits for need the RQ worker.
+    LTI_PASSBACK_INLINE_BACKOFF: list[float] = []
     #: As a platform: how long an access token we issue to an external tool lives, seconds.
     LTI_PLATFORM_TOKEN_TTL = 3600
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask
 
 from lms.models.sql import valid_id
+from lms.registries import register, registered
 
 #: The purposes a source may be registered for, each with the one meaning every package relies on.
 PURPOSES = {
@@ -45,16 +46,12 @@ def register_source(app: Flask, source: Source) -> None:
         raise ValueError(f"Unknown purpose {source.purpose!r}")
     if not source.kind or len(source.kind) > 40 or ":" in source.kind:
         raise ValueError(f"Bad kind {source.kind!r}")
-    registry: dict[tuple[str, str], Source] = app.extensions.setdefault("lms.references", {})
-    key = (source.purpose, source.kind)
-    if key in registry:
-        raise ValueError(f"Source {key!r} is registered twice")
-    registry[key] = source
+    register(app, "lms.references", (source.purpose, source.kind), source, "Source")
 
 
 def sources(purpose: str) -> list[Source]:
     """The sources of a purpose, in the order they were registered; empty when no plugin keeps one."""
-    return [s for (p, _kind), s in current_app.extensions.get("lms.references", {}).items() if p == purpose]
+    return [s for (p, _kind), s in registered("lms.references").items() if p == purpose]
 
 
 def value_of(kind: str, ident: int) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import zlib
 
-_OBJECT = re.compile(rb"(\d+) 0 obj\s*<<(.*?)>>\s*(?:stream\r?\n(.*?)\r?\nendstream|endobj)", re.S)
+_OBJECT = re.compile(rb"(\d+) 0 obj\s*<<(.*?)>>\s*(stream\r?\n|endobj)", re.S)
+_LENGTH = re.compile(rb"/Length (\d+)\b")
 _TOKEN = re.compile(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -18,9 +19,13 @@ def text_lines(pdf: bytes) -> list[str]:
     """Every shown string, decoded through its font's ToUnicode map (fpdf2 writes glyph ids of font subsets,
     two bytes each, so the text is not in the file as characters)."""
     objects = {}
-    for number, head, body in _OBJECT.findall(pdf):
-        if body and b"FlateDecode" in head:
-            body = zlib.decompress(body)
+    for found in _OBJECT.finditer(pdf):
+        number, head, body = found.group(1), found.group(2), b""
+        if found.group(3).startswith(b"stream"):
+            # The stream is exactly /Length bytes: compressed data may itself end in a CR or hold "endstream".
+            body = pdf[found.end():found.end() + int(_LENGTH.search(head).group(1))]
+            if b"FlateDecode" in head:
+                body = zlib.decompress(body)
         objects[int(number)] = (head, body)
     cmaps = {}
     for name, number in set(re.findall(rb"/(F\d+) (\d+) 0 R", pdf)):

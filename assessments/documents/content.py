@@ -14,7 +14,11 @@ from lms.i18n import _, _lp, _n
 DASH = "—"
 # Room to sign and date by hand: the form is printed, signed and scanned back.
 SIGN_BLANK = "____________"
-DATE_BLANK = "«____» ______________ 20____"
+
+
+def date_blank() -> str:
+    """A date to write in by hand when signing: «____» ________ 20__ г. (the «г.» is the Russian text's)."""
+    return _("«____» ______________ 20____")
 # Tokens the renderers replace with their own page-number mechanics (Word fields, fpdf2 aliases).
 PAGE, PAGES = "{page}", "{pages}"
 
@@ -206,11 +210,12 @@ def _outcome(doc: RouteDocument) -> list:
     blocks.append(Heading(_("Tutor's conclusion"), 2))
     # An empty conclusion leaves lines for the tutor to write it in by hand.
     blocks.append(Para(doc.conclusion) if doc.conclusion.strip() else Para("\n".join(["_" * 110] * 3)))
+    # Each signs with the date they sign on, by hand: the tutor's approval in the system is not the head's signature.
     signatures = (
-        (_("Teacher"), f"{SIGN_BLANK} / {short_name(doc.teacher)} /", DATE_BLANK),
-        (_("Tutor"), f"{SIGN_BLANK} / {short_name(doc.tutor) or SIGN_BLANK} /", DATE_BLANK),
-        (_("Head of the methodological service"), f"{SIGN_BLANK} / {short_name(doc.approved_by) or SIGN_BLANK} /",
-         fmt_date(doc.approved_on) if doc.approved_on else DATE_BLANK),
+        (_("Teacher"), f"{SIGN_BLANK} / {short_name(doc.teacher)} /", date_blank()),
+        (_("Tutor"), f"{SIGN_BLANK} / {short_name(doc.tutor) or SIGN_BLANK} /", date_blank()),
+        (_("Head of the methodological service"), f"{SIGN_BLANK} / {short_name(doc.head) or SIGN_BLANK} /",
+         date_blank()),
     )
     blocks += [Heading(_("Signatures"), 2), Table(None, signatures, (1.6, 2, 1.6), borders=False)]
     return blocks

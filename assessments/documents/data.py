@@ -103,6 +103,7 @@ class RouteDocument:
     approved_by: str | None
     approved_on: date | None
     generated_on: date
+    head: str | None = None  # the head of the methodological service, who signs last
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ def _styles(document) -> None:
     for name in ("Heading 1", "Heading 2"):
         document.styles[name].paragraph_format.space_before = Pt(10)
         document.styles[name].paragraph_format.space_after = Pt(4)
+        # A heading never stays alone at the foot of a page: Word moves it over with what follows.
+        document.styles[name].paragraph_format.keep_with_next = True
 
 
 def _table(document, block: Table) -> None:
@@ -103,6 +105,8 @@ def _table(document, block: Table) -> None:
         _repeat_as_header(row)
         for index, text in enumerate(block.header):
             _fill(row.cells[index], text, widths[index], size, bold=True, centre=True)
+            # … and a table's column names go with its first row (which the heading is kept with, through them).
+            row.cells[index].paragraphs[0].paragraph_format.keep_with_next = True
     for values in block.rows:
         row = table.add_row()
         for index, text in enumerate(values):

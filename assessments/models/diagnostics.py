@@ -162,6 +162,16 @@ class CompetencyResult(db.Model):
 
     competency: Mapped[Competency] = relationship()
 
+    def self_above_measured(self, all_right: bool = False) -> bool:
+        """Whether the self-assessment is higher than the measurement supports: above the measured level, and
+        the measurement at least 95 % sure the level is below it. Never said at the top of the scale: at the
+        highest level, or when every question of the competency was answered right (``all_right``): the test
+        saw nothing the teacher could not do, so the measured level is only a floor."""
+        probabilities = self.level_probabilities or []
+        if not self.self_level or self.self_level <= self.level or self.level >= len(probabilities) or all_right:
+            return False
+        return sum(probabilities[self.self_level - 1:]) < 0.05
+
     def change_since(self, before: CompetencyResult) -> tuple[float, bool]:
         """The change of the estimate since an earlier result, and whether it exceeds measurement error
         (|Δ| > 1.96 · √(SE₁² + SE₂²): not a change two measurements of the same ability would show by chance)."""

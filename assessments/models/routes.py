@@ -96,6 +96,10 @@ class RouteGoal(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     #: True when no catalogue activity reaches the target: a consultation or mentoring stands in.
     gap: Mapped[bool] = mapped_column(default=False)
+    #: Why the planner left the deficit to no catalogue activity (``assessments.planner.model`` gap reasons:
+    #: no_activity, excluded, delivery, dates, budget; or done: an activity already finished reaches it); None
+    #: when an activity of the plan closes it.
+    gap_reason: Mapped[Optional[str]] = mapped_column(String(20))
     #: After the repeated diagnostic: the level then measured.
     level_after: Mapped[Optional[int]] = mapped_column()
 

@@ -56,8 +56,11 @@ def attempt(attempt_id: int):
             flash(diagnostics.END_MESSAGES[attempt.finish_reason](), "info")  # once, when it has just ended
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
     progress = queries.attempt_progress(attempt)
+    seconds_left = None
+    if attempt.deadline_at is not None:  # the page counts down; the server still refuses a late answer
+        seconds_left = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
     return render_template("assessments/attempt.html", attempt=attempt, item=item, kind=ITEM_TYPES[item.type],
-                           form=ActionForm(), progress=progress)
+                           form=ActionForm(), progress=progress, seconds_left=seconds_left)
 
 
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])

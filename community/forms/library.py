@@ -18,6 +18,9 @@ from community.forms.associations import TEXT
 from lms.forms import RuDateField, VersionedForm, no_control_characters, optional_int, options, strip_filter
 from lms.i18n import _l
 
+#: The years a period filter accepts; anything else is ignored.
+YEARS = (2000, 2100)
+
 # --- work plan, library, best practice, schools' statuses --------------------------------------------------------
 
 class PlanForm(VersionedForm):
@@ -73,6 +76,24 @@ class LibraryFilterForm(FlaskForm):
     level = SelectField(_l("Level of education"), choices=options(SCHOOL_LEVELS.items(), blank=_l("Any")),
                         validate_choice=False)
     competency = SelectField(_l("Competency"), validate_choice=False)
+    subject_id = SelectField(_l("Subject"), coerce=optional_int, validate_choice=False)
+
+
+class PracticeFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), filters=[strip_filter], validators=[Length(max=100)])
+
+
+class PeriodFilterForm(FlaskForm):
+    """The filter of the contests, work plans and schools' statuses: a text and a calendar year."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), filters=[strip_filter], validators=[Length(max=100)])
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=YEARS[0], max=YEARS[1])])
 
 
 class PracticeForm(VersionedForm):

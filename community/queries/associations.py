@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.choices import YOUNG_SPECIALIST_YEARS
@@ -38,8 +38,21 @@ class AssociationRow:
         return self.details.kind if self.details else "mo"
 
 
-def association_list(*, q: str | None, kind: str | None, level: str | None, active_only: bool, page: int):
-    """One page of the directory's associations with the service's details and member counts."""
+def text_matches(q: str, *columns):
+    """The community lists' search of a name or a title: SQLite folds only ASCII, so the text is matched as
+    typed and with a capital first letter."""
+    text = q.strip()
+    return or_(*(column.contains(variant, autoescape=True) for column in columns
+                 for variant in dict.fromkeys((text, text.capitalize()))))
+
+
+def period_meets_year(starts_on, ends_on, year: int):
+    """A record whose period ``starts_on``…``ends_on`` takes in at least one day of the calendar ``year``."""
+    return (starts_on <= date(year, 12, 31)) & (ends_on >= date(year, 1, 1))
+
+
+def association_rows(*, q: str | None, kind: str | None, level: str | None, active_only: bool) -> Select:
+    """The directory's associations with the service's details and member counts (the list and its export)."""
     members = (select(func.count(Membership.id)).where(Membership.association_id == MethodAssociation.id)
                .correlate(MethodAssociation).scalar_subquery())
     stmt = (select(MethodAssociation, AssociationDetails, members.label("members"))
@@ -48,9 +61,7 @@ def association_list(*, q: str | None, kind: str | None, level: str | None, acti
                      joinedload(AssociationDetails.leader))
             .order_by(MethodAssociation.name, MethodAssociation.id))
     if q:
-        # SQLite folds only ASCII: the name is matched as typed and with a capital first letter.
-        stmt = stmt.where(or_(MethodAssociation.name.contains(q.strip(), autoescape=True),
-                              MethodAssociation.name.contains(q.strip().capitalize(), autoescape=True)))
+        stmt = stmt.where(text_matches(q, MethodAssociation.name))
     if kind == "mo":
         stmt = stmt.where(or_(AssociationDetails.kind.is_(None), AssociationDetails.kind == "mo"))
     elif kind:
@@ -61,6 +72,12 @@ def association_list(*, q: str | None, kind: str | None, level: str | None, acti
         stmt = stmt.where(MethodAssociation.school_id.is_(None))
     if active_only:
         stmt = stmt.where(MethodAssociation.is_active.is_(True))
+    return stmt
+
+
+def association_list(*, q: str | None, kind: str | None, level: str | None, active_only: bool, page: int):
+    """One page of the directory's associations with the service's details and member counts."""
+    stmt = association_rows(q=q, kind=kind, level=level, active_only=active_only)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
     return Page([AssociationRow(a, d, n) for a, d, n in rows], page=max(page, 1), per_page=PAGE_SIZE, total=total)
@@ -135,7 +152,7 @@ def participation(user_id: int) -> Participation:
 
 # --- mentoring ------------------------------------------------------------------------------------------------
 
-def pair_list(*, q: str | None, form: str | None, status: str | None, page: int):
+def pair_rows(*, q: str | None, form: str | None, status: str | None) -> Select:
     mentor, mentee = User.__table__.alias("mentor"), User.__table__.alias("mentee")
     stmt = (select(MentoringPair).join(mentor, mentor.c.id == MentoringPair.mentor_id)
             .join(mentee, mentee.c.id == MentoringPair.mentee_id)
@@ -149,7 +166,11 @@ def pair_list(*, q: str | None, form: str | None, status: str | None, page: int)
         stmt = stmt.where(MentoringPair.form == form)
     if status:
         stmt = stmt.where(MentoringPair.status == status)
-    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
+    return stmt
+
+
+def pair_list(*, q: str | None, form: str | None, status: str | None, page: int):
+    return paginate(pair_rows(q=q, form=form, status=status), page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def mentors_of(teacher_id: int, since: date | None, until: date | None) -> list[User]:

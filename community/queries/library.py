@@ -6,29 +6,44 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.choices import SCHOOL_STATUS_KINDS
-from community.models import Material, Practice, SchoolStatus, WorkPlan
-from community.queries.associations import PAGE_SIZE
+from community.models import Material, PlanItem, Practice, SchoolStatus, WorkPlan
+from community.queries.associations import PAGE_SIZE, period_meets_year, text_matches
 from lms.extensions import db
 from lms.i18n import format_date, local_today
+from lms.orgs.models import School
 from lms.users.choices import label
 from lms.users.models import Subject, fold
 from lms.web import paginate
 
 
-def plan_rows() -> Select:
-    return select(WorkPlan).order_by(WorkPlan.starts_on.desc(), WorkPlan.id.desc())
+def plan_rows(*, q: str | None = None, year: int | None = None) -> Select:
+    """Work plans, newest first; ``year``: the plan's period takes in part of that calendar year."""
+    stmt = select(WorkPlan).order_by(WorkPlan.starts_on.desc(), WorkPlan.id.desc())
+    if q:
+        stmt = stmt.where(text_matches(q, WorkPlan.title))
+    if year:
+        stmt = stmt.where(period_meets_year(WorkPlan.starts_on, WorkPlan.ends_on, year))
+    return stmt
 
 
-def plans(*, page: int):
-    return paginate(plan_rows(), page=max(page, 1), per_page=PAGE_SIZE)
+def plans(*, q: str | None = None, year: int | None = None, page: int):
+    return paginate(plan_rows(q=q, year=year), page=max(page, 1), per_page=PAGE_SIZE)
+
+
+def plan_item_rows(*, q: str | None = None, year: int | None = None) -> Select:
+    """Every item of the plans the list's filter keeps, under its plan (the plans' export)."""
+    plans = plan_rows(q=q, year=year).with_only_columns(WorkPlan.id).order_by(None)
+    return (select(PlanItem).options(joinedload(PlanItem.plan)).join(WorkPlan, WorkPlan.id == PlanItem.plan_id)
+            .where(PlanItem.plan_id.in_(plans))
+            .order_by(WorkPlan.starts_on.desc(), PlanItem.due_on, PlanItem.id))
 
 
 def plan_with_items(plan_id: int) -> WorkPlan | None:
     return db.session.scalar(select(WorkPlan).where(WorkPlan.id == plan_id).options(selectinload(WorkPlan.items)))
 
 
-def material_list(*, q: str | None, kind: str | None, level: str | None, page: int,
-                  competency: tuple[str, int] | None = None):
+def material_rows(*, q: str | None, kind: str | None, level: str | None,
+                  competency: tuple[str, int] | None = None, subject_id: int | None = None) -> Select:
     stmt = select(Material).options(joinedload(Material.subject)).order_by(Material.title, Material.id)
     for word in fold(q or "").split():
         stmt = stmt.where(Material.search_text.contains(word, autoescape=True))
@@ -38,17 +53,29 @@ def material_list(*, q: str | None, kind: str | None, level: str | None, page: i
         stmt = stmt.where(Material.level == level)
     if competency:
         stmt = stmt.where(Material.competency_kind == competency[0], Material.competency_id == competency[1])
-    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
+    if subject_id:
+        stmt = stmt.where(Material.subject_id == subject_id)
+    return stmt
 
 
-def practice_list(*, q: str | None, status: str, author_id: int | None = None, page: int):
+def material_list(*, q: str | None, kind: str | None, level: str | None, page: int,
+                  competency: tuple[str, int] | None = None, subject_id: int | None = None):
+    return paginate(material_rows(q=q, kind=kind, level=level, competency=competency, subject_id=subject_id),
+                    page=max(page, 1), per_page=PAGE_SIZE)
+
+
+def practice_rows(*, q: str | None, status: str, author_id: int | None = None) -> Select:
     stmt = (select(Practice).options(joinedload(Practice.author), joinedload(Practice.subject))
             .where(Practice.status == status).order_by(Practice.updated_at.desc(), Practice.id.desc()))
     for word in fold(q or "").split():
         stmt = stmt.where(Practice.search_text.contains(word, autoescape=True))
     if author_id is not None:
         stmt = stmt.where(Practice.author_id == author_id)
-    return paginate(stmt, page=max(page, 1), per_page=PAGE_SIZE)
+    return stmt
+
+
+def practice_list(*, q: str | None, status: str, author_id: int | None = None, page: int):
+    return paginate(practice_rows(q=q, status=status, author_id=author_id), page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def practices_of(author_id: int) -> list[Practice]:
@@ -56,13 +83,20 @@ def practices_of(author_id: int) -> list[Practice]:
                                    .order_by(Practice.updated_at.desc())))
 
 
-def school_status_rows() -> Select:
-    return (select(SchoolStatus).options(joinedload(SchoolStatus.school))
+def school_status_rows(*, q: str | None = None, year: int | None = None) -> Select:
+    """Schools' statuses, latest ending first; ``q`` is looked for in the school's name and the theme, ``year``
+    keeps the statuses in force for part of that calendar year."""
+    stmt = (select(SchoolStatus).join(SchoolStatus.school).options(joinedload(SchoolStatus.school))
             .order_by(SchoolStatus.ends_on.desc(), SchoolStatus.id))
+    if q:
+        stmt = stmt.where(text_matches(q, School.short_name, School.name, SchoolStatus.theme))
+    if year:
+        stmt = stmt.where(period_meets_year(SchoolStatus.starts_on, SchoolStatus.ends_on, year))
+    return stmt
 
 
-def school_statuses(*, page: int):
-    return paginate(school_status_rows(), page=max(page, 1), per_page=PAGE_SIZE)
+def school_statuses(*, q: str | None = None, year: int | None = None, page: int):
+    return paginate(school_status_rows(q=q, year=year), page=max(page, 1), per_page=PAGE_SIZE)
 
 
 def subject_choices() -> list[tuple[int, str]]:

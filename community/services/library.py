@@ -25,7 +25,7 @@ from lms.extensions import db
 from lms.i18n import _
 from lms.models.mixins import check_version, utcnow
 from lms.orgs.models import School
-from lms.users.models import User, fold
+from lms.users.models import Subject, User, fold
 
 #: Where library files are kept (lms.storage area).
 MATERIALS_AREA = "community-library"
@@ -135,10 +135,16 @@ def save_material(material: Optional[Material], *, version: int | None, data: Ma
     material.level = data.level
     if stored is not None:
         material.file_key, material.file_name = stored.key, stored.original_name
-    material.search_text = fold(f"{data.title} {data.description} {competency}")
+    material.search_text = _search_text(data.title, data.description, competency, subject_id=data.subject_id)
     material.updated_at = utcnow()
     db.session.flush()
     return material
+
+
+def _search_text(*parts: str, subject_id: Optional[int]) -> str:
+    """What the library's and the bank's search looks in: the texts given and the subject's name (its tag)."""
+    subject = db.session.get(Subject, subject_id) if subject_id else None
+    return fold(" ".join([*parts, subject.name if subject else ""]))
 
 
 def _store(upload: FileStorage | None):
@@ -159,7 +165,7 @@ def submit_practice(practice: Optional[Practice], author: User, *, version: int 
         db.session.add(practice)
     practice.title, practice.summary, practice.link, practice.subject_id = title, summary, link, subject_id
     practice.status = "submitted"
-    practice.search_text = fold(f"{title} {summary} {author.full_name}")
+    practice.search_text = _search_text(title, summary, author.full_name, subject_id=subject_id)
     practice.updated_at = utcnow()
     db.session.flush()
     return practice

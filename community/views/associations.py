@@ -6,12 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from community import queries
+from community import filters, queries
 from community.blueprint import bp
-from community.choices import ASSOCIATION_KINDS, LEVELS
-from community.forms import AssociationFilterForm, AssociationForm, MemberForm
+from community.forms import AssociationForm, MemberForm
 from community.models import AssociationDetails
-from community.permissions import can_lead, can_manage, can_see_meetings
+from community.permissions import can_lead, can_see_meetings
 from community.services import associations as service
 from lms.extensions import db
 from lms.forms import ActionForm, options
@@ -25,13 +24,9 @@ from lms.web import arg_page, get_or_404, save
 @bp.route("/associations/")
 @permission_required("community.view")
 def associations():
-    form = AssociationFilterForm(request.args)
-    kind = form.kind.data if form.kind.data in ASSOCIATION_KINDS else None
-    level = form.level.data if form.level.data in LEVELS else None
-    page = queries.association_list(q=(form.q.data or "")[:100] or None, kind=kind, level=level,
-                                    active_only=not can_manage(current_user),
-                                    page=request.args.get("page", 1, type=arg_page))
-    return render_template("community/associations/index.html", form=form, page=page)
+    chosen = filters.associations(request.args, viewer=current_user)
+    page = queries.association_list(**chosen.values, page=request.args.get("page", 1, type=arg_page))
+    return render_template("community/associations/index.html", form=chosen.form, page=page)
 
 
 def _association_choices(form: AssociationForm, association: MethodAssociation | None) -> None:

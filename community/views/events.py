@@ -6,15 +6,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from community import queries
+from community import filters, queries
 from community.blueprint import bp
-from community.choices import EVENT_KINDS, MEETING_STATUSES
 from community.forms import (
     ApplicationForm,
     ContestForm,
     DecisionForm,
     EventAttendanceForm,
-    EventFilterForm,
     EventForm,
     NominationForm,
     SpeakerForm,
@@ -35,11 +33,9 @@ from lms.web import arg_page, get_or_404, save
 @bp.route("/events/")
 @permission_required("community.view")
 def events():
-    form = EventFilterForm(request.args)
-    page = queries.event_list(kind=form.kind.data if form.kind.data in EVENT_KINDS else None,
-                              status=form.status.data if form.status.data in MEETING_STATUSES else None,
-                              page=request.args.get("page", 1, type=arg_page))
-    return render_template("community/events/index.html", form=form, page=page)
+    chosen = filters.events(request.args)
+    page = queries.event_list(**chosen.values, page=request.args.get("page", 1, type=arg_page))
+    return render_template("community/events/index.html", form=chosen.form, page=page)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -151,8 +147,9 @@ def _flash_errors(form) -> None:
 @bp.route("/contests/")
 @permission_required("community.view")
 def contests():
-    return render_template("community/contests/index.html", today=local_today(),
-                           page=queries.contest_list(page=request.args.get("page", 1, type=arg_page)))
+    chosen = filters.period(request.args)
+    return render_template("community/contests/index.html", today=local_today(), form=chosen.form,
+                           page=queries.contest_list(**chosen.values, page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from community.blueprint import bp
@@ -20,13 +20,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/export/<name>.xlsx")
 @permission_required("community.view")
 def export(name: str):
+    """A list as XLSX: the rows its page shows for the same query string, on every page of it."""
     if name not in EXPORTS:
         abort(404)
     permission, build = EXPORTS[name]
     if not has_permission(current_user, permission):
         abort(403)
-    title, header, rows = build(local_today())
-    return download(table_xlsx(title, header, rows), f"{name}-{local_today():%Y-%m-%d}.xlsx", XLSX)
+    today = local_today()
+    sheet = build(request.args, today=today, viewer=current_user)  # the list page's own filter
+    return download(table_xlsx(sheet, today), f"{name}-{today:%Y-%m-%d}.xlsx", XLSX)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -6,12 +6,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from community import queries
+from community import filters, queries
 from community.blueprint import bp
-from community.choices import MATERIAL_KINDS, SCHOOL_LEVELS
 from community.forms import (
     ApprovalForm,
-    LibraryFilterForm,
     MaterialForm,
     PlanForm,
     PlanItemForm,
@@ -33,8 +31,9 @@ from lms.web import arg_page, get_or_404, save
 @bp.route("/plans/")
 @permission_required("community.view")
 def plans():
-    return render_template("community/plans/index.html",
-                           page=queries.plans(page=request.args.get("page", 1, type=arg_page)))
+    chosen = filters.period(request.args)
+    return render_template("community/plans/index.html", form=chosen.form,
+                           page=queries.plans(**chosen.values, page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -99,14 +98,9 @@ def plan_item_edit(plan_id: int | None = None, item_id: int | None = None):
 @bp.route("/library/")
 @permission_required("community.view")
 def library():
-    form = LibraryFilterForm(request.args)
-    form.competency.choices = options(references.choices("competency"), blank=_("Any"))
-    page = queries.material_list(q=(form.q.data or "")[:100] or None,
-                                 competency=references.parse(form.competency.data),
-                                 kind=form.kind.data if form.kind.data in MATERIAL_KINDS else None,
-                                 level=form.level.data if form.level.data in SCHOOL_LEVELS else None,
-                                 page=request.args.get("page", 1, type=arg_page))
-    return render_template("community/library/index.html", form=form, page=page)
+    chosen = filters.library(request.args, queries.subject_choices())
+    page = queries.material_list(**chosen.values, page=request.args.get("page", 1, type=arg_page))
+    return render_template("community/library/index.html", form=chosen.form, page=page)
 
 
 @bp.route("/library/new", methods=["GET", "POST"])
@@ -143,12 +137,10 @@ def material_file(material_id: int):
 @bp.route("/practice/")
 @permission_required("community.view")
 def practices():
-    q = (request.args.get("q") or "")[:100]
-    review = request.args.get("status") == "submitted" and has_permission(current_user, "community.review_practice")
-    page = queries.practice_list(q=q or None, status="submitted" if review else "published",
-                                 page=request.args.get("page", 1, type=arg_page))
-    return render_template("community/practice/index.html", page=page, q=q, review=review,
-                           mine=queries.practices_of(current_user.id))
+    chosen = filters.practices(request.args, viewer=current_user)
+    page = queries.practice_list(**chosen.values, page=request.args.get("page", 1, type=arg_page))
+    return render_template("community/practice/index.html", page=page, form=chosen.form,
+                           review=chosen.values["status"] == "submitted", mine=queries.practices_of(current_user.id))
 
 
 @bp.route("/practice/new", methods=["GET", "POST"])
@@ -188,8 +180,9 @@ def practice(practice_id: int):
 @bp.route("/school-statuses/")
 @permission_required("community.view")
 def school_statuses():
-    return render_template("community/statuses/index.html",
-                           page=queries.school_statuses(page=request.args.get("page", 1, type=arg_page)))
+    chosen = filters.period(request.args)
+    return render_template("community/statuses/index.html", form=chosen.form, page=queries.school_statuses(
+        **chosen.values, page=request.args.get("page", 1, type=arg_page)))
 
 
 @bp.route("/school-statuses/new", methods=["GET", "POST"])

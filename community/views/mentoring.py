@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from community import queries
+from community import filters, queries
 from community.blueprint import bp
-from community.choices import MENTORING_FORMS, PAIR_STATUSES
-from community.forms import PairFilterForm, PairForm, PairMeetingForm, PairMeetingRecordForm
+from community.forms import PairForm, PairMeetingForm, PairMeetingRecordForm
 from community.models import MentoringMeeting, MentoringPair
 from community.permissions import can_manage_mentoring, can_record_pair_meeting, can_see_pair
 from community.services import mentoring as service
@@ -22,12 +21,9 @@ from lms.web import arg_id, arg_page, get_or_404, save
 @bp.route("/mentoring/")
 @permission_required("community.view_mentoring")
 def pairs():
-    form = PairFilterForm(request.args)
-    page = queries.pair_list(q=(form.q.data or "")[:100] or None,
-                             form=form.form.data if form.form.data in MENTORING_FORMS else None,
-                             status=form.status.data if form.status.data in PAIR_STATUSES else None,
-                             page=request.args.get("page", 1, type=arg_page))
-    return render_template("community/mentoring/index.html", form=form, page=page)
+    chosen = filters.pairs(request.args)
+    page = queries.pair_list(**chosen.values, page=request.args.get("page", 1, type=arg_page))
+    return render_template("community/mentoring/index.html", form=chosen.form, page=page)
 
 
 @bp.route("/mentoring/new", methods=["GET", "POST"])

@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from community import queries
+from community import filters, queries
 from community.blueprint import bp
-from community.choices import APPEAL_STATUSES, VISIT_KINDS
-from community.forms import AnswerForm, AppealFilterForm, AppealForm, AppealRegisterForm, VisitFilterForm, visit_form
+from community.forms import AnswerForm, AppealForm, AppealRegisterForm, visit_form
 from community.models import Appeal, LessonVisit
 from community.permissions import can_edit_visit, can_see_appeal, can_see_visit
 from community.services import visits as service
@@ -24,11 +23,9 @@ from lms.web import arg_page, get_or_404, save
 @bp.route("/visits/")
 @permission_required("community.visit_lessons")
 def visits():
-    form = VisitFilterForm(request.args)
-    page = queries.visit_list(q=(form.q.data or "")[:100] or None,
-                              kind=form.kind.data if form.kind.data in VISIT_KINDS else None,
-                              page=request.args.get("page", 1, type=arg_page))
-    return render_template("community/visits/index.html", form=form, page=page)
+    chosen = filters.visits(request.args)
+    page = queries.visit_list(**chosen.values, page=request.args.get("page", 1, type=arg_page))
+    return render_template("community/visits/index.html", form=chosen.form, page=page)
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
@@ -70,11 +67,9 @@ def visit(visit_id: int):
 @bp.route("/appeals/")
 @permission_required("community.handle_appeals")
 def appeals():
-    form = AppealFilterForm(request.args)
-    page = queries.appeal_list(status=form.status.data if form.status.data in APPEAL_STATUSES else None,
-                               overdue=bool(form.overdue.data), today=local_today(),
-                               page=request.args.get("page", 1, type=arg_page))
-    return render_template("community/appeals/index.html", form=form, page=page)
+    chosen = filters.appeals(request.args, today=local_today())
+    page = queries.appeal_list(**chosen.values, page=request.args.get("page", 1, type=arg_page))
+    return render_template("community/appeals/index.html", form=chosen.form, page=page)
 
 
 @bp.route("/appeals/new", methods=["GET", "POST"])

@@ -4,7 +4,8 @@ A module is complete when the teacher has studied every required lesson and has 
 task of the module accepted. A module that has sessions (in any group) also asks the teacher to be a
 member of a group of the programme (now, or of a group that has finished) and to have attended at least
 ``Module.min_attendance`` percent of the module's sessions planned for their groups since they joined:
-held or still ahead, cancelled ones aside. So attending the first of four sessions is 25 %, not 100 %,
+held or still ahead, cancelled ones aside; only a session that has started can have been attended. So
+attending the first of four sessions is 25 %, not 100 %,
 and lessons studied before the group's sessions are planned complete nothing. A module without sessions
 asks for no attendance. Only teachers (``courses.study``) complete modules: staff and tutors reading
 lessons do not. A programme is complete when all its modules are; then a certificate is issued.
@@ -67,9 +68,11 @@ def module_requirements(user, module: Module) -> dict[str, tuple[int, int]]:
         Enrolment.status == "enrolled", ScheduledSession.ends_at > Enrolment.since))
         .where(ScheduledSession.module_id == module.id, ScheduledSession.cancelled.is_(False)))
     sessions = db.session.scalar(select(func.count()).select_from(planned.subquery()))
+    # Only a session that has started counts as attended: a mark set ahead of one (refused since; older
+    # data may hold it) never completes a module.
     attended = db.session.scalar(select(func.count()).select_from(AttendanceMark).where(
-        AttendanceMark.session_id.in_(planned), AttendanceMark.user_id == user.id,
-        AttendanceMark.status.in_(("present", "late"))))
+        AttendanceMark.session_id.in_(planned.where(ScheduledSession.starts_at <= utcnow())),
+        AttendanceMark.user_id == user.id, AttendanceMark.status.in_(("present", "late"))))
     result["membership"] = (int(member), 1)
     result["attendance"] = (round(100 * attended / sessions) if sessions else 0, module.min_attendance)
     return result

@@ -40,12 +40,13 @@ def consultations():
     abort(403)
 
 
-def _booking_page(form: BookingForm, status: int = 200):
+def _booking_page(form: BookingForm, status: int = 200, failed_slot: int | None = None):
     now = utcnow()
     slots = queries.free_slots(now, now + BOOKING_HORIZON)
     days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: local_date(s.starts_at))]
     return render_template("courses/consultations/book.html", days=days, form=form,
-                           bookings=queries.teacher_bookings(current_user), action_form=ActionForm()), status
+                           bookings=queries.teacher_bookings(current_user), action_form=ActionForm(),
+                           failed_slot=failed_slot), status
 
 
 @bp.route("/consultations/slots/<int:slot_id>/book", methods=["POST"])
@@ -54,8 +55,7 @@ def book_slot(slot_id: int):
     slot = get_or_404(ConsultationSlot, slot_id)
     form = BookingForm()
     if not form.validate_on_submit():
-        flash(_("Write your question before booking."), "error")
-        return _booking_page(form, 400)
+        return _booking_page(form, 400, failed_slot=slot.id)  # the messages at the slot's fields
     booking = save(form, lambda: service.book(slot, current_user, form.topic.data, upload=form.file.data))
     for errors in form.errors.values():  # the slot forms are inline: say what went wrong above the list
         for error in errors:

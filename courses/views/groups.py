@@ -17,7 +17,7 @@ from lms.extensions import db
 from lms.forms import ActionForm, options
 from lms.i18n import _
 from lms.orgs.models import MethodAssociation
-from lms.users.models import User, UserRole
+from lms.users.models import User, UserRole, fold
 from lms.users.permissions import has_permission, permission_required
 from lms.web import arg_id, download, get_or_404, save
 
@@ -33,16 +33,32 @@ def groups():
 @bp.route("/groups/<int:group_id>")
 @permission_required("courses.view_groups")
 def group(group_id: int):
+    return _group_page(group_id)
+
+
+def _group_page(group_id: int, members: AddMembersForm | None = None, approve: ApproveForm | None = None):
+    """The group's page; a form refused is shown again with its messages at its fields."""
     item = queries.group_with_members(group_id)
     if item is None:
         abort(404)
     if not can_view_group(current_user, item):
         abort(403)
-    members = AddMembersForm()
+    members, q, more = members or AddMembersForm(formdata=None), (request.args.get("q") or "").strip()[:100], False
     if has_permission(current_user, "courses.manage_groups"):
-        members.user_ids.choices = options(_teacher_choices(exclude={e.user_id for e in item.enrolments}))
-    return render_template("courses/groups/detail.html", group=item, members_form=members,
-                           approve_form=ApproveForm(), action_form=ActionForm())
+        found, more = queries.teacher_candidates(q, exclude={e.user_id for e in item.enrolments})
+        members.user_ids.choices = [(user.id, _candidate_label(user)) for user in found]
+    # Each list in the order of a register: «Фамилия Имя Отчество», alphabetically.
+    lists = {status: sorted((e for e in item.enrolments if e.status == status),
+                            key=lambda e: (fold(e.user.full_name), e.user.id))
+             for status in ("applied", "enrolled", "waiting")}
+    return render_template("courses/groups/detail.html", group=item, lists=lists, modules=queries.group_modules(item),
+                           members_form=members, q=q, more=more, approve_form=approve or ApproveForm(formdata=None),
+                           action_form=ActionForm())
+
+
+def _candidate_label(user: User) -> str:
+    school = user.profile.school.short_name if user.profile and user.profile.school else None
+    return f"{user.full_name} — {school}" if school else user.full_name
 
 
 def _teacher_choices(exclude: set[int] = frozenset()):
@@ -96,16 +112,15 @@ def group_add_members(group_id: int):
     item = get_or_404(Group, group_id)
     form = AddMembersForm()
     form.user_ids.choices = options(_teacher_choices())
-    if form.validate_on_submit():
-        teachers = list(db.session.scalars(select(User).where(User.id.in_(form.user_ids.data))))
-        added = save(form, lambda: service.add_members(item, teachers, current_user))
-        if added is not None:
-            flash(_("Teachers added; those beyond the places are on the waiting list."), "success")
-            if added.kept_waiting:
-                flash(_("Already on the waiting list, keeping their place in it: %(names)s.",
-                        names=", ".join(teacher.full_name for teacher in added.kept_waiting)), "info")
-    else:
-        flash(" ".join(map(str, form.user_ids.errors)) or _("Choose at least one teacher."), "error")
+    if not form.validate_on_submit():
+        return _group_page(item.id, members=form), 400  # the page again, the message at the list
+    teachers = list(db.session.scalars(select(User).where(User.id.in_(form.user_ids.data))))
+    added = save(form, lambda: service.add_members(item, teachers, current_user))
+    if added is not None:
+        flash(_("Teachers added; those beyond the places are on the waiting list."), "success")
+        if added.kept_waiting:
+            flash(_("Already on the waiting list, keeping their place in it: %(names)s.",
+                    names=", ".join(teacher.full_name for teacher in added.kept_waiting)), "info")
     return redirect(url_for("courses.group", group_id=item.id))
 
 
@@ -139,10 +154,12 @@ def group_approve(group_id: int):
     item = get_or_404(Group, group_id)
     form = ApproveForm()
     if not form.validate_on_submit():
-        flash(_("Give the order's number and date."), "error")
-    elif save(form, lambda: service.approve(item, order_number=form.order_number.data,
-                                             order_date=form.order_date.data, actor=current_user)):
+        return _group_page(item.id, approve=form), 400
+    if save(form, lambda: service.approve(item, order_number=form.order_number.data,
+                                          order_date=form.order_date.data, actor=current_user)):
         flash(_("The group list is approved."), "success")
+    elif form.errors:  # the service named the field
+        return _group_page(item.id, approve=form), 400
     return redirect(url_for("courses.group", group_id=item.id))
 
 

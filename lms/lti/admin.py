@@ -11,7 +11,7 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import _
 from lms.lti import keys, passback, roster, services
-from lms.lti.forms import PlatformForm
+from lms.lti.forms import PlatformEditForm, PlatformForm
 from lms.lti.launch import bp, our_url
 from lms.lti.models import LtiLaunch, LtiPassback, LtiPlatform
 from lms.users.permissions import permission_required
@@ -39,6 +39,23 @@ def platform_new():
         flash(_("The platform is registered."), "success")
         return redirect(url_for("lti.platforms"))
     return render_template("lti/platform_new.html", form=form)
+
+
+@bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
+@permission_required("lti.manage")
+def platform_edit(platform_id: int):
+    platform = get_or_404(LtiPlatform, platform_id, options=[selectinload(LtiPlatform.deployments)])
+    form = PlatformEditForm(obj=platform if request.method == "GET" else None)
+    if request.method == "GET":
+        form.deployments.data = "\n".join(d.deployment_id for d in platform.deployments if d.active)
+    if form.validate_on_submit() and save(form, lambda: services.edit_platform(platform, services.PlatformData(
+            name=form.name.data, issuer=platform.issuer, client_id=platform.client_id,
+            auth_login_url=form.auth_login_url.data, auth_token_url=form.auth_token_url.data,
+            jwks_url=form.jwks_url.data, auth_audience=form.auth_audience.data), form.deployment_ids(),
+            version=form.version_value()), versioned=platform):
+        flash(_("The platform is saved."), "success")
+        return redirect(url_for("lti.platforms"))
+    return render_template("lti/platform_edit.html", form=form, platform=platform)
 
 
 @bp.route("/platforms/<int:platform_id>/active", methods=["POST"])

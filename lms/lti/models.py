@@ -9,11 +9,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.models.mixins import TimestampMixin, utcnow
+from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
 from lms.users.models import User
 
 
-class LtiPlatform(TimestampMixin, db.Model):
+class LtiPlatform(VersionedMixin, TimestampMixin, db.Model):
     """A platform (Moodle, Canvas, Open edX …) that launches our content: one (issuer, client id) pair."""
 
     __tablename__ = "lms_lti_platform"
@@ -150,7 +150,7 @@ class LtiPassback(db.Model):
     launch: Mapped[LtiLaunch] = relationship()
 
 
-class LtiTool(TimestampMixin, db.Model):
+class LtiTool(VersionedMixin, TimestampMixin, db.Model):
     """An external tool we launch as a platform: the client id and deployment id are ours to assign."""
 
     __tablename__ = "lms_lti_tool"
@@ -166,6 +166,8 @@ class LtiTool(TimestampMixin, db.Model):
     #: The tool's keys for its client assertions: a JWKS URL or one PEM public key.
     jwks_url: Mapped[Optional[str]] = mapped_column(String(500))
     public_key: Mapped[Optional[str]] = mapped_column(Text)
+    #: The address a launch opens when the activity names none (a tool's Dynamic Registration declares it).
+    target_link_uri: Mapped[Optional[str]] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
 
     @property

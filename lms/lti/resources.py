@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask
+
+from lms.registries import register, registered
 
 
 @dataclass(frozen=True)
@@ -33,14 +35,13 @@ class ResourceKind:
 def register_resource_kind(app: Flask, kind: str, label, list_items, url_for_item, title, is_available,
                            score_maximum: int = 100) -> None:
     """Called by a plugin's ``init_app``; a kind may be registered only once."""
-    registry: dict[str, ResourceKind] = app.extensions.setdefault("lms.lti.resources", {})
-    if kind in registry:
-        raise ValueError(f"LTI resource kind {kind!r} is registered twice")
-    registry[kind] = ResourceKind(kind, label, list_items, url_for_item, title, is_available, score_maximum)
+    register(app, "lms.lti.resources", kind,
+             ResourceKind(kind, label, list_items, url_for_item, title, is_available, score_maximum),
+             "LTI resource kind")
 
 
 def resource_kinds() -> dict[str, ResourceKind]:
-    return current_app.extensions.get("lms.lti.resources", {})
+    return registered("lms.lti.resources")
 
 
 def parse_ref(value: str | None) -> tuple[ResourceKind, int] | None:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _
 from lms.lti.models import LtiDeployment, LtiIdentity, LtiLaunch, LtiPlatform
-from lms.models.mixins import utcnow
+from lms.models.mixins import check_version, utcnow
 from lms.users.models import User, UserRole
 from lms.users.services import build_user, find_user_by_email
 
@@ -48,10 +49,7 @@ def add_platform(data: PlatformData, deployment_ids: list[str]) -> LtiPlatform:
 
     :raises ServiceError: the issuer and client id are registered already, or a URL is not http(s).
     """
-    for field, url in (("auth_login_url", data.auth_login_url), ("auth_token_url", data.auth_token_url),
-                       ("jwks_url", data.jwks_url)):
-        if not url.startswith(("https://", "http://")):
-            raise ServiceError(_("Each platform address must start with https://."), field=field)
+    _check_urls(data)
     if db.session.scalar(select(LtiPlatform.id).where(LtiPlatform.issuer == data.issuer,
                                                       LtiPlatform.client_id == data.client_id)):
         raise ServiceError(_("This issuer and client id are registered already."), field="client_id")
@@ -63,6 +61,41 @@ def add_platform(data: PlatformData, deployment_ids: list[str]) -> LtiPlatform:
     for deployment_id in deployment_ids:
         add_deployment(platform, deployment_id)
     return platform
+
+
+def edit_platform(platform: LtiPlatform, data: PlatformData, deployment_ids: list[str], *,
+                  version: int | None) -> LtiPlatform:
+    """Change a platform's name, addresses and deployments. Its issuer and client id stay: the accounts its
+    launches made are matched by them. A deployment id left off the list is switched off, not deleted (its
+    launches keep their history), and one listed again is switched back on.
+
+    :param version: the version the edit form was opened on (see :func:`check_version`).
+    :raises ConflictError: someone saved the platform after the form was opened.
+    :raises ServiceError: a URL is not http(s), or a deployment id is empty or too long.
+    """
+    check_version(platform, version, _("This platform was changed by someone else while you were editing it, "
+                                       "so your changes were not saved. Check its current settings; saving "
+                                       "again will replace them."))
+    _check_urls(data)
+    platform.name, platform.auth_login_url = data.name.strip(), data.auth_login_url
+    platform.auth_token_url, platform.jwks_url = data.auth_token_url, data.jwks_url
+    platform.auth_audience = data.auth_audience or None
+    wanted = list(dict.fromkeys(d.strip() for d in deployment_ids if d.strip()))
+    known = {d.deployment_id: d for d in platform.deployments}
+    for deployment in platform.deployments:
+        deployment.active = deployment.deployment_id in wanted
+    for deployment_id in wanted:
+        if deployment_id not in known:
+            add_deployment(platform, deployment_id)
+    db.session.flush()
+    return platform
+
+
+def _check_urls(data: PlatformData) -> None:
+    for field, url in (("auth_login_url", data.auth_login_url), ("auth_token_url", data.auth_token_url),
+                       ("jwks_url", data.jwks_url)):
+        if not url.startswith(("https://", "http://")):
+            raise ServiceError(_("Each platform address must start with https://."), field=field)
 
 
 def set_active(platform: LtiPlatform, active: bool) -> LtiPlatform:
@@ -133,20 +166,17 @@ def provision_member(platform: LtiPlatform, body: dict) -> tuple[User, bool]:
     subject = body.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
         raise ServiceError(_("The platform did not say who you are (anonymous launch)."))
-    identity = db.session.scalar(select(LtiIdentity).where(LtiIdentity.issuer == platform.issuer,
-                                                           LtiIdentity.subject == subject))
     roles = mapped_roles(body.get(CLAIM + "roles"))
     roles.discard("admin")
+    identity = _identity(platform, subject)
     if identity is None:
-        last, first = _names(body)
-        user = build_user(email=_email_for(platform, subject, body.get("email")), last_name=last,
-                          first_name=first, middle_name=None, roles=roles)
-        db.session.flush()
-        identity = LtiIdentity(issuer=platform.issuer, subject=subject, user_id=user.id, platform_id=platform.id)
-        db.session.add(identity)
-        db.session.flush()
-        signals.user_created.send(current_app._get_current_object(), user=user, actor=None)
-        return user, True
+        created = _create_member(platform, subject, body, roles)
+        if created is not None:
+            return created, True
+        # A launch of the same person at the same moment (a double click is two logins) created them first.
+        identity = _identity(platform, subject)
+        if identity is None:
+            raise ServiceError(_("Your account could not be created just now. Open the link again."))
     user = db.session.get(User, identity.user_id)
     if not user.active:
         raise ServiceError(_("Your account here has been deactivated. Please contact the methodological service."))
@@ -155,6 +185,32 @@ def provision_member(platform: LtiPlatform, body: dict) -> tuple[User, bool]:
     identity.last_launch_at = utcnow()
     db.session.flush()
     return user, False
+
+
+def _identity(platform: LtiPlatform, subject: str) -> LtiIdentity | None:
+    return db.session.scalar(select(LtiIdentity).where(LtiIdentity.issuer == platform.issuer,
+                                                       LtiIdentity.subject == subject))
+
+
+def _create_member(platform: LtiPlatform, subject: str, body: dict, roles: set[str]) -> User | None:
+    """A new account and its identity in a savepoint; None when a concurrent launch's commit took the
+    identity (PostgreSQL makes this insert wait for that one and then refuse it) or the e-mail first."""
+    last, first = _names(body)
+    for email in (_email_for(platform, subject, body.get("email")), _email_for(platform, subject, None)):
+        try:
+            with db.session.begin_nested():
+                user = build_user(email=email, last_name=last, first_name=first, middle_name=None, roles=roles)
+                db.session.flush()
+                db.session.add(LtiIdentity(issuer=platform.issuer, subject=subject, user_id=user.id,
+                                           platform_id=platform.id))
+                db.session.flush()
+        except IntegrityError:
+            if _identity(platform, subject) is not None:
+                return None
+            continue  # the claimed e-mail was taken meanwhile by someone else: the placeholder instead
+        signals.user_created.send(current_app._get_current_object(), user=user, actor=None)
+        return user
+    return None
 
 
 def record_launch(platform: LtiPlatform, user: User, body: dict, kind: str, ref: int) -> LtiLaunch:

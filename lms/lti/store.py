@@ -54,20 +54,21 @@ class DatabaseStore:
     def set(self, key: str, value: Any, exp: int | None = None) -> None:
         table = _table()
         with db.engine.begin() as conn:
-            conn.execute(delete(table).where(table.c.key == _key(key)))
-            conn.execute(table.insert().values(key=_key(key), value=json.dumps(value),
-                                               expires_at=utcnow() + timedelta(seconds=exp or DEFAULT_TTL)))
+            # One statement, an upsert: two workers caching the same platform's keys at once both succeed
+            # (a delete then an insert let the second one's insert fail on the first one's row).
+            statement = _insert(conn)(table).values(
+                key=_key(key), value=json.dumps(value), expires_at=utcnow() + timedelta(seconds=exp or DEFAULT_TTL))
+            conn.execute(statement.on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at}))
 
     def add(self, key: str, value: Any, exp: int | None = None) -> bool:
-        from sqlalchemy.dialects import postgresql, sqlite
-
         table = _table()
         now = utcnow()
         with db.engine.begin() as conn:
             # Expired entries go first, so a key whose time is up can be added again.
             conn.execute(delete(table).where(table.c.expires_at <= now))
-            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            statement = insert(table).values(
+            statement = _insert(conn)(table).values(
                 key=_key(key), value=json.dumps(value), expires_at=now + timedelta(seconds=exp or DEFAULT_TTL),
             ).on_conflict_do_nothing().returning(table.c.key)
             return conn.execute(statement).first() is not None
@@ -75,6 +76,13 @@ class DatabaseStore:
     def delete(self, key: str) -> None:
         with db.engine.begin() as conn:
             conn.execute(delete(_table()).where(_table().c.key == _key(key)))
+
+
+def _insert(conn):
+    """The dialect's INSERT, which has ON CONFLICT (both databases we run on do)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
 
 def _table():

@@ -19,6 +19,8 @@ class File:
     data: bytes
     name: str
     mimetype: str
+    #: A few figures of the work done (a job kind's own), kept with the job for its page.
+    summary: dict | None = None
 
 
 def describe(chosen: filters.Filters, viewer) -> str:

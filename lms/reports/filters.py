@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from lms.i18n import _, _l, local_today
 from lms.models.sql import parse_id
 from lms.orgs.models import MethodAssociation, Municipality, School
+from lms.registries import register, registered
 from lms.users.models import TeacherProfile, User, UserRole, teacher_subject
 from lms.users.permissions import has_permission
 
@@ -38,7 +39,7 @@ class TeacherFilter:
 
 
 def register_teacher_filter(app: Flask, teacher_filter: TeacherFilter) -> None:
-    app.extensions.setdefault("lms.teacher_filters", {})[teacher_filter.key] = teacher_filter
+    register(app, "lms.teacher_filters", teacher_filter.key, teacher_filter, "Teacher filter")
 
 
 def register_scope(app: Flask, scope: Callable[[User], Select | None]) -> None:
@@ -48,7 +49,7 @@ def register_scope(app: Flask, scope: Callable[[User], Select | None]) -> None:
 
 
 def plugin_filters() -> dict[str, TeacherFilter]:
-    return current_app.extensions.get("lms.teacher_filters", {})
+    return registered("lms.teacher_filters")
 
 
 def academic_year(day: date) -> tuple[date, date]:

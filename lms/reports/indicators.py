@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import Select
 
 from lms.i18n import _l
+from lms.registries import register, registered
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,8 @@ def register_evidence(app: Flask, evidence: Evidence) -> None:
     """Called from a plugin's ``init_app``."""
     if evidence.indicator not in {i.key for i in INDICATORS}:
         raise ValueError(f"Unknown indicator {evidence.indicator!r}")
-    registry: dict[tuple[str, str], Evidence] = app.extensions.setdefault("lms.evidence", {})
-    key = (evidence.indicator, evidence.kind)
-    if key in registry:
-        raise ValueError(f"Evidence {key!r} is registered twice")
-    registry[key] = evidence
+    register(app, "lms.evidence", (evidence.indicator, evidence.kind), evidence, "Evidence")
 
 
 def evidence_for(indicator: str) -> list[Evidence]:
-    return [e for (key, _kind), e in current_app.extensions.get("lms.evidence", {}).items() if key == indicator]
+    return [e for (key, _kind), e in registered("lms.evidence").items() if key == indicator]

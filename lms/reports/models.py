@@ -21,11 +21,13 @@ class ExportJob(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
-    #: ``records`` (an indicator's records; ``key`` the indicator) or ``report`` (``key`` the report).
+    #: ``records`` (an indicator's records; ``key`` the indicator) or ``report`` (``key`` the report), or a kind
+    #: a plugin registered (``lms.reports.jobs.register_kind``).
     kind: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(80))
     fmt: Mapped[str] = mapped_column(String(10))
-    #: The query string of the filters, as the page had them.
+    #: The query string of the filters, as the page had them (a plugin's kind: its arguments, and once done the
+    #: ``summary`` of its file).
     args: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[int] = mapped_column(default=0)

@@ -10,6 +10,7 @@ from flask import Flask, abort, current_app
 from flask_login import current_user
 
 from lms.i18n import _l
+from lms.registries import register, registered
 from lms.users.choices import ROLES
 
 
@@ -48,18 +49,15 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
 
 def register_permissions(app: Flask, permissions: Iterable[Permission]) -> None:
     """Add permissions to the app's registry; a name may be declared only once."""
-    registry: dict[str, Permission] = app.extensions.setdefault("lms.permissions", {})
     for permission in permissions:
-        if permission.name in registry:
-            raise ValueError(f"Permission {permission.name!r} is declared twice")
         unknown = permission.roles - ROLES.keys()
         if unknown:
             raise ValueError(f"Permission {permission.name!r} names unknown roles {sorted(unknown)}")
-        registry[permission.name] = permission
+        register(app, "lms.permissions", permission.name, permission, "Permission")
 
 
 def all_permissions(app: Flask | None = None) -> dict[str, Permission]:
-    return (app or current_app).extensions.get("lms.permissions", {})
+    return registered("lms.permissions", app)
 
 
 def has_permission(user, name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,6 +29,17 @@ def user_directory(*, q: str | None, role: str | None, school_id: int | None, st
     elif status == "inactive":
         stmt = stmt.where(User.active.is_(False))
     return stmt
+
+
+def head_of_service() -> str | None:
+    """The name of the head of the service for the documents they sign: the configured one (SERVICE_HEAD), or the
+    one active account with the head's role; None when it cannot be told (several, or none)."""
+    configured = " ".join(str(current_app.config.get("SERVICE_HEAD") or "").split())
+    if configured:
+        return configured
+    heads = db.session.scalars(select(User).join(UserRole).where(UserRole.role == "admin", User.active.is_(True))
+                               .limit(2)).all()
+    return heads[0].full_name if len(heads) == 1 else None
 
 
 def school_choices(keep: int | None = None) -> list[tuple[int, str]]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask import Flask, current_app
+from flask import Flask
+
+from lms.registries import register, registered
 
 #: The relations a lookup may be registered for, each with the one meaning every package relies on.
 RELATIONS = {
@@ -24,13 +26,10 @@ def register_relation(app: Flask, relation: str, lookup: Lookup) -> None:
     """Called from a plugin's ``init_app``; one lookup per relation."""
     if relation not in RELATIONS:
         raise ValueError(f"Unknown relation {relation!r}")
-    registry: dict[str, Lookup] = app.extensions.setdefault("lms.relations", {})
-    if relation in registry:
-        raise ValueError(f"Relation {relation!r} is registered twice")
-    registry[relation] = lookup
+    register(app, "lms.relations", relation, lookup, "Relation")
 
 
 def people_around(teacher_id: int, relation: str, since: date | None = None, until: date | None = None) -> list:
     """The people in ``relation`` to the teacher during the period; empty when no plugin keeps it."""
-    lookup = current_app.extensions.get("lms.relations", {}).get(relation)
+    lookup = registered("lms.relations").get(relation)
     return list(lookup(teacher_id, since, until)) if lookup is not None else []

@@ -1,7 +1,7 @@
 """assessments: exposure control per diagnostic, and each attempt's withheld and already-seen items fixed at its start
 
 Revision ID: d17e0xp0sure
-Revises: c14a0rg0c0mp
+Revises: c0a1b2d3e4f5
 Create Date: 2026-12-03 09:15:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd17e0xp0sure'
-down_revision = 'c14a0rg0c0mp'
+down_revision = 'c0a1b2d3e4f5'
 branch_labels = None
 depends_on = None
 

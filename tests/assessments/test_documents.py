@@ -90,6 +90,7 @@ def route(**overrides) -> RouteDocument:
                 RepeatRow("D4", "Формирующее оценивание", 3, 3, 0.2, False, False)),
         repeat_date=date(2027, 5, 20), conclusion="Маршрут выполнен частично; рекомендовано продолжить работу по D4.",
         approved_by="Кузнецова Елена Павловна", approved_on=date(2026, 9, 25), generated_on=date(2027, 5, 28),
+        head="Соколова Ирина Владимировна",
     )
     values.update(overrides)
     return RouteDocument(**values)
@@ -188,16 +189,22 @@ def test_docx_outcome_with_the_repeated_diagnostic_and_signatures(ru):
     signatures = docx.tables[-1]
     assert [row.cells[0].text for row in signatures.rows] == ["Педагог", "Тьютор", "Руководитель методической службы"]
     assert signatures.rows[0].cells[1].text == "____________ / Петрова А. С. /"
-    assert signatures.rows[2].cells[2].text == "25.09.2026"
+    # The head signs under their own name, on a date written by hand: not the tutor who approved, nor that day.
+    assert signatures.rows[2].cells[1].text == "____________ / Соколова И. В. /"
+    assert [row.cells[2].text for row in signatures.rows] == [BLANK_DATE] * 3
+
+
+BLANK_DATE = "«____» ______________ 20____ г."
 
 
 def test_docx_without_a_repeated_diagnostic_says_so_and_leaves_lines_for_the_conclusion(ru):
-    docx = _docx(route(repeat=None, repeat_date=None, conclusion="", approved_by=None, approved_on=None))
+    docx = _docx(route(repeat=None, repeat_date=None, conclusion="", approved_by=None, approved_on=None,
+                       head=None))
     text = "\n".join(p.text for p in docx.paragraphs)
     assert "Повторная диагностика ещё не проводилась." in text
     assert not any(t.rows[0].cells[1].text == "Уровень до" for t in docx.tables)
     assert "_" * 50 in text
-    assert docx.tables[-1].rows[2].cells[1].text == "____________ / ____________ /"
+    assert docx.tables[-1].rows[2].cells[1].text == "____________ / ____________ /"  # no head known: a blank
 
 
 def test_docx_header_and_footer_carry_the_date_and_page_fields(ru):
@@ -223,6 +230,9 @@ def _pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes]]:
     objects = {}
     for match in re.finditer(rb"(\d+) 0 obj\s*(<<.*?>>)\s*(?:stream\r?\n(.*?)\r?\nendstream|endobj)", data, re.S):
         head, stream = match.group(2), match.group(3) or b""
+        length = re.search(rb"/Length (\d+)\b", head)
+        if match.group(3) is not None and length:  # a stream may end in a byte the pattern takes for the \r
+            stream = data[match.start(3):match.start(3) + int(length.group(1))]
         objects[int(match.group(1))] = (head, zlib.decompress(stream) if b"/FlateDecode" in head else stream)
     return objects
 
@@ -386,3 +396,84 @@ def test_xlsx_second_sheet_lists_every_plan_step(ru):
 def test_data_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         route().teacher = "Другой"  # type: ignore[misc]
+
+
+# --- PDF layout: whole words, headings kept with what follows ---------------------------------------------------
+
+def _pieces(word: str) -> set[str]:
+    """A word, and what it may be cut into at the joints of a compound or an address (after «-» or a single «/»):
+    anything else in a line of the PDF is a word broken inside."""
+    parts = re.split(r"(?<=[^/\s][-/])(?=[^/\s])", word)
+    return {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+
+
+def _broken_words(document: RouteDocument) -> list[str]:
+    from assessments.documents.content import route_content
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, tuple | list):
+            for item in value:
+                yield from strings(item)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                yield from strings(getattr(value, f.name))
+
+    allowed = {piece for text in strings(route_content(document)) for word in text.split() for piece in _pieces(word)}
+    lines = "\n".join(pdf_pages(route_pdf(document))).split("\n")
+    allowed.add("•")  # the bullets' own mark
+    return [token for line in lines for token in line.split() if token not in allowed and not token.isdigit()]
+
+
+def test_pdf_breaks_no_word_inside_even_in_the_narrow_columns_of_the_plan(ru):
+    plan = (*route().plan,
+            _plan_row(7, form="информационно-коммуникационные", content="Здоровьесберегающие технологии",
+                      organiser="https://edu.example.org/courses/digital-school", result_form="Профессионально-"
+                      "ориентированный кейс", mark="самообразование"),
+            _plan_row(8, deficit="D7. Высокотехнологичное проектирование", task="Совершенствоваться",
+                      form="самообразование", hours=2.5))
+    assert _broken_words(route(plan=plan)) == []
+
+
+def test_pdf_of_the_sample_route_breaks_no_word(ru):
+    assert _broken_words(route()) == []  # «самообразование» in the column of forms was cut in two
+
+
+def test_pdf_never_leaves_a_heading_alone_at_the_foot_of_a_page(ru):
+    """After the last heading of a page comes some of what it heads: more than the column names of a table,
+    which the next page repeats anyway."""
+    from assessments.documents.content import Heading, Table, route_content
+
+    tall = "Подробное содержание модуля, которое занимает много строк в узкой колонке таблицы. " * 4
+    checked = 0
+    for strengths in range(0, 24, 2):  # each pushes the headings after it down by a line
+        for steps in (1, 3, 9):
+            document = route(strengths=tuple(f"Сильная сторона {n}" for n in range(strengths)),
+                             plan=(_plan_row(1, content=tall), *(_plan_row(n) for n in range(2, steps + 1))))
+            blocks = route_content(document).blocks
+            headings = {block.text for block in blocks if isinstance(block, Heading)}
+            column_names = [name for block in blocks if isinstance(block, Table) and block.header
+                            for name in block.header]
+            pages = pdf_pages(route_pdf(document))
+            for number, page in enumerate(pages[:-1], start=1):
+                lines = [line.strip() for line in page.split("\n") if line.strip()][1:]  # after the running head
+                while lines and re.fullmatch(r"Страница \d+ из|\d+", lines[-1]):  # the label and its page count
+                    lines.pop()
+                last = max((i for i, line in enumerate(lines) if line in headings), default=None)
+                if last is None:
+                    continue
+                after = [line for line in lines[last + 1:] if not any(line in name for name in column_names)]
+                assert after, f"{steps} steps: «{lines[last]}» alone at the foot of page {number}"
+                checked += 1
+    assert checked > 20
+
+
+def test_docx_keeps_every_heading_and_every_tables_column_names_with_what_follows(ru):
+    docx = _docx(route())
+    headings = [p for p in docx.paragraphs if p.style.name.startswith("Heading")]
+    assert len(headings) > 8
+    assert all(p.style.paragraph_format.keep_with_next for p in headings)
+    for table in docx.tables:
+        if table.rows[0].cells[0].text == "№":
+            assert all(cell.paragraphs[0].paragraph_format.keep_with_next for cell in table.rows[0].cells)

@@ -68,3 +68,32 @@ def test_a_module_activity_must_name_its_module_and_only_once(app, people, login
     staff.post("/assessments/catalogue/new", _form(kind="module", module_id=str(module.id), title=module.title))
     twice = staff.post("/assessments/catalogue/new", _form(kind="module", module_id=str(module.id), title="Ещё"))
     assert twice.status_code == 200 and db.session.scalar(select(func.count(Activity.id))) == 1
+
+
+def test_staff_make_an_external_module_an_lti_link_and_bad_links_are_refused(app, people, login_as):
+    from lms.lti.platform import tools
+
+    framework()
+    tool = tools.add_tool(tools.ToolData(name="Тренажёр ИРО", login_url="https://tool.example/login",
+                                         redirect_urls=["https://tool.example/launch"],
+                                         jwks_url="https://tool.example/jwks"))
+    db.session.commit()
+    staff = login_as("staff")
+    page = staff.get("/assessments/catalogue/new")
+    assert page.status_code == 200 and "Тренажёр ИРО" in page.text
+    lti = {"lti_tool_id": str(tool.id), "lti_target_link_uri": "https://tool.example/module/7",
+           "lti_custom": "module=m-7\nlevel = 2\nnot a pair", "lti_pass_percent": "80"}
+    assert staff.post("/assessments/catalogue/new", _form(**lti)).status_code == 302
+    saved = db.session.scalar(select(Activity))
+    assert (saved.lti_tool_id, saved.lti_target_link_uri, saved.lti_custom, saved.lti_pass_percent) == (
+        tool.id, "https://tool.example/module/7", {"module": "m-7", "level": "2"}, 80)
+    edit = staff.get(f"/assessments/catalogue/{saved.id}/edit")
+    assert "module=m-7\nlevel=2" in edit.text
+    # Refused with the reason at the field, nothing saved: not an external module, no such tool, a pass mark
+    # out of range.
+    for overrides, text in (({"kind": "consultation"}, "только внешний модуль"),
+                            ({"lti_tool_id": "999999"}, "Такого LTI-инструмента нет"),
+                            ({"lti_pass_percent": "0"}, "между 1 и 100")):
+        refused = staff.post("/assessments/catalogue/new", _form(title="Другой", **dict(lti, **overrides)))
+        assert refused.status_code == 200 and text in refused.text, overrides
+    assert db.session.scalar(select(func.count()).select_from(Activity)) == 1

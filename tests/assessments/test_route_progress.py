@@ -163,3 +163,35 @@ def test_the_route_document_and_the_group_spreadsheet_download(app, people, logi
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
     assert any(row and "Иванова Мария Петровна" in row for row in rows)
     assert client.get(f"/assessments/groups/{group_id}/routes.xlsx").status_code == 403
+
+
+def test_the_route_document_is_signed_by_the_head_of_service_on_a_blank_date(app, people, login_as, monkeypatch):
+    """The head's line names the head of the service (the configured one, or the one account with the head's
+    role), not the tutor who approved the route, and leaves the date to be written in when signing."""
+    import io
+
+    from docx import Document
+
+    from tests.factories import make_user
+    from tests.pdf_text import text_lines
+
+    _fw, _first, route, _module = _active_route(people)
+    head = people["admin"]
+    head.last_name, head.first_name, head.middle_name = "Соколова", "Ирина", "Владимировна"
+    db.session.commit()
+    client = login_as("tutor")
+
+    def head_line():
+        document = Document(io.BytesIO(client.get(f"/assessments/routes/{route.id}/document.docx").data))
+        row = document.tables[-1].rows[2]
+        return row.cells[0].text, row.cells[1].text, row.cells[2].text
+
+    assert head_line() == ("Руководитель методической службы", "____________ / Соколова И. В. /",
+                           "«____» ______________ 20____ г.")
+    pdf = " ".join(text_lines(client.get(f"/assessments/routes/{route.id}/document.pdf").data))
+    assert "/ Соколова И. В. /" in pdf and "«____» ______________ 20____ г." in pdf
+    make_user("admin", email="it-admin@example.org", last_name="Системный")
+    db.session.commit()
+    assert head_line()[1] == "____________ / ____________ /"  # two accounts with the role: which one is unknown
+    monkeypatch.setitem(app.config, "SERVICE_HEAD", "Орлова  Наталья Сергеевна ")
+    assert head_line()[1] == "____________ / Орлова Н. С. /"

@@ -215,3 +215,32 @@ def test_the_list_filters_and_pages(app, login_as):
     assert "Экспертная группа" in experts and "МО № 00" not in experts
     assert "Экспертная группа" in staff.get("/community/associations/?q=Экспертная").text
     assert staff.get("/community/associations/?kind=nonsense&page=99999999").status_code == 200
+
+
+def test_a_community_of_practice_main_flow(app, people, login_as):
+    """Staff open a community of practice (no period needed); teachers join it, its leader records a meeting
+    with attendance, and a member sees both in «Моё участие»."""
+    leader = make_user("teacher", email="leader@example.org", last_name="Смирнова")
+    municipality = make_municipality()
+    make_mo(name="ГМО учителей химии", municipality=municipality)
+    db.session.commit()
+    staff = login_as("staff")
+    form = {"name": "Сообщество «Цифровой урок»", "kind": "practice", "municipality_id": str(municipality.id),
+            "school_id": "", "leader_id": str(leader.id), "starts_on": "", "ends_on": "",
+            "theme": "Обмен приёмами цифрового урока", "is_active": "y"}
+    assert staff.post("/community/associations/new", form).status_code == 302
+    details = db.session.scalar(select(AssociationDetails).where(AssociationDetails.kind == "practice"))
+    assert details.leader_id == leader.id and details.starts_on is None
+    listing = staff.get("/community/associations/?kind=practice").text
+    assert "Сообщество «Цифровой урок»" in listing and "ГМО учителей химии" not in listing
+    teacher = login_as("teacher")
+    page = teacher.get(f"/community/associations/{details.association_id}").text
+    assert "Сообщество практики" in page and "Обмен приёмами цифрового урока" in page
+    assert teacher.post(f"/community/associations/{details.association_id}/join").status_code == 302
+    lead = login_as_email(app, "leader@example.org")
+    url = f"/community/associations/{details.association_id}/meetings/new"
+    assert lead.post(url, _meeting_form(topic="Цифровой урок: разбор", attendee_ids=[str(people["teacher"].id)])
+                     ).status_code == 302
+    assert db.session.scalar(select(MeetingAttendance.user_id)) == people["teacher"].id
+    mine = login_as("teacher").get("/community/").text
+    assert "Сообщество «Цифровой урок»" in mine and "Цифровой урок: разбор" in mine and "Присутствовал(а)" in mine

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from community.exports import HEADER_ROW
 from community.models import ContestApplication, Membership, MentoringPair
 from community.services import events
 from lms.extensions import db
@@ -16,7 +17,9 @@ from tests.factories import make_user
 
 
 def _sheet(data: bytes) -> list[list]:
-    return [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+    """The table of an export, from its heading row on (the title and the filter come first)."""
+    return [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows(min_row=HEADER_ROW,
+                                                                                   values_only=True)]
 
 
 def test_exports_by_role_and_formula_like_text_is_kept_as_text(app, people, login_as):
@@ -94,3 +97,48 @@ def test_contest_results_import(app, people, login_as):
     application = db.session.scalar(select(ContestApplication))
     assert (application.contest_id, application.status, application.result) == (contest.id, "accepted",
                                                                                  "prize_winner")
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _post_xlsx(client, kind: str, rows: list[list]):
+    return client.post("/community/import", {"kind": kind, "file": (io.BytesIO(_xlsx(rows)), "list.xlsx")},
+                       content_type="multipart/form-data")
+
+
+def test_imports_read_xlsx_files_all_or_nothing(app, people, login_as):
+    """The lists a service keeps in Excel: text, real date cells and numbers, with the same row report."""
+    make_mo(name="ГМО учителей информатики")
+    make_user("teacher", email="mentor@example.org")
+    contest = events.save_contest(None, version=None, title="Педагог года", description="",
+                                  applications_until=date(2026, 3, 1), stages=[])
+    db.session.commit()
+    staff = login_as("staff")
+    bad = _post_xlsx(staff, "members", [["Объединение", "E-mail"], ["ГМО учителей информатики", "teacher@example.org"],
+                                        ["ГМО учителей информатики", "nobody@example.org"]])
+    assert bad.status_code == 400 and "nobody@example.org" in bad.text
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+    good = _post_xlsx(staff, "members", [["Объединение", "E-mail"],
+                                         ["ГМО учителей информатики", "teacher@example.org"]])
+    assert good.status_code == 200 and "Сохранено строк: 1" in good.text
+    assert db.session.scalar(select(Membership.user_id)) == people["teacher"].id
+    pairs = _post_xlsx(staff, "pairs", [
+        ["Наставник e-mail", "Наставляемый e-mail", "Форма", "С", "По", "Цели"],
+        ["mentor@example.org", "teacher@example.org", None, datetime(2026, 9, 1), datetime(2027, 5, 31), "Адаптация"]])
+    assert pairs.status_code == 200, pairs.text
+    pair = db.session.scalar(select(MentoringPair))
+    assert (pair.starts_on, pair.ends_on, pair.goals) == (date(2026, 9, 1), date(2027, 5, 31), "Адаптация")
+    results = _post_xlsx(staff, "results", [["Конкурс", "E-mail", "Результат"],
+                                            ["Педагог года", "teacher@example.org", "Победитель"]])
+    assert results.status_code == 200
+    application = db.session.scalar(select(ContestApplication))
+    assert (application.contest_id, application.result) == (contest.id, "winner")

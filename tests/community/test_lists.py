@@ -7,6 +7,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from community.exports import HEADER_ROW
 from community.queries import PAGE_SIZE
 from community.services import events, library
 from lms.extensions import db
@@ -14,7 +15,9 @@ from tests.factories import make_school
 
 
 def _sheet(data: bytes) -> list[list]:
-    return [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+    """The table of an export, from its heading row on (the title and the filter come first)."""
+    return [list(row) for row in load_workbook(io.BytesIO(data)).active.iter_rows(min_row=HEADER_ROW,
+                                                                                   values_only=True)]
 
 
 def _contest(n: int):

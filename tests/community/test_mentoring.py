@@ -3,6 +3,7 @@ specialists from profiles, and the mentor in the mentee's ИОМ document throug
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -136,3 +137,37 @@ def test_the_mentor_is_printed_in_the_ioms_document(app, people):
     assert route_document(route, date(2026, 10, 1)).mentor is None
     make_pair(mentor, people["teacher"], date(2026, 9, 1), date(2027, 5, 31))
     assert route_document(route, date(2026, 10, 1)).mentor == "Павлова Людмила Михайловна"
+
+
+def _general(docx) -> dict[str, str]:
+    """The ИОМ document's first table, «ФИО» and the rest, as heading → value."""
+    for table in docx.tables:
+        if table.rows[0].cells[0].text == "ФИО":
+            return {row.cells[0].text: row.cells[1].text for row in table.rows}
+    raise AssertionError("no general table")
+
+
+def test_the_mentor_is_rendered_in_the_ioms_docx_and_pdf(app, people, login_as):
+    """The route's DOCX and PDF, downloaded as the tutor does, name the mentor of the route's period."""
+    from docx import Document
+
+    from assessments.models import Framework, Route
+    from tests.pdf_text import text_lines
+
+    mentor = make_user("teacher", email="mentor@example.org", last_name="Павлова", first_name="Людмила",
+                       middle_name="Михайловна")
+    route = Route(user_id=people["teacher"].id, tutor_id=people["tutor"].id, open_key="x",
+                  framework=Framework(code="t", version="1", title="Рамка", current=True), status="draft",
+                  period_start=date(2026, 10, 1), period_end=date(2027, 3, 31), weekly_hours=4)
+    db.session.add(route)
+    db.session.commit()
+    tutor = login_as("tutor")
+    before = tutor.get(f"/assessments/routes/{route.id}/document.docx")
+    assert before.status_code == 200 and _general(Document(io.BytesIO(before.data)))["Наставник"] == "—"
+    make_pair(mentor, people["teacher"], date(2026, 9, 1), date(2027, 5, 31))
+    db.session.commit()
+    docx = tutor.get(f"/assessments/routes/{route.id}/document.docx")
+    assert _general(Document(io.BytesIO(docx.data)))["Наставник"] == "Павлова Людмила Михайловна"
+    pdf = tutor.get(f"/assessments/routes/{route.id}/document.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert any("Павлова Людмила Михайловна" in line for line in text_lines(pdf.data))

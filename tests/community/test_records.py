@@ -223,3 +223,19 @@ def test_contest_pages_apply_nominate_and_stages(app, people, login_as):
     assert decided.status_code == 302
     db.session.expire_all()
     assert db.session.get(ContestApplication, applications[0].id).result == "prize_winner"
+
+
+def test_an_application_after_the_deadline_is_refused_on_the_contest_page(app, people, login_as):
+    """Through the page, as a teacher sends it from a tab opened before the deadline: a clear message, no row."""
+    deadline = local_today() - timedelta(days=1)
+    contest = events.save_contest(None, version=None, title="Учитель года", description="",
+                                  applications_until=deadline, stages=[])
+    db.session.commit()
+    teacher = login_as("teacher")
+    page = teacher.get(f"/community/contests/{contest.id}")
+    assert f"Приём заявок на этот конкурс закончился {deadline:%d.%m.%Y}." in page.text
+    assert "Подать заявку" not in page.text  # no form to send
+    late = teacher.post(f"/community/contests/{contest.id}", {"theme": "Мой опыт"})
+    assert late.status_code == 200
+    assert late.text.count(f"Приём заявок на этот конкурс закончился {deadline:%d.%m.%Y}.") == 1
+    assert db.session.scalar(select(func.count()).select_from(ContestApplication)) == 0

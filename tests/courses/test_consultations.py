@@ -159,6 +159,10 @@ def test_booking_pages(login_as, people):
     assert page.status_code == 200 and "Записаться на это время" in page.text
     empty = teacher.post(f"/courses/consultations/slots/{slots[0].id}/book", {"topic": ""})
     assert empty.status_code == 400 and "напишите свой вопрос" in empty.text
+    # … at the question of the slot chosen, not above the list
+    assert f'<p class="error" id="topic-{slots[0].id}-error">' in empty.text
+    assert f'aria-describedby="topic-{slots[0].id}-error"' in empty.text
+    assert f"topic-{slots[1].id}-error" not in empty.text
     done = teacher.post(f"/courses/consultations/slots/{slots[0].id}/book", {"topic": "Как вести журнал?"},
                         follow_redirects=True)
     assert "Вы записаны" in done.text and "Как вести журнал?" in done.text

@@ -83,9 +83,10 @@ def test_the_head_approves_through_the_page_and_the_list_exports(login_as, peopl
     service.add_members(group, [make_user("teacher", email="x@example.org", last_name="=Формула")], people["staff"])
     db.session.commit()
     admin = login_as("admin")
-    missing = admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "", "order_date": ""},
-                         follow_redirects=True)
-    assert "номер и дату приказа" in missing.text
+    missing = admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "", "order_date": ""})
+    # The page again, each message at its field: the number's and the date's.
+    assert missing.status_code == 400 and 'id="order_number-error"' in missing.text
+    assert 'id="order_date-error"' in missing.text and 'aria-describedby="order_date-error"' in missing.text
     admin.post(f"/courses/groups/{group.id}/approve", {"order_number": "45-од", "order_date": "20.11.2026"})
     page = login_as("tutor").get(f"/courses/groups/{group.id}")
     assert "приказ № 45-од от 20.11.2026" in page.text
@@ -304,3 +305,73 @@ def test_adding_a_teacher_already_waiting_keeps_their_place_and_says_so(app, log
                          people["staff"])
     assert _statuses(group)["line1@example.org"] == "enrolled"
     assert _statuses(group)["line2@example.org"] == "waiting"
+
+
+def test_a_groups_page_lists_its_modules_with_the_due_dates_assigned_to_it(login_as, people):
+    programme = make_programme(modules=3)
+    group = _group(programme, tutor=people["tutor"])
+    first, _second, third = programme.modules
+    service.assign_module(third, due_on=date.today() + timedelta(days=20), actor=people["staff"], group=group)
+    db.session.commit()
+    page = login_as("tutor").get(f"/courses/groups/{group.id}").text
+    section = page.split('id="modules-title"', 1)[1].split("</section>", 1)[0]
+    assert section.index("Модуль 1") < section.index("Модуль 2") < section.index("Модуль 3")
+    assert (date.today() + timedelta(days=20)).strftime("%d.%m.%Y") in section
+    assert f"/courses/modules/{first.id}/assign" not in section  # the tutor cannot assign
+    staff = login_as("staff").get(f"/courses/groups/{group.id}").text
+    assert f"/courses/modules/{first.id}/assign" in staff
+
+
+def test_members_are_listed_alphabetically_by_surname_name_patronymic(login_as, people):
+    group = _group(make_programme(), capacity=10, source="administration")
+    for last, first in (("Яковлева", "Анна"), ("Ёлкина", "Вера"), ("Абрамов", "Пётр"), ("Абрамов", "Иван")):
+        service.add_members(group, [make_user("teacher", email=f"{last}{first}@example.org", last_name=last,
+                                              first_name=first)], people["staff"])
+    db.session.commit()
+    page = login_as("staff").get(f"/courses/groups/{group.id}").text
+    members = page.split('id="list-enrolled"', 1)[1].split("</section>", 1)[0]
+    order = [members.index(name) for name in ("Абрамов Иван", "Абрамов Пётр", "Ёлкина Вера", "Яковлева Анна")]
+    assert order == sorted(order)  # added in another order; «Ё» reads as «Е», not before «А»
+
+
+def test_the_member_picker_searches_by_name_and_leaves_out_those_already_in(login_as, people):
+    group = _group(make_programme(), capacity=10, source="administration")
+    inside = make_user("teacher", email="inside@example.org", last_name="Внутренняя")
+    make_user("teacher", email="seek@example.org", last_name="Семёнова", first_name="Ольга")
+    make_user("teacher", email="other@example.org", last_name="Другая")
+    service.add_members(group, [inside], people["staff"])
+    db.session.commit()
+    staff = login_as("staff")
+    picker = staff.get(f"/courses/groups/{group.id}").text.split('id="member-choices"', 1)[1].split("</form>")[0]
+    assert "Семёнова Ольга" in picker and "Другая" in picker and "Внутренняя" not in picker
+    found = staff.get(f"/courses/groups/{group.id}?q=семенова").text  # any case, «е» for «ё»
+    picker = found.split('id="member-choices"', 1)[1].split("</form>")[0]
+    assert "Семёнова Ольга" in picker and "Другая" not in picker
+    nobody = staff.get(f"/courses/groups/{group.id}?q=Нетакого").text
+    assert 'id="member-choices"' not in nobody and "Нетакого" in nobody
+    seek = db.session.scalar(select(User).where(User.email == "seek@example.org"))
+    assert staff.post(f"/courses/groups/{group.id}/members", {"user_ids": [str(seek.id)]}).status_code == 302
+    assert _statuses(group)["seek@example.org"] == "enrolled"
+
+
+def test_the_picker_shows_a_page_of_teachers_and_says_a_search_finds_the_rest(login_as, people, monkeypatch):
+    from courses import queries
+
+    monkeypatch.setattr(queries, "PICKER_LIMIT", 2)
+    monkeypatch.setattr(queries.teacher_candidates, "__defaults__", (2,))
+    group = _group(make_programme(), source="administration")
+    for i in range(3):
+        make_user("teacher", email=f"many{i}@example.org", last_name=f"Многие{i}")
+    db.session.commit()
+    page = login_as("staff").get(f"/courses/groups/{group.id}").text
+    picker = page.split('id="member-choices"', 1)[1].split("</form>")[0]
+    assert picker.count('type="checkbox"') == 2 and 'id="picker-more"' in picker
+
+
+def test_adding_nobody_says_so_at_the_list_of_teachers(login_as, people):
+    group = _group(make_programme(), source="administration")
+    db.session.commit()
+    response = login_as("staff").post(f"/courses/groups/{group.id}/members", {})
+    assert response.status_code == 400 and 'id="user_ids-error"' in response.text
+    assert "Выберите хотя бы одного педагога." in response.text
+    assert 'aria-describedby="user_ids-error"' in response.text and 'id="member-choices"' in response.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 from html.parser import HTMLParser
 
@@ -43,6 +44,7 @@ from courses.services.groups import GroupData, apply, save_group
 from courses.services.schedule import SessionPlan, plan_series, save_room
 from lms import create_app
 from lms.extensions import db, limiter
+from lms.lti.models import LtiTool
 from lms.models.mixins import utcnow
 from lms.orgs.models import MethodAssociation, School
 from lms.reports.registry import Report, ReportTable, register_report
@@ -85,6 +87,7 @@ PAGES = {
     "lti.rosters": ("/lti/rosters", {"staff", "admin"}),
     "lti.tools_list": ("/lti/tools", {"staff", "admin"}),
     "lti.tool_new": ("/lti/tools/new", {"staff", "admin"}),
+    "lti.tool_edit": ("/lti/tools/{tool}/edit", {"staff", "admin"}),
     "courses.home": ("/courses/", ALL),
     "courses.programme": ("/courses/programmes/{programme}", ALL),
     "courses.lesson": ("/courses/lessons/{lesson}", ALL),
@@ -245,6 +248,7 @@ ACTIONS = {
     "assessments.attempt_answer": ("/assessments/attempts/{finished_attempt}/answer", {"teacher"}),
     "assessments.diagnostic_status": ("/assessments/diagnostics/{diagnostic}/status/open", {"staff", "admin"}),
     "assessments.bank_import": ("/assessments/bank/import", {"staff", "admin"}),
+    "assessments.bank_recalculate": ("/assessments/bank/statistics/{framework}/recalculate", {"staff", "admin"}),
     "assessments.route_plan": ("/assessments/routes/{route}/plan", ALL),  # a draft: its teacher and tutor, staff
     "assessments.route_submit": ("/assessments/routes/{route}/submit", ALL),
     "assessments.route_return": ("/assessments/routes/{route}/return", {"tutor", "staff", "admin"}),
@@ -252,6 +256,8 @@ ACTIONS = {
     "assessments.route_propose": ("/assessments/routes/{route}/propose", {"teacher"}),
     "assessments.route_complete": ("/assessments/routes/{route}/complete", {"tutor", "staff", "admin"}),
     "assessments.route_reassign": ("/assessments/routes/{route}/reassign", {"staff", "admin"}),
+    "lti.tool_active": ("/lti/tools/{tool}/active", {"staff", "admin"}),
+    "lti.tool_register_start": ("/lti/tools/register", {"staff", "admin"}),
     "assessments.step_add": ("/assessments/routes/{route}/steps", ALL),
     "assessments.step_change": ("/assessments/routes/steps/{step}/change", ALL),
     "assessments.step_drop": ("/assessments/routes/steps/{step}/drop", ALL),
@@ -270,7 +276,7 @@ SPECIAL = {"courses.work_file", "reports.report_chart",  # a report's chart: tes
            # These redirect by role or by whether a route is in work: tests/assessments/test_route_workflow.py
            "assessments.routes_home", "assessments.route_mine", "assessments.route_new",
            # They need a platform: tests/lms/lti/test_passback.py, test_registrations.py, test_roster.py
-           "lti.resend", "lti.platform_active", "lti.roster_import",
+           "lti.resend", "lti.platform_active", "lti.platform_edit", "lti.roster_import",
            # Only the route's own teacher, for an LTI step: tests/lms/lti/test_platform.py
            "assessments.step_open"}
 #: Reachable without signing in.
@@ -283,7 +289,9 @@ PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot_password", "auth.r
           # As a platform: tools call these with a bearer token or a client assertion; the authorization
           # endpoint refuses anyone but the signed-in teacher of the launch (tests/lms/lti/test_platform.py)
           "lti.platform_authorize", "lti.platform_token", "lti.platform_line_items", "lti.platform_line_item",
-          "lti.platform_scores", "lti.platform_results", "lti.platform_memberships"}
+          "lti.platform_scores", "lti.platform_results", "lti.platform_memberships",
+          # A tool's Dynamic Registration: the configuration is public, the endpoint takes a one-time token
+          "lti.platform_openid_configuration", "lti.platform_register"}
 
 
 def _build(people) -> dict:
@@ -347,8 +355,11 @@ def _build(people) -> dict:
     own_practice = Practice(author_id=people["teacher"].id, title="Моя", summary="Текст", status="submitted")
     school_status = SchoolStatus(school_id=school.id, kind="base", theme="Тема", starts_on=date.today(),
                                  ends_on=date.today())
+    tool = LtiTool(name="Тренажёр", client_id="access-tool", deployment_id="d-1",
+                   login_url="https://tool.example/login", redirect_urls="https://tool.example/launch",
+                   jwks_url="https://tool.example/jwks")
     db.session.add_all([meeting, pair, visit, appeal, event, contest, plan, material, practice, own_practice,
-                        school_status])
+                        school_status, tool])
     db.session.flush()
     db.session.commit()
     return {"teacher": people["teacher"].id, "school": school.id, "municipality": school.municipality_id,
@@ -362,7 +373,8 @@ def _build(people) -> dict:
             "pair_meeting": pair.meetings[0].id, "visit": visit.id, "appeal": appeal.id, "event": event.id,
             "contest": contest.id, "application": contest.applications[0].id, "step": route.steps[0].id,
             "activity": activity.id, "plan": plan.id, "plan_item": plan.items[0].id, "material": material.id,
-            "practice": practice.id, "own_practice": own_practice.id, "school_status": school_status.id}
+            "practice": practice.id, "own_practice": own_practice.id, "school_status": school_status.id,
+            "tool": tool.id}
 
 
 class World:
@@ -481,6 +493,27 @@ def test_pages_by_role(login_as, ids, role):
     assert not wrong, f"{role}: URL → (got, expected) {wrong}"
 
 
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+def test_every_page_title_is_short_plain_text(login_as, ids):
+    """A block left open in a template pours the page into <title>: every page's title holds no markup and
+    stays short (the browser tab, bookmarks and screen readers show it)."""
+    wrong = {}
+    for role in ROLES:
+        client = login_as(role)
+        for endpoint, (url, allowed) in PAGES.items():
+            if role not in allowed or wrong.get(endpoint):
+                continue
+            response = client.get(url.format(**ids))
+            if response.mimetype != "text/html":
+                continue
+            titles = _TITLE.findall(response.text)
+            if len(titles) != 1 or "<" in titles[0] or ">" in titles[0] or len(titles[0]) > 200:
+                wrong[endpoint] = (role, [t[:80] for t in titles])
+    assert not wrong, f"endpoint → (role, titles) {wrong}"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_actions_by_role(login_as, ids, role):
     client = login_as(role)
@@ -568,9 +601,10 @@ JUNK_ARGS = "&".join(f"{name}={value}" for name, value in (
 
 
 def test_a_nul_byte_anywhere_is_a_clear_400_on_every_page_and_form(login_as, ids):
-    """Every page refuses a NUL in its query string and survives oversized or malformed arguments, and every
-    form on it and every action refuse a NUL in a field with the same page: never a 500, on PostgreSQL as on
-    SQLite. Each URL is walked once, by the first role that may open it (the rule does not depend on roles)."""
+    """Every page refuses a NUL in its query string and survives oversized or malformed arguments, every form on
+    it and every action refuse a NUL in a field with the same page, and every form survives an oversized value:
+    never a 500, on PostgreSQL as on SQLite. Each URL is walked once, by the first role that may open it (the
+    rule does not depend on roles)."""
     clients = {role: login_as(role) for role in ROLES}
     pages = {url.format(**ids): next(role for role in ROLES if role in allowed)
              for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items())}
@@ -599,6 +633,12 @@ def test_a_nul_byte_anywhere_is_a_clear_400_on_every_page_and_form(login_as, ids
             status = client.post(action or url, {**fields, name: "Текст\x00"}).status_code
             if status != 400:
                 wrong[f"POST {action or url} {name} ({role})"] = status
+            # And a value far past any field's length, in another field: a form error or a refusal, never a
+            # 500 (a column shorter than the text would be one on PostgreSQL).
+            other = names[(walked + 1) % len(names)]
+            status = client.post(action or url, {**fields, other: "я" * 20000}).status_code
+            if status >= 500:
+                wrong[f"POST {action or url} {other}=я×20000 ({role})"] = status
     for url, allowed in ACTIONS.values():
         role = next(role for role in ROLES if role in allowed)
         status = clients[role].post(url.format(**ids), {"comment": "a\x00b"}).status_code
@@ -635,3 +675,72 @@ def test_an_uploaded_file_name_with_a_control_character_is_refused_and_nothing_i
     assert response.status_code == 400
     after = sum(len(files) for _root, _dirs, files in os.walk(folder)) if os.path.isdir(folder) else 0
     assert after == before
+
+
+NONE_ATTRIBUTE = re.compile(r'\s([a-z][a-z-]*)="None"')
+
+
+def _forms_with_fields(parser):
+    """The page's own forms that ask for something: not the header's (language, signing out), not a bare button."""
+    for action, fields in parser.forms:
+        if action in ("", None) and "next" in fields or action and action.startswith("/auth/logout"):
+            continue
+        if set(fields) - {"csrf_token", "version", "next"}:
+            yield action, fields
+
+
+def _first_roles(ids) -> dict[str, str]:
+    """Each page's URL and the first role that may open it."""
+    return {url.format(**ids): next(role for role in ROLES if role in allowed)
+            for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items())}
+
+
+def test_no_page_writes_none_into_an_attribute(login_as, ids):
+    """WTForms writes a None keyword as the text "None": aria-describedby="None" points a screen reader at
+    nothing. Every page, by every role that may open it, and again with its forms' errors shown."""
+    clients = {role: login_as(role) for role in ROLES}
+    wrong = {}
+    for url, allowed in (*PAGES.values(), *EXTRA_PAGES.items()):
+        for role in allowed:
+            page = clients[role].get(url.format(**ids))
+            if page.mimetype == "text/html" and NONE_ATTRIBUTE.search(page.text):
+                wrong[f"{role} {url}"] = NONE_ATTRIBUTE.findall(page.text)
+    for url, role in _first_roles(ids).items():
+        page = clients[role].get(url)
+        if page.mimetype != "text/html":
+            continue
+        parser = _Forms()
+        parser.feed(page.text)
+        for action, fields in _forms_with_fields(parser):
+            blank = {name: "" if name not in ("csrf_token", "version") else value for name, value in fields.items()}
+            answer = clients[role].post(action or url, blank)
+            if answer.mimetype == "text/html" and NONE_ATTRIBUTE.search(answer.text):
+                wrong[f"{role} POST {action or url}"] = NONE_ATTRIBUTE.findall(answer.text)
+    assert not wrong, wrong
+
+
+def test_a_refused_form_says_what_is_wrong_at_the_field(login_as, ids):
+    """Every form sent back blank: when the page comes back with the summary «Please correct the errors below», each
+    message stands at its field (the field marked invalid and pointing at it), none in the summary alone."""
+    clients = {role: login_as(role) for role in ROLES}
+    wrong, refused = {}, 0
+    for url, role in sorted(_first_roles(ids).items()):
+        page = clients[role].get(url)
+        if page.mimetype != "text/html":
+            continue
+        parser = _Forms()
+        parser.feed(page.text)
+        for action, fields in _forms_with_fields(parser):
+            blank = {name: "" if name not in ("csrf_token", "version") else value for name, value in fields.items()}
+            answer = clients[role].post(action or url, blank)
+            if answer.status_code not in (200, 400) or 'class="form-errors"' not in answer.text:
+                continue
+            refused += 1
+            messages = re.findall(r'<p class="error" id="([^"]+)-error">', answer.text)
+            # The field (or the fieldset of its check boxes) points at its message, for a screen reader.
+            unpointed = [m for m in messages
+                         if not re.search(rf'aria-describedby="[^"]*\b{re.escape(m)}-error\b', answer.text)]
+            if not messages or unpointed:
+                wrong[f"{role} POST {action or url}"] = messages or "only the summary"
+    assert not wrong, wrong
+    assert refused >= 20, refused

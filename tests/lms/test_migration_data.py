@@ -1,5 +1,5 @@
-"""The migration that made one rubric review carries every course submission and every diagnostic practical work
-into works, rounds and reviews, and its downgrade gives them back unchanged."""
+"""Data migrations: one rubric review carries every course submission and diagnostic practical work into works,
+rounds and reviews (and its downgrade gives them back unchanged); old library records get their subject searched."""
 
 from __future__ import annotations
 
@@ -91,3 +91,32 @@ def _rows(engine) -> dict:
     with engine.connect() as conn:
         return {name: conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id")).all()
                 for name in ("courses_submission", "assessments_practical_work")}
+
+
+def test_old_library_records_become_findable_by_their_subject(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "library.sqlite3")
+    app = create_app(app_config(url))
+    with app.app_context():
+        flask_migrate.upgrade(revision="x16a9gapreason")
+        meta = sa.MetaData()
+        meta.reflect(db.engine)
+        t = meta.tables
+        with db.engine.begin() as conn:
+            def put(table, **values):
+                return conn.execute(t[table].insert().values(**_fill(t[table], values))).inserted_primary_key[0]
+
+            subject = put("lms_subject", name="Информатика")
+            author = put("lms_user", email="a@example.org", last_name="Фёдорова", first_name="Ольга")
+            tagged = put("community_material", title="Сетевые технологии", subject_id=subject,
+                         search_text="сетевые технологии", kind="methodological")
+            plain = put("community_material", title="Без предмета", subject_id=None, search_text="без предмета",
+                        kind="methodological")
+            put("community_practice", author_id=author, title="Урок", summary="", subject_id=subject,
+                           search_text="урок информатика", status="published")
+        flask_migrate.upgrade(revision="c0a1b2d3e4f5")
+        with db.engine.connect() as conn:
+            texts = dict(conn.execute(sa.text("SELECT id, search_text FROM community_material")).all())
+            practice_text = conn.execute(sa.text("SELECT search_text FROM community_practice")).scalar()
+        assert texts == {tagged: "сетевые технологии информатика", plain: "без предмета"}
+        assert practice_text == "урок информатика"  # already there: not added twice
+        db.engine.dispose()

@@ -77,7 +77,7 @@ def test_every_part_of_the_contract_is_wired(sample_plugin, app_factory):
 def test_a_permission_cannot_be_declared_twice_or_name_unknown_roles(app):
     from lms.users.permissions import register_permissions
 
-    with pytest.raises(ValueError, match="declared twice"):
+    with pytest.raises(ValueError, match="registered twice"):
         register_permissions(app, [perm("users.view", {"admin"})])
     with pytest.raises(ValueError, match="unknown roles"):
         register_permissions(app, [perm("x.y", {"superhero"})])

@@ -104,11 +104,17 @@ def plan_into(route: Route, found, now: datetime) -> planner.Route:
         raise ServiceError(_("The route cannot be planned: %(reason)s.", reason=str(exc))) from exc
     by_code = {c.code: c for c in competencies.values()}
     gaps = {g.competency: g.reason for g in plan.gaps}
+    # The planner leaves out, without a gap, a deficit an activity the teacher has already finished reaches:
+    # no step closes it, and the goal says so rather than looking planned.
+    for deficit in deficits:
+        if deficit.competency not in gaps and deficit.competency not in plan.covered:
+            gaps[deficit.competency] = "done"
     # Planning again: the old goals go first, or the unique (route, competency) refuses the new ones.
     route.goals, route.steps = [], []
     db.session.flush()
     route.goals = [RouteGoal(competency_id=e.competency_id, level=e.level, target_level=e.target_level,
                              p_deficit=p, gap=gaps.get(competencies[e.competency_id].code) == "no_activity",
+                             gap_reason=gaps.get(competencies[e.competency_id].code),
                              task=_task(competencies[e.competency_id], e.target_level))
                    for e, p in sorted(found, key=lambda pair: competencies[pair[0].competency_id].code)]
     steps = []

@@ -23,6 +23,7 @@ from assessments.services.routes.progress import progress
 from lms.extensions import db
 from lms.i18n import _, format_date, local_date
 from lms.users import choices
+from lms.users.queries import head_of_service
 from lms.users.relations import people_around
 
 
@@ -52,7 +53,8 @@ def route_document(route: Route, today: date) -> RouteDocument:
     for row in plan:
         by_form[row.form] += row.hours
     closure_text = {"open": _("in progress"), "ready": _("steps done, repeated diagnostic due"),
-                    "closed": _("deficit closed"), "reopened": _("deficit not closed")}
+                    "closed": _("deficit closed"), "reopened": _("deficit not closed"),
+                    "uncovered": _("no step of the plan closes it")}
     totals = Totals(hours=figures.hours, hours_by_form=tuple(sorted(by_form.items())), weeks=figures.weeks,
                     pace=figures.planned_pace, actual_pace=figures.actual_pace, done_share=figures.share,
                     on_time_share=figures.on_time_share,
@@ -88,7 +90,7 @@ def route_document(route: Route, today: date) -> RouteDocument:
         plan=tuple(plan), totals=totals, repeat=repeat,
         repeat_date=local_date(route.repeat_attempt.finished_at) if route.repeat_attempt else None,
         conclusion=route.conclusion, approved_by=route.approved_by.full_name if route.approved_by else None,
-        approved_on=local_date(route.approved_at), generated_on=today)
+        approved_on=local_date(route.approved_at), generated_on=today, head=head_of_service())
 
 
 def _results(attempt_id: int) -> list[CompetencyResult]:

@@ -3,6 +3,7 @@ completing the step (through lms.signals, so the core knows nothing of routes)."
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from assessments.models import RouteStep
@@ -37,11 +38,15 @@ def launch(step: RouteStep, user: User) -> str:
     activity = step.activity
     tool = db.session.get(LtiTool, activity.lti_tool_id)
     if tool is None or not tool.active:
+        # Staff switched the tool off (or removed it): the teacher is told, the log says which step and tool.
+        current_app.logger.warning("LTI platform: launch of route step %s refused: tool %s is %s", step.id,
+                                   activity.lti_tool_id, "gone" if tool is None else "deactivated")
         raise ServiceError(_("The external tool of this step is switched off. Tell your tutor."))
     group = step.slot if step.slot and step.slot.startswith("group:") else None
     context_id = group or f"route:{step.route_id}"
+    target = activity.lti_target_link_uri or tool.target_link_uri or tool.login_url
     return begin_launch(tool, user, Link(
-        kind=KIND, ref=step.id, label=step.title, target_link_uri=activity.lti_target_link_uri or tool.login_url,
+        kind=KIND, ref=step.id, label=step.title, target_link_uri=target,
         context_id=context_id, context_title=_("Individual route of %(name)s", name=user.full_name),
         pass_mark=activity.lti_pass_percent / 100, custom=dict(activity.lti_custom or {})))
 

@@ -12,10 +12,11 @@ NOTICES = {
     "submitted": lambda d: _("%(teacher)s sent their individual route for your review.", teacher=d["teacher"]),
     "returned": lambda d: _("Your individual route has been returned for rework. The tutor's comment: %(comment)s",
                             comment=d.get("comment", "")),
-    "approved": lambda d: (_("Your individual route has been approved: you are booked into its groups and "
-                             "consultations.") if not d.get("not_booked") else
-                           _("Your individual route has been approved. Not booked: %(steps)s. The tutor will "
-                             "choose other dates.", steps="; ".join(d["not_booked"]))),
+    "approved": lambda d: " ".join(filter(None, (
+        _("Your individual route has been approved."),
+        _("Booked: %(list)s.", list="; ".join(d["booked"])) if d.get("booked") else "",
+        _("Not booked: %(steps)s. The tutor will choose other dates.", steps="; ".join(d["not_booked"]))
+        if d.get("not_booked") else ""))),
     "proposed": lambda d: _("%(teacher)s proposes a change of their route: %(note)s", teacher=d["teacher"],
                             note=d.get("note", "")),
     "step_added": lambda d: _("A step has been added to your route: «%(title)s».", title=d.get("title", "")),

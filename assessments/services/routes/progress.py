@@ -29,6 +29,7 @@ class Progress:
     actual_pace: float | None = None
     on_time_share: float | None = None
     #: competency id → "open" | "ready" (its steps done, awaiting the repeated diagnostic) | "closed" | "reopened"
+    #: | "uncovered" (no step of the plan closes it; the goal's ``gap_reason`` says why)
     closure: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -59,9 +60,25 @@ def progress(route: Route, today: date) -> Progress:
             result.closure[goal.competency_id] = goal.status
             continue
         closing = [s for s in steps if goal.competency_id in (s.closes or [])]
-        ready = closing and all(s.status == "done" for s in closing)
+        if not closing:
+            result.closure[goal.competency_id] = "uncovered"  # no step of the plan closes it: never "in progress"
+            continue
+        ready = all(s.status == "done" for s in closing)
         result.closure[goal.competency_id] = "ready" if ready else "open"
     return result
+
+
+def step_attendance(route: Route) -> dict[int, object]:
+    """The teacher's attendance in the group of each booked (or done) group step, by step id: the very figure of
+    their own attendance page and the group's summary (``courses.api.attendance_of``)."""
+    from courses import api as courses_api
+
+    groups = {s.id: int(s.slot.partition(":")[2]) for s in route.steps
+              if (s.slot or "").startswith("group:") and s.status in ("booked", "done")}
+    if not groups:
+        return {}
+    figures = courses_api.attendance_of(route.user_id)
+    return {step_id: figures[group_id] for step_id, group_id in groups.items() if group_id in figures}
 
 
 def _open_steps(user_id: int, *conditions) -> list[RouteStep]:

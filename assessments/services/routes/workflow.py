@@ -11,7 +11,7 @@ from assessments.models import Activity, Route, RouteStep
 from assessments.services.routes import booking, history, progress
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import _, format_date
+from lms.i18n import _, format_date, format_datetime
 from lms.models.mixins import check_version
 
 EDITABLE = ("draft", "review", "returned", "active")
@@ -50,10 +50,18 @@ def return_for_rework(route: Route, tutor, *, version: int | None, comment: str,
     return route
 
 
-def approve(route: Route, tutor, *, version: int | None, now: datetime) -> list[str]:
-    """Make the route active and book the teacher into the chosen groups and consultation slots (a full
-    group puts them on its waiting list). Returns the steps that could not be booked, with why: those
-    stay planned for the tutor to re-date, the rest is booked, nothing is half-saved."""
+def approve(route: Route, tutor, *, version: int | None, now: datetime) -> list[booking.Outcome]:
+    """Make the route active and book the teacher into the chosen groups, sessions and consultation times (a
+    full group puts them on its waiting list; a consultation without a time gets the tutor's earliest free one).
+    Returns what happened to each planned step, booked or not and why: what could not be booked stays planned
+    for the tutor to re-date, the rest is booked, nothing is half-saved.
+
+    :raises ServiceError: the route is not on review, has no steps, or was already approved (a second click).
+    """
+    if route.status == "active" and route.approved_at is not None:
+        # A double click, or a second tab: the first approval booked everything there was to book.
+        raise ServiceError(_("The route was already approved on %(date)s; nothing has been booked a second time.",
+                             date=format_date(route.approved_at)))
     check_route_version(route, version)
     if route.status != "review":
         raise ServiceError(_("Only a route on review can be approved."))
@@ -61,10 +69,37 @@ def approve(route: Route, tutor, *, version: int | None, now: datetime) -> list[
         raise ServiceError(_("The route has no steps to approve."))
     route.status, route.approved_at, route.approved_by_id = "active", now, tutor.id
     route.review_comment = route.teacher_note = ""
-    problems = [message for step in route.steps if (message := booking.book(step, tutor, now))]
-    history.record(route, tutor, "approved", {"not_booked": problems}, now)
+    outcomes = [outcome for step in route.steps if (outcome := booking.book(step, tutor, now)) is not None]
+    history.record(route, tutor, "approved", {
+        "booked": [booking_text(o) for o in outcomes if o.booked],
+        "not_booked": [booking_text(o) for o in outcomes if o.kind == "refused"]}, now)
     db.session.flush()
-    return problems
+    return outcomes
+
+
+def approval_preview(route: Route) -> list[booking.Outcome]:
+    """What approving the route now would book, step by step, without booking anything."""
+    return booking.preview(active_steps(route))
+
+
+def booking_text(outcome: booking.Outcome) -> str:
+    """One step's booking as a sentence, the same in the preview, the message after approval and the history."""
+    title = outcome.title
+    texts = {
+        "group": lambda: _("«%(step)s»: a place in the group «%(group)s»", step=title, group=outcome.group),
+        "session": lambda: _("«%(step)s»: a place in the group «%(group)s» for the session of %(date)s", step=title,
+                             group=outcome.group, date=format_date(outcome.on)),
+        "already": lambda: _("«%(step)s»: already a member of the group «%(group)s»", step=title,
+                             group=outcome.group),
+        "waiting": lambda: _("«%(step)s»: the group «%(group)s» is full, a place on its waiting list", step=title,
+                             group=outcome.group),
+        "slot": lambda: _("«%(step)s»: a consultation on %(when)s", step=title,
+                          when=format_datetime(outcome.at)),
+        "own_pace": lambda: _("«%(step)s»: taken at the teacher's own pace, nothing to book", step=title),
+        "fixed_dates": lambda: _("«%(step)s»: held on its own dates, nothing to book", step=title),
+        "refused": lambda: _("«%(step)s»: %(reason)s", step=title, reason=outcome.reason),
+    }
+    return texts[outcome.kind]()
 
 
 def propose(route: Route, teacher, *, version: int | None, note: str, now: datetime) -> Route:
@@ -118,9 +153,9 @@ def _place(step: RouteStep, actor, starts_on: date, ends_on: date, now: datetime
         raise ServiceError(_("No group, session or fixed dates of «%(step)s» fall within these dates; choose the "
                              "dates of one of its runs.", step=step.title), field="starts_on")
     if step.route.status == "active":
-        problem = booking.book(step, actor, now)
-        if problem:
-            raise ServiceError(problem)
+        outcome = booking.book(step, actor, now)
+        if outcome is not None and outcome.kind == "refused" and step.slot:
+            raise ServiceError(booking_text(outcome))
 
 
 def change_step(step: RouteStep, actor, *, version: int | None, starts_on: date, ends_on: date, hours: float,

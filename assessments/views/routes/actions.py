@@ -87,13 +87,13 @@ def route_approve(route_id: int):
     if not form.validate_on_submit():
         _form_errors(form)
         return redirect(route_url(route))
-    problems = save(form, lambda: workflow.approve(route, current_user, version=form.version_value(), now=utcnow()),
+    outcomes = save(form, lambda: workflow.approve(route, current_user, version=form.version_value(), now=utcnow()),
                     versioned=route)
-    if problems is not None:
-        flash(_("The route is approved and active; the teacher has been booked into its groups and consultations."),
-              "success")
-        for text in problems:
-            flash(_("Not booked, change its dates: %(problem)s", problem=text), "error")
+    if outcomes is not None:
+        from assessments.views.routes.messages import approval_messages
+
+        for text, category in approval_messages(outcomes):
+            flash(text, category)
     return redirect(route_url(route))
 
 

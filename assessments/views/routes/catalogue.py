@@ -1,14 +1,16 @@
 """The route catalogue for staff: activities with what they cover, and the deficits nothing covers."""
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from assessments import queries
 from assessments.blueprint import bp
 from assessments.choices import ACTIVITY_FORMS, ACTIVITY_KINDS, DELIVERY, RESULT_FORMS
 from assessments.forms import ActivityForm
-from assessments.models import Activity, ActivityCoverage, Competency, Framework, Route, RouteGoal
+from assessments.models import Activity, ActivityCoverage, Framework
 from assessments.services.routes import catalogue as service
+from assessments.views.routes.messages import gap_reason
 from lms import references
 from lms.extensions import db
 from lms.forms import SelectChoice, options
@@ -25,13 +27,8 @@ def catalogue():
     page = paginate(select(Activity).order_by(Activity.kind, Activity.title, Activity.id).options(
         selectinload(Activity.coverage).selectinload(ActivityCoverage.competency),
         selectinload(Activity.prerequisites)))
-    gaps = db.session.execute(
-        select(Competency, func.count(RouteGoal.id)).join(RouteGoal, RouteGoal.competency_id == Competency.id)
-        .join(Route, Route.id == RouteGoal.route_id)
-        .where(RouteGoal.gap.is_(True), Route.open_key.is_not(None))
-        .group_by(Competency.id).order_by(Competency.code)).all()
-    return render_template("assessments/routes/catalogue.html", page=page, gaps=gaps,
-                           kinds=ACTIVITY_KINDS, forms=ACTIVITY_FORMS)
+    return render_template("assessments/routes/catalogue.html", page=page, gaps=queries.catalogue_gaps(),
+                           gap_reason=gap_reason, kinds=ACTIVITY_KINDS, forms=ACTIVITY_FORMS)
 
 
 @bp.route("/catalogue/new", methods=["GET", "POST"])

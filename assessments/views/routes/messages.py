@@ -16,6 +16,8 @@ def gap_reason(code: str) -> str:
         "delivery": _("only activities of the other delivery form reach it"),
         "dates": _("the activities that reach it have no dates or free places within the period"),
         "budget": _("the activities that reach it do not fit into the weekly hours within the period"),
+        "done": _("an activity the teacher has already finished reaches the target level; the repeated "
+                  "diagnostic will confirm it"),
     }.get(code, code)
 
 
@@ -42,15 +44,34 @@ def plan_messages(route: Route) -> list[tuple[str, str]]:
     if gaps:
         titles = dict(db.session.execute(select(Competency.code, Competency.title).where(
             Competency.framework_id == route.framework_id, Competency.code.in_(gaps))).all())
+        ids = {g.competency_id: g.competency.code for g in route.goals}
+        closed = {ids.get(c) for s in route.steps if s.status != "dropped" for c in (s.closes or [])}
         for code, reason in sorted(gaps.items()):
-            messages.append((_("«%(competency)s»: %(reason)s. The route offers an individual consultation instead, "
-                               "and the distance-learning centre sees the gap.", competency=titles.get(code, code),
-                               reason=gap_reason(reason)), "info"))
+            competency = titles.get(code, code)
+            if code in closed:  # only a deficit nothing reaches gets a consultation step standing in
+                messages.append((_("«%(competency)s»: %(reason)s. The route has an individual consultation step "
+                                   "instead, and the distance-learning centre sees the gap.", competency=competency,
+                                   reason=gap_reason(reason)), "info"))
+            else:
+                messages.append((_("«%(competency)s»: %(reason)s. No step of the route closes this deficit.",
+                                   competency=competency, reason=gap_reason(reason)), "info"))
     for code, value, names in getattr(route, "plan_problems", []) or []:
         messages.append((problem_text(code, value, names), "info"))
     if not messages:
         messages.append((_("The route has been planned: every deficit is covered at the least total hours."),
                          "success"))
+    return messages
+
+
+def approval_messages(outcomes) -> list[tuple[str, str]]:
+    """Flash messages after approval: exactly what was booked, and what was not with why."""
+    from assessments.services.routes.workflow import booking_text
+
+    booked = [booking_text(o) for o in outcomes if o.booked]
+    refused = [booking_text(o) for o in outcomes if o.kind == "refused"]
+    messages = [(_("The route is approved and active.") + " " + (
+        _("Booked: %(list)s.", list="; ".join(booked)) if booked else _("Nothing has been booked.")), "success")]
+    messages += [(_("Not booked: %(problem)s.", problem=text), "error") for text in refused]
     return messages
 
 
@@ -62,7 +83,9 @@ def event_label(event) -> str:
                            goals=d.get("goals")),
         "submitted": lambda: _("sent for review") + (f": {d['note']}" if d.get("note") else ""),
         "returned": lambda: _("returned for rework: %(comment)s", comment=d.get("comment", "")),
-        "approved": lambda: _("approved") + ("; " + "; ".join(d["not_booked"]) if d.get("not_booked") else ""),
+        "approved": lambda: "; ".join([_("approved")] + (
+            [_("booked: %(list)s", list="; ".join(d["booked"]))] if d.get("booked") else []) + (
+            [_("not booked: %(list)s", list="; ".join(d["not_booked"]))] if d.get("not_booked") else [])),
         "proposed": lambda: _("the teacher proposes: %(note)s", note=d.get("note", "")),
         "step_added": lambda: _("step added: %(title)s", title=d.get("title", "")),
         "step_changed": lambda: _("step changed: %(title)s", title=d.get("title", "")),

@@ -16,10 +16,10 @@ from assessments.forms import (
 )
 from assessments.models import Route, RouteEvent, RouteGoal, RouteStep
 from assessments.permissions import can_tutor_route, can_tutor_teacher, can_view_route
-from assessments.services.routes import builder
-from assessments.services.routes.progress import progress
+from assessments.services.routes import builder, workflow
+from assessments.services.routes.progress import progress, step_attendance
 from assessments.views.routes.common import activity_choices, can_edit, fill_settings, route_url, settings_from
-from assessments.views.routes.messages import event_label
+from assessments.views.routes.messages import event_label, gap_reason
 from lms.extensions import db
 from lms.forms import SelectChoice
 from lms.i18n import _, local_today
@@ -115,9 +115,15 @@ def route(route_id: int):
         reassign.tutor_id.choices = [SelectChoice(0, _("Nobody"))] + [SelectChoice(u.id, u.full_name) for u in (
             db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
                                .where(UserRole.role == "tutor", User.active.is_(True)).order_by(User.last_name)))]
+    attendance = step_attendance(item)
+    preview = None
+    if tutoring and item.status == "review":
+        preview = [(o, workflow.booking_text(o)) for o in workflow.approval_preview(item)]
     return render_template(
-        "assessments/routes/route.html", route=item, progress=progress(item, local_today()), tutoring=tutoring,
+        "assessments/routes/route.html", route=item, preview=preview, attendance=attendance,
+        progress=progress(item, local_today()), tutoring=tutoring,
         editing=editing, mine=item.user_id == current_user.id, settings=settings, step_form=step_form,
         action=RouteActionForm(formdata=None, data={"version": item.version}), reassign=reassign,
         change_form=StepChangeForm, route_statuses=ROUTE_STATUSES, step_statuses=STEP_STATUSES,
-        goal_statuses=GOAL_STATUSES, forms=ACTIVITY_FORMS, result_forms=RESULT_FORMS, event_label=event_label)
+        goal_statuses=GOAL_STATUSES, forms=ACTIVITY_FORMS, result_forms=RESULT_FORMS, event_label=event_label,
+        gap_reason=gap_reason)

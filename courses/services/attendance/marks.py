@@ -15,7 +15,7 @@ from courses.services import completion
 from lms import signals
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
-from lms.i18n import _
+from lms.i18n import _, format_datetime, format_time
 from lms.models.mixins import utcnow
 from lms.models.sql import insert_or_ignore
 from lms.users.models import User
@@ -41,8 +41,7 @@ def set_mark(session: ScheduledSession, user: User, status: str, *, actor: Optio
     """
     if status not in ATTENDANCE_STATUSES:
         raise ServiceError(_("Unknown attendance mark."))
-    if session.cancelled:
-        raise ServiceError(_("The session was cancelled."))
+    check_markable(session)
     member = db.session.scalar(select(Enrolment.id).where(
         Enrolment.group_id == session.group_id, Enrolment.user_id == user.id, Enrolment.status == "enrolled"))
     if member is None:
@@ -77,6 +76,19 @@ def set_mark(session: ScheduledSession, user: User, status: str, *, actor: Optio
     return mark
 
 
+def check_markable(session: ScheduledSession, now: datetime | None = None) -> None:
+    """Attendance is marked for a session that has started and was not cancelled, never ahead of it: a mark
+    given in advance would count towards a module's completion for a session nobody has attended yet.
+
+    :raises ServiceError: the session was cancelled or has not started.
+    """
+    if session.cancelled:
+        raise ServiceError(_("The session was cancelled."))
+    if session.starts_at > (now or utcnow()):
+        raise ServiceError(_("The session has not started yet: attendance is marked from its start, %(when)s.",
+                             when=format_datetime(session.starts_at)))
+
+
 def _locked_mark(session: ScheduledSession, user: User) -> Optional[AttendanceMark]:
     """The mark as the database has it now, locked (on PostgreSQL) until the transaction ends."""
     return db.session.scalar(select(AttendanceMark).where(
@@ -107,6 +119,7 @@ def save_sheet(session: ScheduledSession, marks: dict[int, str], actor: User, re
 
     :raises ConflictError: rows changed here and elsewhere since the sheet was opened.
     """
+    check_markable(session)
     people = {user.id: user for user in members(session)}
     changes = changed_rows(marks, seen)
     if any(user_id not in people for user_id in changes):
@@ -149,6 +162,9 @@ def check_in(user: User, code: str, now: datetime | None = None) -> AttendanceMa
         ScheduledSession.cancelled.is_(False)))
     if session is None or len(code) != 6:
         raise ServiceError(_("This code is wrong or has expired. Ask the tutor for the current one."), field="code")
+    if now < session.starts_at:
+        raise ServiceError(_("The session starts at %(time)s: check in from then.",
+                             time=format_time(session.starts_at)), field="code")
     existing = db.session.scalar(select(AttendanceMark).where(
         AttendanceMark.session_id == session.id, AttendanceMark.user_id == user.id))
     if existing is not None and existing.status in ("present", "late"):

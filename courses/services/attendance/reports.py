@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from courses.models import AttendanceMark, ScheduledSession
-from courses.services.attendance.marks import members, set_mark
+from courses.services.attendance.marks import check_markable, members, set_mark
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _, to_local
@@ -32,6 +32,7 @@ def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -
 
     :raises ServiceError: a file that is empty, not text, lacks the columns, or has a row that cannot be read.
     """
+    check_markable(session)
     rows = _report_rows(data)
     if len(rows) < 2:
         raise ServiceError(_("The report is empty."))

@@ -184,10 +184,13 @@ def results(item: LtiToolLineItem, item_url: str, offset: int, limit: int) -> tu
         offset + limit < len(ordered)
 
 
-def memberships(item: LtiToolLineItem) -> dict:
-    """The roster of the launch's context (the plugin's members), or the learner alone."""
+def memberships(item: LtiToolLineItem, offset: int, limit: int) -> tuple[dict, bool]:
+    """A page of the roster of the launch's context (the plugin's members, or the learner alone), and whether
+    there is a next page: a large group is read by the tool page by page (``Link: rel="next"``)."""
     kind = item.context_id.split(":", 1)[0]
     people: list[User] = roster_of(kind, item.context_id) or [item.user]
+    page = people[offset:offset + limit]
     return {"context": {"id": item.context_id},
             "members": [{"status": "Active", "user_id": str(u.id), "name": u.full_name, "given_name": u.first_name,
-                         "family_name": u.last_name, "email": u.email, "roles": [LEARNER]} for u in people]}
+                         "family_name": u.last_name, "email": u.email, "roles": [LEARNER]} for u in page]}, \
+        offset + limit < len(people)

@@ -11,10 +11,12 @@ import jwt
 from flask import current_app, url_for
 from sqlalchemy import select
 
+from lms.errors import ServiceError
 from lms.extensions import db
+from lms.i18n import _
 from lms.lti.keys import signing_key
 from lms.lti.models import LtiTool, LtiToolLineItem
-from lms.lti.platform import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_RESULT_READ, SCOPE_SCORE
+from lms.lti.platform import SCOPES
 from lms.lti.store import get_store
 from lms.users.models import User
 
@@ -69,12 +71,26 @@ def line_item_for(tool: LtiTool, user: User, link: Link) -> LtiToolLineItem:
     return item
 
 
+def _ready_to_sign() -> None:
+    """Refuse a launch we could not sign, in words for the teacher; the log tells staff what to run."""
+    try:
+        signing_key()
+    except ServiceError:
+        current_app.logger.error("LTI platform: launch refused: no active signing key (run flask lti rotate-key)")
+        raise ServiceError(_("The external module cannot be opened yet: the service's link with external tools "
+                             "is not set up. Tell the service's staff.")) from None
+
+
 def begin_launch(tool: LtiTool, user: User, link: Link) -> str:
     """The tool's login initiation address for this launch (the browser goes there).
 
     The launch itself waits in the shared store under a one-time hint, so any worker can answer the
     tool's authentication request and nothing of it is in the session cookie.
+
+    :raises ServiceError: we have no signing key, so the launch could not be signed (said on the route, before
+        the teacher is sent to the tool).
     """
+    _ready_to_sign()
     hint = secrets.token_urlsafe(24)
     # Stored before the line item is written: the database store commits on a connection of its own.
     get_store().set(f"platform-hint:{hint}", {
@@ -117,6 +133,7 @@ def authorize(user, params: dict) -> tuple[str, str, str]:
     hint = store.get(key)
     if not hint or hint.get("user") != user.id or hint.get("tool") != tool.id:
         raise AuthorizationRefused("unknown, expired or someone else's lti_message_hint")
+    _ready_to_sign()  # checked while the hint still stands, so the same launch can be retried once a key exists
     store.delete(key)  # one launch per hint: a replayed request gets nothing
     kind, ref = hint["resource"]
     item = db.session.scalar(select(LtiToolLineItem).where(
@@ -144,7 +161,7 @@ def id_token(tool: LtiTool, user, item: LtiToolLineItem, hint: dict, nonce: str)
         CLAIM + "launch_presentation": {"document_target": "window", "locale": "ru"},
         CLAIM + "tool_platform": {"guid": issuer(), "name": "Metodist", "product_family_code": "metodist"},
         "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
-            "scope": [SCOPE_LINEITEM_READ, SCOPE_LINEITEM, SCOPE_RESULT_READ, SCOPE_SCORE],
+            "scope": [scope for scope in SCOPES if "/lti-ags/" in scope],
             "lineitems": our_url("lti.platform_line_items", tool_id=tool.id),
             "lineitem": our_url("lti.platform_line_item", tool_id=tool.id, item_id=item.id)},
         "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {

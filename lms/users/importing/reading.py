@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from typing import BinaryIO
 
 from flask import current_app
@@ -109,8 +110,14 @@ def _csv_rows(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
 
 
 def _cell_text(value) -> str:
+    """A cell as the text a person would have typed: 12, not 12.0; a date cell as ДД.ММ.ГГГГ (its time, if any,
+    after it), not Python's 2026-09-01 00:00:00."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y" if value.time() == time() else "%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
     return str(value).strip()
 
 

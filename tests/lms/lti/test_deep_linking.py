@@ -49,6 +49,26 @@ def test_staff_pick_our_content_and_the_platform_gets_items_with_line_items(peer
     assert again.status_code == 400
 
 
+def test_an_open_diagnostic_is_offered_and_picked_with_its_line_item(peers):
+    from assessments.models import Diagnostic
+    from tests.lms.lti.test_launch import open_diagnostic
+
+    with peers.app.app_context():
+        diagnostic_id = open_diagnostic("Диагностика для района")
+        title = db.session.get(Diagnostic, diagnostic_id).title
+    browser = requests.Session()
+    picker = post_launch(browser, start_launch(browser, peers, user="methodist-1", deep=True, roles=["Instructor"]))
+    assert picker.status_code == 200 and f'value="diagnostic:{diagnostic_id}"' in picker.text and title in picker.text
+    launch_id = re.search(r'name="launch_id" value="([^"]+)"', picker.text).group(1)
+    answer = browser.post(peers.tool + "/lti/deep-link", data={"launch_id": launch_id,
+                                                              "item": f"diagnostic:{diagnostic_id}"}, timeout=10)
+    action, token = (unescape(part) for part in RETURN_RE.search(answer.text).groups())
+    assert browser.post(action, data={"JWT": token}, timeout=10).status_code == 200
+    (item,) = peers.received()["deep_link_items"]
+    assert item["custom"]["resource"] == f"diagnostic:{diagnostic_id}"
+    assert item["lineItem"]["label"] == title and item["lineItem"]["scoreMaximum"] > 0
+
+
 def test_learners_cannot_pick_content(peers):
     browser = requests.Session()
     response = post_launch(browser, start_launch(browser, peers, deep=True, roles=["Learner"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -95,13 +96,59 @@ def test_diagnostic_launch_addresses_it_to_the_learner_who_can_start_it(peers):
 
 
 def test_archived_or_unknown_content_is_a_clear_page_and_creates_nothing(peers, caplog):
+    from assessments.models import Diagnostic
+    from assessments.services.setup import set_status
+
     archived_id, _title = _programme(peers, status="archived")
-    for resource, status in ((f"programme:{archived_id}", 410), ("programme:999999", 404), ("nothing:1", 404)):
+    with peers.app.app_context():
+        closed_id = open_diagnostic()
+        set_status(db.session.get(Diagnostic, closed_id), "closed")
+        db.session.commit()
+        teachers = db.session.scalar(select(func.count()).select_from(User))
+    for resource, status in ((f"programme:{archived_id}", 410), (f"diagnostic:{closed_id}", 410),
+                             ("programme:999999", 404), ("nothing:1", 404)):
         browser = requests.Session()
         response = post_launch(browser, start_launch(browser, peers, resource=resource))
         assert response.status_code == status, resource
         assert "<h1>" in response.text and "Traceback" not in response.text
     assert "is not available (archived or closed)" in caplog.text and "no programme 999999" in caplog.text
+    assert f"diagnostic {closed_id} is not available" in caplog.text
     with peers.app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        assert db.session.scalar(select(func.count()).select_from(User)) == teachers  # nobody provisioned
         assert db.session.scalar(select(func.count()).select_from(LtiLaunch)) == 0
+
+
+def test_first_launches_of_one_person_at_the_same_moment_make_one_account(peers):
+    """A double click on the platform's link is two logins and two launches of a person we do not know yet:
+    each lands on the content, one account and one identity are made (the second launch matches the first's)."""
+    import threading
+
+    with peers.app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL only (SQLite serialises the whole database)")
+    programme_id, _title = _programme(peers)
+    for person in range(3):
+        forms, browsers = [], []
+        for _ in range(3):
+            browser = requests.Session()
+            forms.append(start_launch(browser, peers, user=f"twin-{person}", resource=f"programme:{programme_id}",
+                                      name="Ольга Петрова", email=f"olga{person}@school.example"))
+            browsers.append(browser)
+        gate, answers = threading.Barrier(len(forms)), [None] * len(forms)
+        threads = [threading.Thread(target=_send_at_once, args=(gate, answers, n, browsers[n], forms[n]))
+                   for n in range(len(forms))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert answers == [302] * len(forms), answers
+    with peers.app.app_context():
+        subjects = list(db.session.scalars(select(LtiIdentity.subject)))
+        assert sorted(subjects) == ["twin-0", "twin-1", "twin-2"]
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("olga%"))) == 3
+
+
+def _send_at_once(gate, answers, n, browser, form) -> None:
+    gate.wait()
+    answers[n] = post_launch(browser, form).status_code

@@ -129,3 +129,32 @@ def test_a_launched_lesson_scores_once_it_is_studied(peers):
     _study(peers, browser, lesson_id)  # a second mark (another tab) sends nothing more
     scores = peers.received()["scores"]
     assert [(s["lineitem"], s["scoreGiven"]) for s in scores] == [("/lineitems/link-lesson", 100)]
+
+
+def test_an_unreachable_token_endpoint_fails_the_score_not_the_learners_page(peers):
+    """The platform's token URL answers nothing (a closed port): the lesson is still marked studied, the
+    passback is retried and then failed with the reason in the log staff read, and a resend works once the
+    platform is back."""
+    import socket
+
+    from lms.lti.models import LtiPlatform
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/token"
+    with peers.app.app_context():
+        platform = db.session.get(LtiPlatform, peers.platform_id)
+        real, platform.auth_token_url = platform.auth_token_url, dead
+        db.session.commit()
+    browser, lesson_id = _launched_module(peers)
+    _study(peers, browser, lesson_id)  # a redirect, not an error page
+    ((status, attempts, answer),) = _rows(peers)
+    assert (status, attempts) == ("failed", 3) and "unreachable" in answer
+    assert peers.received()["scores"] == []
+    with peers.app.app_context():
+        db.session.get(LtiPlatform, peers.platform_id).auth_token_url = real
+        from lms.lti import passback
+
+        passback.resend(db.session.scalar(select(LtiPassback)))
+        db.session.commit()
+    assert _rows(peers)[0][0] == "sent" and len(peers.received()["scores"]) == 1

@@ -18,7 +18,7 @@ import jwt
 import pytest
 import requests
 from jwcrypto.jwk import JWK
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from werkzeug.serving import make_server
 
 from assessments.models import Activity, Route, RouteStep
@@ -179,6 +179,38 @@ def test_only_the_steps_own_teacher_may_launch_it(live):
     assert refused.status_code in (403, 404)
 
 
+def test_with_no_signing_key_the_launch_is_refused_in_words_and_works_once_a_key_exists(live, caplog):
+    """A fresh install before «flask lti rotate-key»: the teacher is told on the route (no 500, nothing
+    half-made), the log says what to run; a key gone between the start and the tool's request is a clear page
+    that leaves the one-time hint usable."""
+    with live.app.app_context():
+        key = db.session.scalar(select(LtiKey))
+        saved = (key.kid, key.private_pem, key.public_pem)
+        db.session.delete(key)
+        db.session.commit()
+    browser = signed_in(live, "lti-teacher@example.org")
+    refused = open_step(live, browser)
+    assert refused.status_code == 302 and "/assessments/routes/" in refused.headers["Location"]
+    page = browser.get(live.base + refused.headers["Location"], timeout=10)
+    assert "не настроена связь с внешними системами" in page.text
+    assert "rotate-key" in caplog.text
+    with live.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LtiToolLineItem)) == 0
+        db.session.add(LtiKey(kid=saved[0], private_pem=saved[1], public_pem=saved[2]))
+        db.session.commit()
+    started = open_step(live, browser)
+    authorize = browser.get(started.headers["Location"], allow_redirects=False, timeout=10).headers["Location"]
+    with live.app.app_context():
+        db.session.execute(delete(LtiKey))
+        db.session.commit()
+    gone = browser.get(authorize, timeout=10)
+    assert gone.status_code == 503 and "не настроена связь" in gone.text and "data-autosubmit" not in gone.text
+    with live.app.app_context():
+        db.session.add(LtiKey(kid=saved[0], private_pem=saved[1], public_pem=saved[2]))
+        db.session.commit()
+    assert browser.get(authorize, timeout=10).status_code == 200  # the same request, now signed
+
+
 # --- our AGS and token endpoints, called as the tool would --------------------------------------------------
 
 def assertion(live: Live, key: str = "peer-tool", **claims) -> str:
@@ -224,6 +256,11 @@ def test_ags_refusals_are_clear_json_errors(live):
     refused_with(token(live, SCOPE_SCORE, key="intruder"), 401, "invalid_client")
     refused_with(token(live, SCOPE_SCORE, aud="https://elsewhere.example"), 401, "invalid_client")
     refused_with(token(live, "https://example.org/no-such-scope"), 400, "invalid_scope")
+    # The full line-item scope is never granted (a tool may not make or change our line items): asked for
+    # with the score scope, only the score scope comes back; asked for alone, nothing is offered.
+    both = token(live, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem " + SCOPE_SCORE).json()
+    assert both["scope"] == SCOPE_SCORE
+    refused_with(token(live, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"), 400, "invalid_scope")
     # A read-only token cannot post scores.
     read_only = token(live, SCOPE_LINEITEM_READ).json()["access_token"]
     refused_with(score(live, read_only, item, str(live.teacher_id)), 403, "insufficient_scope")

@@ -41,9 +41,9 @@ def test_rotation_publishes_every_active_key_and_never_a_private_one(app, client
                for key in published)
     listed = runner.invoke(args=["lti", "list"]).output
     assert "PRIVATE" not in listed and old.private_pem.splitlines()[1] not in listed
-    assert runner.invoke(args=["lti", "retire-key", old.kid]).exit_code == 0
+    assert runner.invoke(args=["lti", "retire-key", "--", old.kid]).exit_code == 0
     assert [key["kid"] for key in client.get("/lti/jwks").json["keys"]] == [new.kid]
-    last = runner.invoke(args=["lti", "retire-key", new.kid])
+    last = runner.invoke(args=["lti", "retire-key", "--", new.kid])
     assert last.exit_code == 1 and "единственный действующий ключ" in last.output
     assert "PRIVATE" not in json.dumps(client.get("/lti/jwks").json)
 
@@ -80,3 +80,40 @@ def test_staff_register_a_platform_in_the_interface_and_deactivate_it(app, login
     db.session.expire_all()
     assert db.session.get(LtiPlatform, platform.id).active is False
     assert login_as("tutor").get("/lti/platforms/new").status_code == 403
+
+
+def test_staff_edit_a_platform_and_switch_a_deployment_off_and_on(app, login_as):
+    platform = services.add_platform(services.PlatformData(
+        name="Moodle", issuer="https://moodle.example.ru", client_id="c-1",
+        auth_login_url="https://moodle.example.ru/auth", auth_token_url="https://moodle.example.ru/token",
+        jwks_url="https://moodle.example.ru/jwks"), ["dep-1", "dep-2"])
+    db.session.commit()
+    staff = login_as("staff")
+    page = staff.get(f"/lti/platforms/{platform.id}/edit")
+    assert page.status_code == 200 and "dep-1\ndep-2" in page.text and "https://moodle.example.ru/jwks" in page.text
+    form = {"name": "Moodle района", "auth_login_url": "https://moodle.example.ru/auth2",
+            "auth_token_url": "https://moodle.example.ru/token", "jwks_url": "https://moodle.example.ru/keys",
+            "auth_audience": "", "deployments": "dep-2\ndep-3\n", "version": platform.version}
+    assert staff.post(f"/lti/platforms/{platform.id}/edit", form).status_code == 302
+    db.session.expire_all()
+    platform = db.session.get(LtiPlatform, platform.id)
+    assert (platform.name, platform.auth_login_url, platform.jwks_url, platform.issuer, platform.client_id) == (
+        "Moodle района", "https://moodle.example.ru/auth2", "https://moodle.example.ru/keys",
+        "https://moodle.example.ru", "c-1")
+    assert [(d.deployment_id, d.active) for d in platform.deployments] == [
+        ("dep-1", False), ("dep-2", True), ("dep-3", True)]
+    assert "(отключён)" in staff.get("/lti/").text
+    # A form opened before that save is refused and changes nothing; listed again, dep-1 is back on.
+    stale = staff.post(f"/lti/platforms/{platform.id}/edit", dict(form, name="Старое окно", version=1))
+    assert stale.status_code == 200 and "изменил кто-то другой" in stale.text
+    again = staff.post(f"/lti/platforms/{platform.id}/edit",
+                       dict(form, deployments="dep-1\ndep-2\ndep-3", version=platform.version))
+    assert again.status_code == 302
+    bad = staff.post(f"/lti/platforms/{platform.id}/edit", dict(form, jwks_url="ftp://nowhere",
+                                                                 version=platform.version + 1))
+    assert bad.status_code == 200
+    db.session.expire_all()
+    platform = db.session.get(LtiPlatform, platform.id)
+    assert platform.name == "Moodle района" and platform.jwks_url == "https://moodle.example.ru/keys"
+    assert all(d.active for d in platform.deployments) and len(platform.deployments) == 3
+    assert login_as("tutor").get(f"/lti/platforms/{platform.id}/edit").status_code == 403

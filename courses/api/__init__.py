@@ -19,6 +19,16 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
+from courses.api.works import (  # noqa: F401
+    WorkContext,
+    find_work,
+    hand_in_work,
+    register_work_source,
+    review_work,
+    work_form,
+    work_refs,
+    works_of,
+)
 from courses.membership import MEMBER, STANDING, group_ids_of, member_ids, supported_ids, supports  # noqa: F401
 from courses.models import (
     ConsultationBooking,
@@ -103,6 +113,46 @@ def withdraw(group_id: int, teacher_id: int, actor: User) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class GroupPlaces:
+    """A group as a booking sees it: its name, whether it still runs, and its free places now."""
+
+    group_id: int
+    name: str
+    running: bool
+    free: int
+
+
+def group_places(group_id: int) -> GroupPlaces | None:
+    group = db.session.get(Group, group_id)
+    if group is None:
+        return None
+    members = db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.group_id == group_id, Enrolment.status == MEMBER))
+    return GroupPlaces(group.id, group.name, group.status != "finished", max(0, group.capacity - members))
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """A teacher's attendance in one group: sessions attended (present or late) of those held since joining."""
+
+    attended: int
+    held: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.attended / self.held) if self.held else 0
+
+
+def attendance_of(user_id: int) -> dict[int, Attendance]:
+    """The teacher's attendance in each group they are a member of, by group id: the very figure their own
+    attendance page and the group's summary show (``courses.services.attendance.teacher_summary``)."""
+    from courses.services.attendance import teacher_summary
+
+    user = db.session.get(User, user_id)
+    return {group.id: Attendance(row.present + row.late, row.held) for group, row, _s in teacher_summary(user)}
+
+
 # --- schedule and consultations -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -153,6 +203,21 @@ def free_slots(tutor_ids) -> list[FreeSlot]:
                ConsultationSlot.starts_at > utcnow(), ConsultationBooking.id.is_(None))
         .order_by(ConsultationSlot.starts_at, ConsultationSlot.id)).all()
     return [FreeSlot(*row) for row in rows]
+
+
+def free_slot(slot_id: int) -> FreeSlot | None:
+    """The consultation time if it is still to come, not cancelled and nobody has booked it; else None."""
+    row = db.session.execute(
+        select(ConsultationSlot.id, ConsultationSlot.tutor_id, ConsultationSlot.starts_at)
+        .outerjoin(ConsultationBooking, ConsultationBooking.active_slot_id == ConsultationSlot.id)
+        .where(ConsultationSlot.id == slot_id, ConsultationSlot.cancelled.is_(False),
+               ConsultationSlot.starts_at > utcnow(), ConsultationBooking.id.is_(None))).first()
+    return FreeSlot(*row) if row is not None else None
+
+
+def consultation_time(slot_id: int) -> datetime | None:
+    """When a consultation time starts (booked or not), or None when there is no such time."""
+    return db.session.scalar(select(ConsultationSlot.starts_at).where(ConsultationSlot.id == slot_id))
 
 
 def book_consultation(slot_id: int, teacher: User, topic: str, now: datetime) -> None:
@@ -206,80 +271,6 @@ def completed_module_ids(user_id: int) -> Select:
     """The ids of the modules the teacher has completed."""
     return select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user_id)
 
-
-
-# --- practical work scored by a rubric ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class WorkContext:
-    """What a work is for, as the inbox and the review page show it: a line naming the task, the page it links
-    to (an endpoint and its values), and an optional note for the reviewer."""
-
-    where: str
-    endpoint: str | None = None
-    args: dict | None = None
-    note: str = ""
-
-
-def register_work_source(app, source: str, describe) -> None:
-    """Say how to show the works of a task source: ``describe(works)`` returns {work id: WorkContext}."""
-    app.extensions.setdefault("courses.work_sources", {})[source] = describe
-
-
-def find_work(user_id: int, source: str, ref: str):
-    """The teacher's work for one task of a source (``courses.models.Work``: ``status``, ``rounds``, ``total``,
-    ``max_points``), or None."""
-    from courses.services import works
-
-    return works.find(user_id, source, ref)
-
-
-def works_of(source: str, refs) -> dict[str, object]:
-    """The works of a source's tasks, by ref."""
-    from courses.models import Work
-
-    refs = list(refs)
-    if not refs:
-        return {}
-    return {w.ref: w for w in db.session.scalars(select(Work).where(Work.source == source, Work.ref.in_(refs)))}
-
-
-def work_refs(source: str, ending_with) -> set[str]:
-    """The refs of the source's works that end in one of the given texts (a source's refs name their parts)."""
-    from sqlalchemy import or_
-
-    from courses.models import Work
-
-    endings = list(ending_with)
-    if not endings:
-        return set()
-    return set(db.session.scalars(select(Work.ref).where(Work.source == source, or_(
-        *[Work.ref.like(f"%{ending}") for ending in endings]))))
-
-
-def hand_in_work(user: User, *, source: str, ref: str, title: str, rubric: list[dict], text: str,
-                 link: str | None, upload, now: datetime):
-    """Hand in (or hand in again after a return) the teacher's work for a source's task; the review arrives as
-    :data:`lms.signals.work_reviewed`. Raises ServiceError as ``courses.services.works.hand_in``."""
-    from courses.services import works
-
-    return works.hand_in(user, source=source, ref=ref, title=title, rubric=rubric, text=text, link=link,
-                         upload=upload, now=now)
-
-
-def review_work(work, reviewer: User, *, scores: list[int], decision: str, comment: str, now: datetime):
-    """Review a work as a tutor would from the inbox (demo data, imports): ``decision`` is ``accepted`` or
-    ``returned``. Raises ServiceError as ``courses.services.works.review``."""
-    from courses.services import works
-
-    return works.review(work, reviewer, version=None, scores=scores, comment=comment, decision=decision, now=now)
-
-
-def work_form():
-    """The form a teacher hands work in with (text, link, file)."""
-    from courses.forms import WorkForm
-
-    return WorkForm()
 
 
 def tutor_choices() -> list[tuple[int, str]]:
