@@ -41,7 +41,7 @@ class DiagnosticForm(VersionedForm):
                                                                                   NumberRange(min=0, max=50)],
                                  description=_l("New items shown unscored to collect answers for calibration."))
     exposure_percent = IntegerField(
-        _l("Most-shown question, % of teachers"), default=round(MAX_EXPOSURE * 100),
+        _l("Most-shown question: the share of teachers (per cent) it may reach"), default=round(MAX_EXPOSURE * 100),
         validators=[InputRequired(), NumberRange(min=10, max=100)],
         description=_l("No question is shown to more than this share of the teachers who take the framework's "
                        "diagnostics, so questions do not pass between colleagues. 100: no limit, questions are "

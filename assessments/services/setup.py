@@ -57,7 +57,7 @@ def save_diagnostic(framework: Framework, data: DiagnosticData, user=None,
     if not 0.0 <= data.pilot_share <= 0.5:
         raise ServiceError(_("The share of pilot questions must be from 0 to 50 %."), "pilot_share")
     if data.max_exposure is not None and not 0.1 <= data.max_exposure <= 1.0:
-        raise ServiceError(_("The most-shown question's share must be from 10 to 100 % of teachers."),
+        raise ServiceError(_("The most-shown question's share must be from 10 to 100 per cent of teachers."),
                            "exposure_percent")
     if diagnostic is not None and diagnostic.framework_id != framework.id:
         raise ServiceError(_("The framework version of a diagnostic cannot change."))
