@@ -81,6 +81,11 @@ def calibrate_command(code: str | None, min_responses: int, dry_run: bool):
     if report.correlation is not None:
         click.echo(f"Competency correlation: {report.correlation_before:.2f} -> {report.correlation:.2f} "
                    f"({report.correlation_persons} attempts, {report.correlation_pairs} pairs of competencies).")
+        off = [v for i, row in enumerate(report.matrix) for j, v in enumerate(row) if i < j]
+        if off:
+            click.echo(f"Correlation matrix of {len(report.matrix)} competencies (each pair shrunk towards it by "
+                       f"its sample): pairs from {min(off):.2f} to {max(off):.2f}"
+                       + ("." if dry_run else "; stored as the framework's current version."))
     else:
         click.echo(f"Competency correlation stays {report.correlation_before:.2f}: "
                    f"{report.correlation_persons} attempts answered two or more competencies "

@@ -39,7 +39,7 @@ def load(objects: dict) -> None:
         today = local_today()
         diagnostic = save_diagnostic(framework, DiagnosticData(
             title=DIAGNOSTIC_TITLE, opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
-            competencies=[c for d in framework.domains for c in d.competencies], max_per_competency=6,
+            competencies=[c for d in framework.domains for c in d.competencies],
             description="Адаптивный тест: вопросы подбираются по вашим ответам, тест заканчивается, как только "
                         "профиль определён. Ответы сохраняются сразу, тест можно прервать и продолжить.",
             user_ids=[t.id for t in objects["teachers"]]), objects.get("staff"))

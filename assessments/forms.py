@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from assessments.engine.inputs import MAX_EXPOSURE, MAX_ITEMS, MIN_ITEMS
 from lms.forms import RuDateField, VersionedForm, no_control_characters, options, strip_filter
 from lms.i18n import _l
 from lms.users.forms import MultiCheckboxField
@@ -28,9 +29,9 @@ class DiagnosticForm(VersionedForm):
     mode = SelectField(_l("Mode"), choices=options([
         ("adaptive", _l("Adaptive: questions chosen by the answers, stops when the profile is sure")),
         ("fixed", _l("Fixed form: the same questions for everyone"))]))
-    min_per_competency = IntegerField(_l("At least, questions per competency"), default=1,
+    min_per_competency = IntegerField(_l("At least, questions per competency"), default=MIN_ITEMS,
                                       validators=[InputRequired(), NumberRange(min=1, max=50)])
-    max_per_competency = IntegerField(_l("At most, questions per competency"), default=8,
+    max_per_competency = IntegerField(_l("At most, questions per competency"), default=MAX_ITEMS,
                                       validators=[InputRequired(), NumberRange(min=1, max=50)])
     max_items = IntegerField(_l("At most, questions in all"), validators=[Optional(), NumberRange(min=1, max=500)],
                              description=_l("Leave empty for no total limit."))
@@ -40,6 +41,12 @@ class DiagnosticForm(VersionedForm):
     pilot_percent = IntegerField(_l("Pilot questions, %"), default=0, validators=[InputRequired(),
                                                                                   NumberRange(min=0, max=50)],
                                  description=_l("New items shown unscored to collect answers for calibration."))
+    exposure_percent = IntegerField(
+        _l("Most-shown question: the share of teachers (per cent) it may reach"), default=round(MAX_EXPOSURE * 100),
+        validators=[InputRequired(), NumberRange(min=10, max=100)],
+        description=_l("No question is shown to more than this share of the teachers who take the framework's "
+                       "diagnostics, so questions do not pass between colleagues. 100: no limit, questions are "
+                       "chosen by their information alone."))
     opens_on = RuDateField(_l("Opens on"), validators=[InputRequired()])
     closes_on = RuDateField(_l("Closes on"), validators=[InputRequired()])
     group_ids = SelectMultipleField(_l("Groups"), coerce=int)

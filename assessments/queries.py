@@ -157,8 +157,15 @@ def result_page(attempt: Attempt, *, with_answers: bool) -> dict:
     if with_answers:
         answers = list(db.session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)
                                           .options(selectinload(Answer.item)).order_by(Answer.position)))
+    # A repeat sitting says how many of its questions the teacher had met before (at most a fifth by design).
+    repeat = None
+    if attempt.seen_items:
+        total, again = db.session.execute(select(
+            func.count(), func.coalesce(func.sum(case((Answer.item_id.in_(attempt.seen_items), 1), else_=0)), 0))
+            .where(Answer.attempt_id == attempt.id, Answer.scored.is_(True))).one()
+        repeat = {"again": int(again), "total": int(total)}
     return {"results": results, "levels": levels, "previous": previous, "before": before, "answers": answers,
-            "all_right": all_right}
+            "all_right": all_right, "repeat": repeat}
 
 
 def competency_choices() -> list[tuple[int, str]]:

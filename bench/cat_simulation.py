@@ -24,91 +24,28 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from cat_world import (  # noqa: E402
+    LEVEL_CUTS,
+    MOODLE_PER_COMPETENCY,
+    PER_COMPETENCY,
+    TARGETS,
+    K,
+    World,
+    calibrated_parameters,
+    correlation,
+    domain_correlation,
+    run_engine,
+    scores,
+)
 from moodle_adaptivequiz import AdaptiveQuiz, b_to_level  # noqa: E402
 
-from assessments.engine import Bank, Session, Settings  # noqa: E402
-from assessments.engine.calibration import calibrate_2pl  # noqa: E402
-from assessments.engine.irt import GRID, normalise  # noqa: E402
+from assessments.engine import Settings  # noqa: E402
+from assessments.engine.inputs import MAX_EXPOSURE  # noqa: E402
 
-K, PER_COMPETENCY, RHO = 12, 25, 0.5
-LEVEL_CUTS = (-1.0, 0.0, 1.0)
-TARGETS = (3,) * 9 + (2, 2, 4)
-MOODLE_PER_COMPETENCY = 8
-
-
-def make_bank(rng):
-    a = np.clip(rng.lognormal(np.log(1.1), 0.3, K * PER_COMPETENCY), 0.4, 2.5)
-    b = rng.normal(0.0, 1.0, K * PER_COMPETENCY)
-    return a, b, np.repeat(np.arange(K), PER_COMPETENCY)
-
-
-def correlation(rho=RHO):
-    r = np.full((K, K), rho)
-    np.fill_diagonal(r, 1.0)
-    return r
-
-
-class World:
-    """True parameters, the teachers and their fixed answer draws."""
-
-    def __init__(self, n_teachers, seed):
-        rng = np.random.default_rng(seed)
-        self.a, self.b, self.comp = make_bank(rng)
-        self.theta = rng.multivariate_normal(np.zeros(K), correlation(), n_teachers)
-        self.draws = rng.random((n_teachers, self.a.size))
-        self.cuts = np.array([LEVEL_CUTS[t - 2] for t in TARGETS])
-        self.truth = self.theta < self.cuts
-        self.rng = rng
-
-    def answer(self, teacher, item):
-        p = 1.0 / (1.0 + np.exp(-self.a[item] * (self.theta[teacher, self.comp[item]] - self.b[item])))
-        return bool(self.draws[teacher, item] < p)
-
-
-def scores(world, predicted, items):
-    truth = world.truth
-    tp = int((truth & predicted).sum())
-    fp, fn = int((~truth & predicted).sum()), int((truth & ~predicted).sum())
-    clear = np.abs(world.theta - world.cuts) > 0.4
-    return {
-        "f1": round(2 * tp / (2 * tp + fp + fn), 4),
-        "accuracy": round(float((truth == predicted).mean()), 4),
-        "clear_case_accuracy": round(float((truth == predicted)[clear].mean()), 4),
-        "missed": round(fn / max(1, int(truth.sum())), 4),
-        "false": round(fp / max(1, int((~truth).sum())), 4),
-        "items_mean": round(float(np.mean(items)), 1),
-        "items_min": int(np.min(items)),
-        "items_max": int(np.max(items)),
-        "item_share": round(float(np.mean(items)) / world.a.size, 4),
-    }
-
-
-def run_engine(world, a, b, settings, *, timed=False):
-    """Our engine over every teacher; a, b are the parameters the engine believes (true or calibrated)."""
-    bank = Bank(a=a, b=b, competency=world.comp, n_competencies=K)
-    predicted = np.zeros_like(world.truth)
-    items, step_times, exposure = [], [], np.zeros(world.a.size)
-    for t in range(len(world.theta)):
-        session = Session(bank, settings, np.random.default_rng(1000 + t))
-        started = time.perf_counter()
-        item = session.next_item()
-        step_times.append(time.perf_counter() - started)
-        while item is not None:
-            correct = world.answer(t, item)
-            started = time.perf_counter()
-            session.record(item, correct)
-            item = session.next_item()
-            step_times.append(time.perf_counter() - started)
-        exposure[session.used] += 1
-        predicted[t] = [r.deficit for r in session.result()]
-        items.append(session.n_scored)
-    result = scores(world, predicted, items)
-    result["max_exposure"] = round(float(exposure.max() / len(world.theta)), 3)
-    if timed:
-        us = np.array(step_times) * 1e6
-        result["us_per_answer_mean"] = round(float(us.mean()), 1)
-        result["us_per_answer_p99"] = round(float(np.percentile(us, 99)), 1)
-    return result
+#: Looser rates measured beside the product's, to show what exposure control costs on this bank.
+EXPOSURE_FRONTIER = (0.4, 0.5)
+#: The true growth of the teachers who grew between two sittings, in SD of the population.
+GROWTH = 0.5
 
 
 def run_moodle(world, per_competency):
@@ -142,7 +79,7 @@ def run_moodle(world, per_competency):
 
 def run_fixed(world, form):
     settings = Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=None, fixed_form=tuple(form))
-    return run_engine(world, world.a, world.b, settings)
+    return run_engine(world, world.a, world.b, settings)[0]
 
 
 def best_form(world, per_competency):
@@ -156,35 +93,54 @@ def best_form(world, per_competency):
     ]
 
 
-def calibrated_parameters(world, n_persons, seed):
-    """Re-estimate every item from a separate sample answering the whole bank, scale by scale."""
-    rng = np.random.default_rng(seed)
-    theta = rng.multivariate_normal(np.zeros(K), correlation(), n_persons)
-    a_hat, b_hat = np.empty_like(world.a), np.empty_like(world.b)
-    eap = np.empty((n_persons, K))
-    for c in range(K):
-        idx = np.flatnonzero(world.comp == c)
-        p = 1 / (1 + np.exp(-world.a[idx] * (theta[:, [c]] - world.b[idx])))
-        u = (rng.random(p.shape) < p).astype(float)
-        fit = calibrate_2pl(u)
-        a_hat[idx], b_hat[idx] = fit.a, fit.b
-        logit = np.outer(fit.a, GRID) - (fit.a * fit.b)[:, None]
-        log_lik = u @ -np.logaddexp(0, -logit) + (1 - u) @ -np.logaddexp(0, logit) - 0.5 * GRID**2
-        eap[:, c] = normalise(log_lik) @ GRID
-    # The engine's correlation comes from the same sample: EAP correlations disattenuated by reliability.
-    r = np.corrcoef(eap, rowvar=False)
-    # With a N(0, 1) prior, Var(θ) = Var(EAP) + E[posterior variance] = 1, so Var(EAP) is the reliability.
-    reliability = eap.var(axis=0)
-    r = r / np.sqrt(np.outer(reliability, reliability))
-    np.fill_diagonal(r, 1.0)
-    r = np.clip(r, -0.95, 0.95)
-    np.fill_diagonal(r, 1.0)
-    rmse = {
-        "a": round(float(np.sqrt(np.mean((a_hat - world.a) ** 2))), 3),
-        "b": round(float(np.sqrt(np.mean((b_hat - world.b) ** 2))), 3),
-        "rho_mean": round(float(r[~np.eye(K, dtype=bool)].mean()), 3),
+def repeat_sittings(world, settings, first, seed, exposure):
+    """The same teachers re-diagnosed: half grew by 0.5 SD in every competency, half did not.
+
+    Growth is claimed as the product claims it (``CompetencyResult.change_since``): the estimate rose by
+    more than 1.96 · √(SE₁² + SE₂²). Returns the figures of the second sitting with fresh items preferred
+    and the overlap the same sitting has when it is not told what the teacher saw.
+    """
+    n = len(world.theta)
+    grew = np.random.default_rng(seed).random(n) < 0.5
+    later = world.retest(np.outer(grew, np.full(K, GROWTH)), seed + 1)
+    second, detail = run_engine(later, world.a, world.b, settings, exposure=exposure, seen=first["used"],
+                                seed=50_000)
+    blind = run_engine(later, world.a, world.b, settings, exposure=exposure, seed=50_000)
+
+    def overlap(used):
+        again = (used & first["used"]).sum(axis=1) / np.maximum(1, used.sum(axis=1))
+        return round(float(again.mean()), 4), round(float((again > 0.2).mean()), 4)
+
+    delta = detail["estimate"] - first["estimate"]
+    claimed = delta > 1.96 * np.sqrt(detail["se"] ** 2 + first["se"] ** 2)
+    return {
+        "f1": second["f1"],
+        "items_mean": second["items_mean"],
+        "repeat_overlap": overlap(detail["used"])[0],
+        "repeat_over_20pct": overlap(detail["used"])[1],
+        "repeat_overlap_not_preferring_fresh": overlap(blind[1]["used"])[0],
+        "f1_not_preferring_fresh": blind[0]["f1"],
+        "growth_detected": round(float(claimed[grew].mean()), 4),
+        "false_growth": round(float(claimed[~grew].mean()), 4),
+        "mean_estimated_growth": round(float(delta[grew].mean()), 3),
+        "mean_estimated_change_without_growth": round(float(delta[~grew].mean()), 3),
     }
-    return a_hat, b_hat, r, rmse
+
+
+def correlation_study(n, seed, exposure, per_competency=PER_COMPETENCY):
+    """A framework whose competencies correlate 0.75 within a domain and 0.3 across: the prior with the true
+    matrix, with the one calibration estimates from 500 teachers (shrunk, made valid), and with one ρ."""
+    world = World(n, seed, corr=domain_correlation(), per_competency=per_competency)
+    _, _, r_hat, rmse = calibrated_parameters(world, 500, seed + 1)
+    rho = float(r_hat[~np.eye(K, dtype=bool)].mean())
+    single = correlation(rho)
+
+    def f1(r):
+        settings = Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=r)
+        return run_engine(world, world.a, world.b, settings, exposure=exposure)[0]["f1"]
+
+    return {"f1_true_corr": f1(world.corr), "f1_estimated_corr": f1(r_hat), "f1_single_rho": f1(single),
+            "single_rho": round(rho, 3), "estimated_corr_rmse": rmse["rho_rmse"]}
 
 
 def main(argv=None):
@@ -192,9 +148,11 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="400 teachers instead of 2 000")
     parser.add_argument("--teachers", type=int)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--per-competency", type=int, default=PER_COMPETENCY,
+                        help="items per competency (exposure control needs a deep bank)")
     args = parser.parse_args(argv)
     n = args.teachers or (400 if args.quick else 2000)
-    world = World(n, args.seed)
+    world = World(n, args.seed, per_competency=args.per_competency)
     ours = Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=correlation())
 
     def log(name, result):
@@ -202,40 +160,48 @@ def main(argv=None):
         return result
 
     started = time.perf_counter()
-    full = log("fixed form, all 300 items", run_fixed(world, range(world.a.size)))
+    full = log(f"fixed form, all {world.a.size} items", run_fixed(world, range(world.a.size)))
     log("fixed form, 8 best per competency", run_fixed(world, best_form(world, MOODLE_PER_COMPETENCY)))
     moodle = log(f"moodle adaptivequiz, max {MOODLE_PER_COMPETENCY}/comp", run_moodle(world, MOODLE_PER_COMPETENCY))
-    engine = log("ours (product settings)", run_engine(world, world.a, world.b, ours, timed=True))
+    free = log("ours, no exposure control", run_engine(world, world.a, world.b, ours)[0])
+    engine, first = run_engine(world, world.a, world.b, ours, timed=True, exposure=MAX_EXPOSURE)
+    log(f"ours (product: exposure {MAX_EXPOSURE})", engine)
+    rates = {}
+    for rate in EXPOSURE_FRONTIER:
+        rates[str(rate)] = log(f"ours, exposure {rate}", run_engine(world, world.a, world.b, ours, exposure=rate)[0])
     length = round(moodle["items_mean"])
-    equal = log(
-        f"ours, stopped at {length} items",
-        run_engine(
-            world,
-            world.a,
-            world.b,
-            Settings(
-                level_cuts=LEVEL_CUTS,
-                targets=TARGETS,
-                correlation=correlation(),
-                max_total=length,
-                min_gain=0.0,
-                confidence=0.999,
-            ),
-        ),
-    )
+    at_length = Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=correlation(), max_total=length,
+                         min_gain=0.0, confidence=0.999)
+    equal = log(f"ours, stopped at {length} items",
+                run_engine(world, world.a, world.b, at_length, exposure=MAX_EXPOSURE)[0])
     a_hat, b_hat, r_hat, rmse = calibrated_parameters(world, 500, args.seed + 1)
     print(f"calibration from 500 teachers: RMSE {rmse}", file=sys.stderr)
-    calibrated = log(
-        "ours, parameters calibrated on 500",
-        run_engine(world, a_hat, b_hat, Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=r_hat)),
-    )
+    calibrated = log("ours, parameters calibrated on 500", run_engine(
+        world, a_hat, b_hat, Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=r_hat),
+        exposure=MAX_EXPOSURE)[0])
+    repeat = log("ours, repeat sitting", repeat_sittings(world, ours, first, args.seed + 2, MAX_EXPOSURE))
+    corr = log("ours, domain-structured framework", correlation_study(n, args.seed + 3, MAX_EXPOSURE,
+                                                                        args.per_competency))
     summary = {
         "teachers": n,
+        "per_competency": args.per_competency,
         "f1": engine["f1"],
         "item_share": engine["item_share"],
         "items_mean": engine["items_mean"],
         "clear_case_accuracy": engine["clear_case_accuracy"],
         "max_exposure": engine["max_exposure"],
+        "never_shown_share": engine["never_shown_share"],
+        "f1_no_exposure_control": free["f1"],
+        "items_mean_no_exposure_control": free["items_mean"],
+        "max_exposure_no_control": free["max_exposure"],
+        "never_shown_share_no_control": free["never_shown_share"],
+        "f1_loss_exposure": round(free["f1"] - engine["f1"], 4),
+        "exposure_frontier": {r: {"f1": v["f1"], "max_exposure": v["max_exposure"], "items_mean": v["items_mean"]}
+                              for r, v in rates.items()},
+        "stops": engine["stops"],
+        "competencies_closed": engine["competencies_closed"],
+        "stops_no_control": free["stops"],
+        "competencies_closed_no_control": free["competencies_closed"],
         "moodle_f1": moodle["f1"],
         "moodle_items_mean": moodle["items_mean"],
         "f1_at_moodle_length": equal["f1"],
@@ -243,6 +209,11 @@ def main(argv=None):
         "f1_calibrated_500": calibrated["f1"],
         "f1_loss_calibrated_500": round(engine["f1"] - calibrated["f1"], 4),
         "calibration_rmse_500": rmse,
+        **{k: repeat[k] for k in ("repeat_overlap", "repeat_over_20pct", "repeat_overlap_not_preferring_fresh",
+                                  "growth_detected", "false_growth")},
+        "repeat_f1": repeat["f1"],
+        "repeat_f1_not_preferring_fresh": repeat["f1_not_preferring_fresh"],
+        **corr,
         "us_per_answer_mean": engine["us_per_answer_mean"],
         "us_per_answer_p99": engine["us_per_answer_p99"],
         "seconds": round(time.perf_counter() - started, 1),

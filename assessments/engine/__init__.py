@@ -5,7 +5,8 @@ The web views and ``bench/cat_simulation.py`` call it the same way: build a :cla
 :meth:`Session.record`; :meth:`Session.result` gives each competency's estimate and deficit decision.
 """
 
-from assessments.engine.cat import Bank, CompetencyResult, Session, Settings
+from assessments.engine.cat import Session
+from assessments.engine.inputs import Bank, CompetencyResult, Settings
 from assessments.engine.irt import GRID
 
 __all__ = ["GRID", "Bank", "CompetencyResult", "Session", "Settings"]

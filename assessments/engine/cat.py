@@ -7,82 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assessments.engine import irt
-from assessments.engine.prior import CorrelatedPrior
+from assessments.engine.inputs import SEEN, Bank, CompetencyResult, Settings
+from assessments.engine.prior import CorrelatedPrior, check_correlation
 
 _STEP = irt.GRID[1] - irt.GRID[0]
-
-
-@dataclass(frozen=True)
-class Bank:
-    """The items a session may offer: 2PL parameters, competency index, and whether the item is scored.
-
-    Unscored items are pilot items: offered now and then so they collect responses for calibration,
-    never counted in an estimate or a limit.
-    """
-
-    a: np.ndarray
-    b: np.ndarray
-    competency: np.ndarray
-    n_competencies: int
-    scored: np.ndarray | None = None
-
-    def __post_init__(self):
-        n = len(self.a)
-        if len(self.b) != n or len(self.competency) != n:
-            raise ValueError("a, b and competency must have one entry per item")
-        if n and (self.competency.min() < 0 or self.competency.max() >= self.n_competencies):
-            raise ValueError("competency index out of range")
-        if np.any(~np.isfinite(self.a)) or np.any(~np.isfinite(self.b)) or np.any(np.asarray(self.a) <= 0):
-            raise ValueError("every item needs a finite discrimination a > 0 and a finite difficulty b")
-        if self.scored is None:
-            object.__setattr__(self, "scored", np.ones(n, dtype=bool))
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How a session measures and when it stops.
-
-    ``level_cuts`` are the L−1 increasing abilities that separate L levels; a competency's target
-    level t means "ability at least ``level_cuts[t-2]``", so target 1 can never be a deficit and is
-    not tested. ``correlation`` is the population correlation of the competencies (None: independent).
-    ``fixed_form`` turns adaptivity off: the items are offered in that order, all of them.
-
-    A competency stops when its decision is ``confidence`` sure either way or reaches ``max_items``;
-    the attempt stops when no open competency's next item is worth ``min_gain`` — the expected
-    change it would make to a deficit probability (its preposterior variance) — or at ``max_total``.
-    ``randomesque`` picks among that many best items so the same few are not shown to everyone;
-    ``pilot_share`` is the chance of showing an unscored pilot item of the chosen competency.
-    """
-
-    level_cuts: tuple[float, ...]
-    targets: tuple[int, ...]
-    correlation: np.ndarray | None = None
-    confidence: float = 0.95
-    min_gain: float = 0.0035
-    min_items: int = 1
-    max_items: int = 16
-    max_total: int | None = None
-    randomesque: int = 2
-    pilot_share: float = 0.0
-    deficit_threshold: float = 0.5
-    fixed_form: tuple[int, ...] | None = None
-
-    def deficit_cuts(self) -> np.ndarray:
-        cuts = [-np.inf if t <= 1 else self.level_cuts[t - 2] for t in self.targets]
-        return np.asarray(cuts, dtype=float)
-
-
-@dataclass(frozen=True)
-class CompetencyResult:
-    """One competency's measured result."""
-
-    estimate: float
-    standard_error: float
-    p_deficit: float
-    deficit: bool
-    level: int
-    level_probabilities: tuple[float, ...]
-    n_items: int
 
 
 def _below(cut: float) -> np.ndarray:
@@ -92,11 +20,23 @@ def _below(cut: float) -> np.ndarray:
 
 @dataclass
 class Session:
-    """The state of one attempt. Rebuild it by replaying the recorded answers; it holds nothing else."""
+    """The state of one attempt. Rebuild it by replaying the recorded answers; it holds nothing else.
+
+    ``avoid`` gives each item a tier (FRESH, WITHHELD by exposure control, SEEN by this teacher in an
+    earlier sitting): a competency offers its best item of the lowest tier it still has. With ``seed``
+    each choice draws from its own generator keyed by (seed, answers so far), so a session rebuilt from
+    the answers chooses exactly as the live one did; without it, ``rng`` is used.
+
+    Why it ended is kept for the benchmark and the staff: ``closed_by[c]`` is "certain", "max_items",
+    "bank" or "untestable" (None: still open), and ``stop`` is "all_closed", "no_gain", "max_total"
+    or "fixed_form" once :meth:`next_item` returned None.
+    """
 
     bank: Bank
     settings: Settings
     rng: np.random.Generator = field(default_factory=np.random.default_rng)
+    avoid: np.ndarray | None = None
+    seed: int | None = None
 
     def __post_init__(self):
         k, s = self.bank.n_competencies, self.settings
@@ -110,17 +50,29 @@ class Session:
         self._steps = np.stack([_below(c) for c in distinct] + [np.ones_like(irt.GRID)], axis=1)
         self._cut_column = np.array([distinct.index(c) for c in self._cuts.tolist()])
         self._rows = np.arange(k)
-        self._prior = CorrelatedPrior(np.eye(k) if s.correlation is None else s.correlation)
+        if s.correlation is not None and np.shape(s.correlation) != (k, k):
+            raise ValueError("the correlation matrix needs one row and column per competency")
+        self._prior = CorrelatedPrior(np.eye(k) if s.correlation is None else check_correlation(s.correlation))
         self.log_lik = np.zeros((k, irt.GRID.size))
         self.n_items = np.zeros(k, dtype=int)
         self.closed = (~self._testable).tolist()
+        self.closed_by: list[str | None] = ["untestable" if c else None for c in self.closed]
+        self.stop: str | None = None
+        self._p_cache: tuple | None = None
         self._n_scored = 0
         self.used = np.zeros(len(self.bank.a), dtype=bool)
         self.answers: list[tuple[int, int]] = []
         # Per competency: its scored items, most informative at the deficit cut first.
         cut_of_item = np.where(self._testable[self.bank.competency], self._cuts[self.bank.competency], 0.0)
         info = irt.information(self.bank.a, self.bank.b, cut_of_item)
-        order = np.argsort(-info, kind="stable")
+        tier = np.zeros(len(self.bank.a), dtype=int) if self.avoid is None else np.asarray(self.avoid, dtype=int)
+        if len(tier) != len(self.bank.a):
+            raise ValueError("avoid needs one tier per item")
+        self._tier = tier
+        self._info = info
+        self._n_seen = 0
+        # Lowest tier first, then most informative: lexsort's last key is the primary one.
+        order = np.lexsort((np.arange(len(info)), -info, tier))
         comp, scored = self.bank.competency[order], self.bank.scored[order]
         self._free = [order[(comp == c) & scored].tolist() for c in range(k)]
         # P(right | θ) of each competency's best free item, kept for the gain computation.
@@ -132,6 +84,10 @@ class Session:
         """Take one answer into account (pilot items are only marked as used)."""
         if self.used[item]:
             raise ValueError(f"item {item} was already answered")
+        # What the live session decided before offering this item: a rebuilt session replaying the
+        # answers closes the same competencies at the same moments, and a closed one stays closed.
+        self._close()
+        self._p_cache = None
         self.used[item] = True
         self.answers.append((item, int(bool(correct))))
         c = int(self.bank.competency[item])
@@ -147,11 +103,13 @@ class Session:
         row -= row.max()
         self.n_items[c] += 1
         self._n_scored += 1
+        self._n_seen += int(self._tier[item] == SEEN)
         self._prior.set_measurement(c, *irt.gaussian_message(self.log_lik[c]))
 
     def add_evidence(self, competency: int, a: float, b: float, score: float) -> None:
         """Take into account evidence from outside the bank's online items: a practical task a tutor
         scored by its rubric, as the share of points ``score`` on an item with parameters (a, b)."""
+        self._p_cache = None
         row = self.log_lik[competency]
         row += irt.partial_log_likelihood(a, b, score)
         row -= row.max()
@@ -186,16 +144,20 @@ class Session:
         return masses[self._rows, self._cut_column] / masses[:, -1]
 
     # --- item choice --------------------------------------------------------------------------
-    def next_item(self) -> int | None:
-        """Close what is decided and choose the next item, or None when the attempt is over."""
+    def _state(self):
+        """(unnormalised posteriors, their masses below each cut and in all, P(deficit)), kept until the next answer."""
+        if self._p_cache is None:
+            w = self._unnormalised()
+            masses = w @ self._steps
+            self._p_cache = (w, masses, masses[self._rows, self._cut_column] / masses[:, -1])
+        return self._p_cache
+
+    def _close(self) -> tuple[list, list]:
+        """Close every competency that is decided or out of items; (short of their minimum, open) ones."""
         s = self.settings
         if s.fixed_form is not None:
-            return next((i for i in s.fixed_form if not self.used[i]), None)
-        if s.max_total is not None and self._n_scored >= s.max_total:
-            return None
-        w = self._unnormalised()
-        masses = w @ self._steps
-        p_array = masses[self._rows, self._cut_column] / masses[:, -1]
+            return [], []
+        p_array = self._state()[2]
         # Per competency in plain Python: a dozen numbers are cheaper as floats than as array operations.
         p, n_items, closed, margin = p_array.tolist(), self.n_items.tolist(), self.closed, s.confidence - 0.5
         short, open_ = [], []
@@ -203,27 +165,65 @@ class Session:
             if closed[c]:
                 continue
             n, doubt = n_items[c], abs(p[c] - 0.5)
-            if n >= s.max_items or not self._free[c] or (n >= s.min_items and doubt >= margin):
-                closed[c] = True
+            if n >= s.max_items:
+                closed[c], self.closed_by[c] = True, "max_items"
+            elif not self._free[c]:
+                closed[c], self.closed_by[c] = True, "bank"
+            elif n >= s.min_items and doubt >= margin:
+                closed[c], self.closed_by[c] = True, "certain"
             elif n < s.min_items:
                 short.append((n, doubt, c))
             else:
                 open_.append(c)
+        return short, open_
+
+    def next_item(self) -> int | None:
+        """Close what is decided and choose the next item, or None when the attempt is over."""
+        s = self.settings
+        if s.fixed_form is not None:
+            chosen = next((i for i in s.fixed_form if not self.used[i]), None)
+            self.stop = "fixed_form" if chosen is None else None
+            return chosen
+        if s.max_total is not None and self._n_scored >= s.max_total:
+            self.stop = "max_total"
+            return None
+        short, open_ = self._close()
         if short:
             # Every competency gets its minimum first, least-tested and then least certain first, so the
             # correlated prior hears from all of them before any one is pursued.
             c = min(short)[2]
         elif open_:
+            w, masses, p_array = self._state()
             gains = self._gains(w / masses[:, -1:], p_array)
             c = max(open_, key=gains.__getitem__)
             if gains[c] < s.min_gain:
+                self.stop = "no_gain"
                 return None
         else:
+            self.stop = "all_closed"
             return None
-        if s.pilot_share > 0.0 and self._pilots[c] and self.rng.random() < s.pilot_share:
-            return self._pilots[c][int(self.rng.random() * len(self._pilots[c]))]
-        top = self._free[c][: max(1, s.randomesque)]
-        return top[int(self.rng.random() * len(top))]
+        self.stop = None
+        rng = self.rng if self.seed is None else np.random.default_rng([self.seed, len(self.answers)])
+        if s.pilot_share > 0.0 and self._pilots[c] and rng.random() < s.pilot_share:
+            return self._pilots[c][int(rng.random() * len(self._pilots[c]))]
+        free = self._free[c]
+        seen = self._better_seen(c)
+        if seen is not None:
+            return seen
+        # Only the head's tier (the list is ordered by tier first): a withheld or seen item is never
+        # drawn while a fresher one is left.
+        top = [i for i in free[: max(1, s.randomesque)] if self._tier[i] == self._tier[free[0]]]
+        return top[int(rng.random() * len(top))]
+
+    def _better_seen(self, c: int) -> int | None:
+        """A seen item more informative than the competency's best fresher one, while seen items stay within
+        ``max_seen_share`` of the sitting's scored items; else None. Forbidding them outright leaves the
+        repeat sitting only the bank's weaker items where the teacher already had its best."""
+        share, free = self.settings.max_seen_share, self._free[c]
+        if share <= 0.0 or self._tier[free[0]] == SEEN or self._n_seen + 1 > share * (self._n_scored + 1):
+            return None
+        best = next((i for i in free if self._tier[i] == SEEN), None)
+        return best if best is not None and self._info[best] > self._info[free[0]] else None
 
     def _gains(self, weights: np.ndarray, p: np.ndarray) -> np.ndarray:
         """How much each competency's best free item would move its P(deficit): the preposterior variance.

@@ -16,6 +16,7 @@ from assessments.models.framework import (  # noqa: F401
     CompetencyMapping,
     Domain,
     Framework,
+    FrameworkCorrelation,
     FrameworkLevel,
     TargetLevel,
 )

@@ -8,8 +8,9 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assessments.engine.inputs import MAX_EXPOSURE, MAX_ITEMS, MIN_ITEMS
 from assessments.models.bank import Item, ItemParameters
-from assessments.models.framework import Competency, Framework
+from assessments.models.framework import Competency, Framework, FrameworkCorrelation
 from lms.extensions import db
 from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
 
@@ -30,6 +31,8 @@ class Diagnostic(TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="known_status"),
         CheckConstraint("min_per_competency >= 1 AND max_per_competency >= min_per_competency",
                         name="per_competency_range"),
+        CheckConstraint("max_exposure IS NULL OR (max_exposure > 0 AND max_exposure <= 1)",
+                        name="max_exposure_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,8 +41,8 @@ class Diagnostic(TimestampMixin, VersionedMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     mode: Mapped[str] = mapped_column(String(10), default="adaptive")
     status: Mapped[str] = mapped_column(String(10), default="draft")
-    min_per_competency: Mapped[int] = mapped_column(default=1)
-    max_per_competency: Mapped[int] = mapped_column(default=12)
+    min_per_competency: Mapped[int] = mapped_column(default=MIN_ITEMS)
+    max_per_competency: Mapped[int] = mapped_column(default=MAX_ITEMS)
     #: A cap on scored questions in the whole attempt (None: only the per-competency limits).
     max_items: Mapped[Optional[int]] = mapped_column()
     time_limit_minutes: Mapped[Optional[int]] = mapped_column()
@@ -47,6 +50,9 @@ class Diagnostic(TimestampMixin, VersionedMixin, db.Model):
     self_assessment: Mapped[bool] = mapped_column(default=True)
     #: Chance of showing an unscored pilot item, so new items collect answers for calibration.
     pilot_share: Mapped[float] = mapped_column(default=0.0)
+    #: The largest share of attempts on the framework that may see any one question (exposure control);
+    #: 1: no control. None: made before exposure control existed, and measuring as it did then.
+    max_exposure: Mapped[Optional[float]] = mapped_column(default=MAX_EXPOSURE)
     opens_on: Mapped[date] = mapped_column()
     closes_on: Mapped[date] = mapped_column()
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lms_user.id"))
@@ -96,8 +102,16 @@ class Attempt(VersionedMixin, db.Model):
     finish_reason: Mapped[Optional[str]] = mapped_column(String(12))
     current_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("assessments_item.id"))
     seed: Mapped[int] = mapped_column(default=0)
+    #: Fixed at the start so a session rebuilt from the answers is the same session: the items exposure
+    #: control withholds from this attempt, and the items the teacher answered in earlier sittings on the
+    #: framework (offered only when nothing fresher is left). None: neither (attempts made before).
+    withheld_items: Mapped[Optional[list[int]]] = mapped_column(JSON)
+    seen_items: Mapped[Optional[list[int]]] = mapped_column(JSON)
+    #: The framework's correlation matrix current at the start (None: the single ρ of the framework).
+    correlation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("assessments_framework_correlation.id"))
 
     diagnostic: Mapped[Diagnostic] = relationship()
+    correlation: Mapped[Optional[FrameworkCorrelation]] = relationship()
     current_item: Mapped[Optional[Item]] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="attempt", order_by="Answer.position",
                                                  cascade="all, delete-orphan")

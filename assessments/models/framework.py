@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.models.mixins import TimestampMixin, VersionedMixin
+from lms.models.mixins import TimestampMixin, VersionedMixin, utcnow
 
 #: Schemes a competency is mapped to, by id: 544н's ICT triad, DigCompEdu and UNESCO ICT-CFT v3.
 MAPPING_SCHEMES = ("ps544", "digcompedu", "unesco")
@@ -28,8 +29,8 @@ class Framework(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: The version new diagnostics use by default; one per code.
     current: Mapped[bool] = mapped_column(default=False)
-    #: Correlation of any two competencies in the population: the engine's prior until calibration
-    #: estimates it from answers.
+    #: Correlation of any two competencies in the population: the engine's prior for a pair the
+    #: current :class:`FrameworkCorrelation` does not cover (or before calibration has estimated one).
     correlation: Mapped[float] = mapped_column(default=0.5)
 
     levels: Mapped[list[FrameworkLevel]] = relationship(order_by="FrameworkLevel.number", cascade="all, delete-orphan")
@@ -39,6 +40,30 @@ class Framework(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.version})"
+
+
+class FrameworkCorrelation(db.Model):
+    """One version of the correlation matrix of a framework's competencies, as calibration estimated it.
+
+    Never edited: a new estimate is a new row and the old one stops being current, and an attempt keeps
+    the version it started with, so its session is rebuilt with the same prior to the end.
+    """
+
+    __tablename__ = "assessments_framework_correlation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("assessments_framework.id", ondelete="CASCADE"),
+                                              index=True)
+    #: The competencies the rows and columns stand for, in order.
+    competency_ids: Mapped[list[int]] = mapped_column(JSON)
+    #: Positive definite, ones on the diagonal: pairs estimated from few people are pulled towards ``common``.
+    matrix: Mapped[list[list[float]]] = mapped_column(JSON)
+    common: Mapped[float] = mapped_column()
+    persons: Mapped[int] = mapped_column(default=0)
+    #: What the estimate rests on, e.g. «калибровка 03.12.2026, 640 попыток».
+    sample: Mapped[str] = mapped_column(String(300), default="")
+    current: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FrameworkLevel(db.Model):

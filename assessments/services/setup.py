@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from assessments.engine.inputs import MAX_EXPOSURE, MAX_ITEMS, MIN_ITEMS
 from assessments.models import Attempt, Competency, Diagnostic, DiagnosticAudience, Framework
 from lms.errors import ServiceError
 from lms.extensions import db
@@ -23,12 +24,13 @@ class DiagnosticData:
     closes_on: date
     competencies: list[Competency]
     mode: str = "adaptive"
-    min_per_competency: int = 1
-    max_per_competency: int = 12
+    min_per_competency: int = MIN_ITEMS
+    max_per_competency: int = MAX_ITEMS
     max_items: int | None = None
     time_limit_minutes: int | None = None
     self_assessment: bool = True
     pilot_share: float = 0.0
+    max_exposure: float | None = MAX_EXPOSURE
     description: str = ""
     user_ids: list[int] = field(default_factory=list)
     group_ids: list[int] = field(default_factory=list)
@@ -54,6 +56,9 @@ def save_diagnostic(framework: Framework, data: DiagnosticData, user=None,
         raise ServiceError(_("The time limit must be from 5 to 600 minutes."), "time_limit_minutes")
     if not 0.0 <= data.pilot_share <= 0.5:
         raise ServiceError(_("The share of pilot questions must be from 0 to 50 %."), "pilot_share")
+    if data.max_exposure is not None and not 0.1 <= data.max_exposure <= 1.0:
+        raise ServiceError(_("The most-shown question's share must be from 10 to 100 per cent of teachers."),
+                           "exposure_percent")
     if diagnostic is not None and diagnostic.framework_id != framework.id:
         raise ServiceError(_("The framework version of a diagnostic cannot change."))
     if diagnostic is not None and _measurement_changes(diagnostic, data) and _has_attempts(diagnostic):
@@ -65,7 +70,7 @@ def save_diagnostic(framework: Framework, data: DiagnosticData, user=None,
     # stale form open in another tab is refused instead of silently undoing this change.
     diagnostic.updated_at = utcnow()
     for name in ("title", "description", "mode", "min_per_competency", "max_per_competency", "max_items",
-                 "time_limit_minutes", "self_assessment", "pilot_share", "opens_on", "closes_on"):
+                 "time_limit_minutes", "self_assessment", "pilot_share", "max_exposure", "opens_on", "closes_on"):
         setattr(diagnostic, name, getattr(data, name))
     diagnostic.competencies = list(data.competencies)
     diagnostic.audience = ([DiagnosticAudience(user_id=u) for u in dict.fromkeys(data.user_ids)]
@@ -105,7 +110,8 @@ def _invite(diagnostic: Diagnostic) -> None:
            endpoint="assessments.home", subject=lambda: _("Metodist: a diagnostic is open to you"))
 
 
-MEASUREMENT = ("mode", "min_per_competency", "max_per_competency", "max_items", "self_assessment", "pilot_share")
+MEASUREMENT = ("mode", "min_per_competency", "max_per_competency", "max_items", "self_assessment", "pilot_share",
+               "max_exposure")
 
 
 def _measurement_changes(diagnostic: Diagnostic, data: DiagnosticData) -> bool:

@@ -49,6 +49,7 @@ def diagnostic_edit(diagnostic_id: int | None = None):
             form.competency_ids.data = [c.id for c in item.competencies]
             form.group_ids.data = [a.group_id for a in item.audience if a.group_id]
             form.pilot_percent.data = round(item.pilot_share * 100)
+            form.exposure_percent.data = round((item.max_exposure or 1.0) * 100)
             form.emails.data = "\n".join(db.session.scalars(select(User.email).where(
                 User.id.in_([a.user_id for a in item.audience if a.user_id])).order_by(User.email)))
         else:
@@ -78,6 +79,7 @@ def _save(item, form, framework, chosen):
         min_per_competency=form.min_per_competency.data, max_per_competency=form.max_per_competency.data,
         max_items=form.max_items.data, time_limit_minutes=form.time_limit_minutes.data,
         self_assessment=form.self_assessment.data, pilot_share=form.pilot_percent.data / 100,
+        max_exposure=form.exposure_percent.data / 100,
         user_ids=[found[e] for e in emails], group_ids=list(form.group_ids.data or []))
     diagnostic = setup.save_diagnostic(framework, data, current_user, item)
     db.session.add(diagnostic)

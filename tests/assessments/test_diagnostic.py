@@ -393,3 +393,28 @@ def test_an_answer_and_the_next_page_cost_the_same_few_statements_however_far_th
     # INSERT and one UPDATE of the attempt. The page: user, attempt with its diagnostic, item, competencies,
     # the answers counted, the unread notices.
     assert answer_cost <= 11 and page_cost <= 6, costs
+
+
+def test_a_repeated_diagnostic_asks_questions_the_teacher_has_not_seen(diagnostic, login_as, people):
+    """After one finished sitting every question it showed has been seen by all (1 of 1 attempts, over the
+    0.3 rate): the next attempt withholds exactly those, knows them as the teacher's, and asks mostly new
+    ones — a seen one only when better than every fresh one, and at most a fifth of the sitting (the bank
+    has about ten per competency, the diagnostic at most four)."""
+    teacher = people["teacher"]
+    client = login_as("teacher")
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    first = _take(client, teacher)
+    adaptive = {a.item_id for a in first.answers if ITEM_TYPES[a.item.type].adaptive}
+    assert first.seen_items == [] and first.withheld_items == []
+    client.post(f"/assessments/diagnostics/{diagnostic.id}/start")
+    second = _attempt(teacher)
+    assert second.number == 2 and second.seen_items == sorted(a.item_id for a in first.answers)
+    assert sorted(second.withheld_items) == sorted(adaptive)
+    second = _take(client, teacher)
+    again = {a.item_id for a in second.answers if ITEM_TYPES[a.item.type].adaptive}
+    assert again and len(again & adaptive) <= 0.2 * len(again)
+    teacher.locale = "en"  # the English msgid, whatever the Russian catalogue says
+    db.session.commit()
+    page = client.get(f"/assessments/attempts/{second.id}/result").text
+    assert f"Questions already met in an earlier sitting: {len(again & adaptive)} of {len(again)}." in page
+    assert "Questions already met" not in client.get(f"/assessments/attempts/{first.id}/result").text

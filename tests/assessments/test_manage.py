@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessments import demo
 from assessments.models import Diagnostic
@@ -25,7 +26,7 @@ def framework(app):
 
 def _form(framework, **overrides) -> dict:
     today = local_today()
-    data = {"title": "Весенняя диагностика", "description": "", "mode": "adaptive",
+    data = {"title": "Весенняя диагностика", "description": "", "mode": "adaptive", "exposure_percent": "30",
             "competency_ids": [str(c.id) for d in framework.domains for c in d.competencies][:5],
             "min_per_competency": "1", "max_per_competency": "6", "max_items": "", "time_limit_minutes": "45",
             "self_assessment": "y", "pilot_percent": "10", "opens_on": today.strftime("%d.%m.%Y"),
@@ -134,3 +135,36 @@ def test_what_is_measured_is_fixed_once_a_teacher_has_started(framework, login_a
     assert renamed.status_code == 302
     db.session.expire_all()
     assert db.session.get(Diagnostic, made.id).title == "Новое"
+
+
+def test_one_set_of_defaults_for_engine_model_form_service_and_demo(framework, login_as):
+    """What the staff form offers, what a diagnostic made without it stores and what the engine and the
+    benchmark run are the same numbers (bench/cat_simulation.py builds ``Settings`` with its defaults)."""
+    from assessments.engine import Settings
+    from assessments.engine.inputs import MAX_EXPOSURE, MAX_ITEMS, MIN_ITEMS
+    from assessments.services.setup import DiagnosticData, save_diagnostic
+
+    engine = Settings(level_cuts=(0.0,), targets=(2,))
+    assert (engine.min_items, engine.max_items) == (MIN_ITEMS, MAX_ITEMS)
+    page = login_as("staff").get("/assessments/diagnostics/new").text
+    for name, value in (("min_per_competency", MIN_ITEMS), ("max_per_competency", MAX_ITEMS),
+                        ("exposure_percent", round(MAX_EXPOSURE * 100))):
+        assert re.search(f'<input[^>]*name="{name}"[^>]*value="{value}"', page), name
+    today = local_today()
+    made = save_diagnostic(framework, DiagnosticData(title="По умолчанию", opens_on=today, closes_on=today,
+                                                     competencies=framework.domains[0].competencies))
+    db.session.add(made)
+    db.session.flush()
+    assert (made.min_per_competency, made.max_per_competency, made.max_exposure) == (MIN_ITEMS, MAX_ITEMS,
+                                                                                     MAX_EXPOSURE)
+
+
+def test_the_exposure_limit_is_set_in_percent_and_100_lifts_it(framework, login_as):
+    staff = login_as("staff")
+    assert staff.post("/assessments/diagnostics/new", _form(framework, exposure_percent="40")).status_code == 302
+    assert db.session.scalar(select(Diagnostic)).max_exposure == pytest.approx(0.4)
+    refused = staff.post("/assessments/diagnostics/new", _form(framework, title="Вторая", exposure_percent="5"))
+    assert refused.status_code == 200 and db.session.scalar(select(func.count()).select_from(Diagnostic)) == 1
+    lifted = _form(framework, title="Третья", exposure_percent="100")
+    assert staff.post("/assessments/diagnostics/new", lifted).status_code == 302
+    assert db.session.scalar(select(Diagnostic).where(Diagnostic.title == "Третья")).max_exposure == 1.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -20,8 +21,10 @@ from assessments.models import (
     CompetencyResult,
     Diagnostic,
     DiagnosticAudience,
+    FrameworkCorrelation,
     Item,
 )
+from assessments.services.diagnostics import exposure
 from assessments.services.diagnostics.engine import (
     ADAPTIVE_TYPES,
     DEFAULT_TARGET,
@@ -69,10 +72,17 @@ def start(diagnostic: Diagnostic, user, now: datetime, today: date, *, check_win
     number = 1 + (db.session.scalar(select(func.max(Attempt.number)).where(
         Attempt.diagnostic_id == diagnostic.id, Attempt.user_id == user.id)) or 0)
     deadline = now + timedelta(minutes=diagnostic.time_limit_minutes) if diagnostic.time_limit_minutes else None
+    seed = secrets.randbelow(2**31)  # a signed 32-bit column on PostgreSQL
+    bank = [r for r in Shape.of(diagnostic).rows if r.type in ADAPTIVE_TYPES]
     # Two tabs pressing «start» at once: the unique open_key lets one insert win; both then use it.
     insert_or_ignore(Attempt, diagnostic_id=diagnostic.id, user_id=user.id, number=number, open_key=key,
-                     status="in_progress", started_at=now, deadline_at=deadline, version=1,
-                     seed=secrets.randbelow(2**31))  # a signed 32-bit column on PostgreSQL
+                     status="in_progress", started_at=now, deadline_at=deadline, version=1, seed=seed,
+                     withheld_items=exposure.withheld_items(diagnostic, bank, np.random.default_rng([seed, 1])),
+                     seen_items=exposure.seen_items(user.id, diagnostic.framework_id),
+                     # The matrix current now serves the whole attempt, even if calibration writes a new one.
+                     correlation_id=db.session.scalar(select(FrameworkCorrelation.id).where(
+                         FrameworkCorrelation.framework_id == diagnostic.framework_id,
+                         FrameworkCorrelation.current.is_(True)).order_by(FrameworkCorrelation.id.desc()).limit(1)))
     return db.session.scalar(select(Attempt).where(Attempt.open_key == key))
 
 
@@ -141,6 +151,7 @@ def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = 
 #: What saving an answer reads of the attempt besides its answers, in the statement that locks it.
 _ANSWER_LOADS = (
     joinedload(Attempt.diagnostic).joinedload(Diagnostic.framework),
+    joinedload(Attempt.correlation),
     joinedload(Attempt.current_item).joinedload(Item.parameters),
 )
 

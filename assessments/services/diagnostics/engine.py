@@ -10,11 +10,14 @@ import numpy as np
 from sqlalchemy import and_, func, or_, select
 
 from assessments.engine import Bank, Session, Settings
+from assessments.engine.inputs import FRESH, SEEN, WITHHELD
+from assessments.engine.prior import nearest_correlation
 from assessments.items import ITEM_TYPES
 from assessments.models import (
     Answer,
     Attempt,
     Diagnostic,
+    FrameworkCorrelation,
     FrameworkLevel,
     Item,
     ItemParameters,
@@ -111,6 +114,22 @@ class Shape:
         return cls(competencies, _item_rows(diagnostic, competencies))
 
 
+def prior_correlation(competencies: list[int], version: FrameworkCorrelation | None, rho: float) -> np.ndarray:
+    """The prior's correlation matrix of ``competencies``: the stored version's pairs, ``rho`` for a pair it
+    does not cover (a competency added after calibration), repaired if the mix is not positive definite."""
+    k = len(competencies)
+    correlation = np.full((k, k), rho) + (1 - rho) * np.eye(k)
+    if version is not None:
+        where = {c: n for n, c in enumerate(version.competency_ids)}
+        known = [(n, where[c]) for n, c in enumerate(competencies) if c in where]
+        stored = np.asarray(version.matrix, dtype=float)
+        for n, i in known:
+            for m, j in known:
+                correlation[n, m] = stored[i, j]
+    # A framework of one competency is [[1]]; a stored matrix is already valid, a mixed one may not be.
+    return nearest_correlation(correlation)
+
+
 def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given] | None = None) -> Engine:
     """The attempt's engine session rebuilt from its answers (``answers``/``shape`` when the caller has them)."""
     diagnostic = attempt.diagnostic
@@ -126,8 +145,7 @@ def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given
         FrameworkLevel.framework_id == diagnostic.framework_id).order_by(FrameworkLevel.number).offset(1)))
     targets = measured_targets(attempt, competencies)
     k = len(competencies)
-    rho = diagnostic.framework.correlation
-    correlation = np.full((k, k), rho) + (1 - rho) * np.eye(k)
+    correlation = prior_correlation(competencies, attempt.correlation, diagnostic.framework.correlation)
     fixed = None
     if diagnostic.mode == "fixed":
         fixed = tuple(n for c in range(k) for n in [j for j in range(len(rows)) if bank.competency[j] == c
@@ -135,9 +153,15 @@ def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given
     settings = Settings(level_cuts=cuts, targets=tuple(targets[c] for c in competencies), correlation=correlation,
                         min_items=diagnostic.min_per_competency, max_items=diagnostic.max_per_competency,
                         max_total=diagnostic.max_items, pilot_share=diagnostic.pilot_share, fixed_form=fixed)
-    session = Session(bank, settings, np.random.default_rng([attempt.seed, len(answers)]))
     item_ids = [r.id for r in rows]
     index = {item_id: n for n, item_id in enumerate(item_ids)}
+    # Seen outranks withheld: a repeat sitting gets questions new to the teacher before rarely shown ones.
+    avoid = np.full(len(rows), FRESH)
+    avoid[[index[i] for i in attempt.withheld_items or () if i in index]] = WITHHELD
+    avoid[[index[i] for i in attempt.seen_items or () if i in index]] = SEEN
+    # Seeded per attempt (each choice by the answers so far): rebuilt on every request, it chooses the
+    # same items as one session kept alive through the attempt would.
+    session = Session(bank, settings, avoid=avoid, seed=attempt.seed)
     for answer in answers:
         if answer.item_id in index:
             session.record(index[answer.item_id], bool(answer.score) if answer.scored else False)

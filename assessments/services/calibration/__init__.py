@@ -15,6 +15,13 @@ from assessments.engine.statistics import ItemStatistics, analyse
 from assessments.items import ITEM_TYPES
 from assessments.models import Answer, Attempt, Competency, Domain, Framework, Item, ItemParameters
 from assessments.services.bank import record_change, set_parameters
+from assessments.services.calibration.correlation import (  # noqa: F401 — the CLI reads the thresholds here
+    MAX_CORRELATION,
+    MIN_CORRELATION_PERSONS,
+    MIN_PAIR_PERSONS,
+    estimate_correlation,
+    write_correlation,
+)
 from lms.extensions import db
 from lms.i18n import _, _n, format_date, local_today
 
@@ -24,10 +31,6 @@ STATUSES = ("live", "pilot")
 MIN_RESPONSES = 200
 #: Fewer anchors than this leave the scale resting on one or two items' luck: the cohort sets it instead.
 MIN_ANCHORS = 3
-MIN_CORRELATION_PERSONS = 100
-#: A pair of competencies answered by fewer people says little about their correlation.
-MIN_PAIR_PERSONS = 30
-MAX_CORRELATION = 0.9
 
 
 @dataclass
@@ -98,6 +101,9 @@ class CalibrationReport:
     correlation_persons: int = 0
     correlation_pairs: int = 0
     correlation_reason: str = ""
+    #: The full matrix (competency ids, rows), shrunk towards ``correlation`` and made positive definite.
+    matrix_competencies: list[int] = field(default_factory=list)
+    matrix: list[list[float]] | None = None
     written: int = 0
 
 
@@ -160,7 +166,7 @@ def item_statistics(framework: Framework) -> list[CompetencyStatistics]:
 
 def calibrate(framework: Framework, *, min_responses: int = MIN_RESPONSES, anchors: str = "live",
               dry_run: bool = False, on: date | None = None, user=None) -> CalibrationReport:
-    """Calibrate each competency's items and the competencies' correlation; write new versions unless dry_run.
+    """Calibrate each competency's items and the competencies' correlation matrix; write new versions unless dry_run.
 
     ``anchors="live"``: live items with enough answers keep their current parameters and fix the scale
     when there are at least MIN_ANCHORS of them; ``"none"`` (or too few anchors): the cohort is N(0, 1).
@@ -178,11 +184,12 @@ def calibrate(framework: Framework, *, min_responses: int = MIN_RESPONSES, ancho
         report.competencies.append(part)
         if final is not None:
             estimates[competency.id] = _eap(data.attempts[competency.id], data.matrices[competency.id], *final)
-    _estimate_correlation(report, estimates)
+    estimate_correlation(report, estimates)
     if not dry_run:
         report.written = _write(report, data, on, user)
         if report.correlation is not None:
             framework.correlation = report.correlation
+            write_correlation(framework, report)
         db.session.flush()
     return report
 
@@ -246,41 +253,6 @@ def _eap(attempt_ids, matrix, a, b, mean, sd) -> dict[int, tuple[float, float]]:
     log_post = u @ log_p.T + (observed - u) @ log_q.T - 0.5 * ((irt.GRID - mean) / sd) ** 2
     eap, variance = irt.mean_and_variance(irt.normalise(log_post))
     return {int(k): (float(e), float(v)) for k, e, v in zip(attempt_ids[keep], eap, variance, strict=True)}
-
-
-def _estimate_correlation(report: CalibrationReport, estimates: dict[int, dict[int, tuple[float, float]]]) -> None:
-    """Mean over competency pairs of the EAPs' correlation disattenuated by both EAP reliabilities.
-
-    Corr(EAP_j, EAP_k) = ρ·√(λ_j λ_k) with λ = var(EAP) / (var(EAP) + mean posterior variance), the
-    share of true-score variance an EAP keeps; dividing it out recovers the abilities' correlation ρ.
-    """
-    seen: dict[int, int] = {}
-    for per_person in estimates.values():
-        for person in per_person:
-            seen[person] = seen.get(person, 0) + 1
-    report.correlation_persons = sum(1 for k in seen.values() if k >= 2)
-    if report.correlation_persons < MIN_CORRELATION_PERSONS:
-        report.correlation_reason = "too_few_persons"
-        return
-    values = []
-    codes = list(estimates)
-    for j, first in enumerate(codes):
-        for second in codes[j + 1:]:
-            common = sorted(estimates[first].keys() & estimates[second].keys())
-            if len(common) < MIN_PAIR_PERSONS:
-                continue
-            x = np.array([estimates[first][p] for p in common])
-            y = np.array([estimates[second][p] for p in common])
-            reliabilities = [v[:, 0].var() / (v[:, 0].var() + v[:, 1].mean()) for v in (x, y)]
-            if min(reliabilities) < 0.05 or x[:, 0].std() == 0 or y[:, 0].std() == 0:
-                continue  # nothing measured: dividing by ~0 would be noise
-            r = np.corrcoef(x[:, 0], y[:, 0])[0, 1] / np.sqrt(reliabilities[0] * reliabilities[1])
-            values.append(float(np.clip(r, -1.0, 1.0)))
-    report.correlation_pairs = len(values)
-    if not values:
-        report.correlation_reason = "no_pairs"
-        return
-    report.correlation = round(float(np.clip(np.mean(values), 0.0, MAX_CORRELATION)), 4)
 
 
 def _write(report: CalibrationReport, data: Data, on: date, user) -> int:
