@@ -235,7 +235,9 @@ def assigned_modules(user) -> list[AssignedModule]:
         .where((ModuleAssignment.user_id == user.id) | ModuleAssignment.group_id.in_(groups))
         .order_by(ModuleAssignment.due_on)).all()
     due: dict[int, ModuleAssignment] = {}
-    for assignment in assignments:  # a personal and a group assignment of one module: the earlier date
+    # A personal and a group assignment of one module: the personal date (the teacher's route keeps it), else the
+    # earliest of the groups'.
+    for assignment in sorted(assignments, key=lambda a: (a.user_id is None, a.due_on)):
         due.setdefault(assignment.module_id, assignment)
     module_ids = list(due)
     completed = set(db.session.scalars(select(ModuleCompletion.module_id).where(

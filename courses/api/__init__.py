@@ -257,6 +257,19 @@ def programme_title(programme_id: int) -> str | None:
 
 # --- modules ------------------------------------------------------------------------------------------------
 
+def hold_module_due(module_id: int, teacher: User, due_on, actor: User) -> bool:
+    """Make ``due_on`` the teacher's own due date for the module: the date their assignments page, their route and
+    its ИОМ then all show. False (nothing changed) for a module that is gone or a date already past."""
+    from courses.services.groups import assign_module
+    from lms.i18n import local_today
+
+    module = db.session.get(Module, module_id)
+    if module is None or due_on < local_today():
+        return False
+    assign_module(module, due_on=due_on, actor=actor, user=teacher)
+    return True
+
+
 def get_module(module_id: int) -> Module | None:
     return db.session.get(Module, module_id)
 

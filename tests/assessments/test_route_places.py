@@ -167,3 +167,30 @@ def test_the_tutor_reaches_the_results_from_the_caseload_and_the_route(active, p
     assert client.login(other.email).status_code == 302
     assert client.get(f"/assessments/routes/{route.id}").status_code == 200
     assert client.get(result).status_code == 200
+
+
+def test_a_module_step_has_one_deadline_on_the_route_the_document_and_the_assignments(active, people, login_as):
+    from courses.services.groups import assign_module
+
+    route, _attempt, run = active
+    step = next(s for s in db.session.get(Route, route.id).steps if s.title == "Модуль весеннего потока")
+    due = step.ends_on.strftime("%d.%m.%Y")
+    # The group's own (earlier) date for the module does not override the teacher's route.
+    from courses.models import Module
+
+    assign_module(db.session.get(Module, step.activity.module_id), due_on=local_today() + timedelta(days=1),
+                  actor=people["staff"], group=run)
+    db.session.commit()
+    teacher = login_as("teacher")
+    mine = teacher.get("/courses/assignments/").text
+    assert "Модуль" in mine and due in mine
+    assert (local_today() + timedelta(days=1)).strftime("%d.%m.%Y") not in mine
+    assert due in _row(teacher.get(f"/assessments/routes/{route.id}").text, "Модуль весеннего потока")
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(teacher.get(f"/assessments/routes/{route.id}/document.docx").data))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    plan = next(row for row in rows if any("Модуль весеннего потока" in text for text in row))
+    assert any(due in text for text in plan), plan

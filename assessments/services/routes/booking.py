@@ -115,6 +115,15 @@ def _placed_kind(step: RouteStep) -> str:
 
 
 def book(step: RouteStep, actor, now: datetime) -> Outcome | None:
+    """:func:`_book`, and for a module's step not refused the step's last day becomes the teacher's due date for
+    the module, so the route, the ИОМ and the teacher's assignments give one deadline."""
+    outcome = _book(step, actor, now)
+    if outcome is not None and outcome.kind != "refused" and step.activity is not None and step.activity.module_id:
+        courses_api.hold_module_due(step.activity.module_id, step.route.user, step.ends_on, actor)
+    return outcome
+
+
+def _book(step: RouteStep, actor, now: datetime) -> Outcome | None:
     """Book one planned step inside a savepoint: its group, its consultation time, or for a consultation
     without a time the tutor's earliest free one within the route. A refusal comes back as an outcome with the
     reason, never half-saved; None for a step not planned (already booked, done or taken out)."""
