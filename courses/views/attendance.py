@@ -52,6 +52,11 @@ def attendance_sheet(session_id: int):
             flash(_("Attendance saved."), "success")
             return redirect(url_for("courses.attendance_sheet", session_id=session.id))
         chosen = service.changed_rows(marks, seen)  # shown again, so a refused save loses nothing typed
+    return _sheet_page(session, people, form, chosen)
+
+
+def _sheet_page(session, people, form, chosen: dict, report_form: MeetingReportForm | None = None):
+    """The sheet; a refused report import comes back with its message at the file field."""
     marks = {m.user_id: m for m in db.session.scalars(select(AttendanceMark).where(
         AttendanceMark.session_id == session.id))}
     history = db.session.scalars(select(AttendanceChange).where(AttendanceChange.session_id == session.id)
@@ -59,7 +64,8 @@ def attendance_sheet(session_id: int):
                                  .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())).all()
     return render_template("courses/attendance/sheet.html", session=session, people=people, marks=marks,
                            tokens={user_id: service.mark_token(mark) for user_id, mark in marks.items()},
-                           chosen=chosen, history=history, form=form, report_form=MeetingReportForm(), now=utcnow())
+                           chosen=chosen, history=history, form=form,
+                           report_form=report_form or MeetingReportForm(formdata=None), now=utcnow())
 
 
 @bp.route("/sessions/<int:session_id>/attendance/all-present", methods=["POST"])
@@ -78,13 +84,14 @@ def attendance_import(session_id: int):
     session = _session(session_id)
     form = MeetingReportForm()
     if not form.validate_on_submit():
-        flash(" ".join(map(str, form.file.errors)) or _("Choose a file."), "error")
-    else:
-        result = save(form, lambda: service.import_meeting_report(session, form.file.data.read(), current_user))
-        if result is not None:
-            flash(_("Marked from the report: %(n)d.", n=len(result.marked)), "success")
-            if result.unmatched:
-                flash(_("Not found in the group: %(names)s.", names=", ".join(result.unmatched)), "warning")
+        return _sheet_page(session, service.members(session), ActionForm(formdata=None), {}, form), 400
+    result = save(form, lambda: service.import_meeting_report(session, form.file.data.read(), current_user))
+    if result is not None:
+        flash(_("Marked from the report: %(n)d.", n=len(result.marked)), "success")
+        if result.unmatched:
+            flash(_("Not found in the group: %(names)s.", names=", ".join(result.unmatched)), "warning")
+    elif form.file.errors:  # the service named the file: the page again, the message at it
+        return _sheet_page(session, service.members(session), ActionForm(formdata=None), {}, form), 400
     return redirect(url_for("courses.attendance_sheet", session_id=session.id))
 
 

@@ -47,10 +47,15 @@ def programme(programme_id: int):
 @bp.route("/lessons/<int:lesson_id>")
 @permission_required("courses.view")
 def lesson(lesson_id: int):
-    item = get_or_404(Lesson, lesson_id, lambda user, obj: can_view_programme(user, obj.module.programme))
+    return lesson_page(get_or_404(Lesson, lesson_id, lambda user, obj: can_view_programme(user, obj.module.programme)))
+
+
+def lesson_page(item: Lesson, file_form: LessonFileForm | None = None):
+    """The lesson; a refused attachment comes back with its message at the file field."""
     studied = item.id in queries.studied_lesson_ids(current_user, item.module.programme)
     return render_template("courses/catalogue/lesson.html", lesson=item, studied=studied,
-                           embed=video_embed_url(item.video_url), file_form=LessonFileForm(), action_form=ActionForm())
+                           embed=video_embed_url(item.video_url), file_form=file_form or LessonFileForm(formdata=None),
+                           action_form=ActionForm())
 
 
 @bp.route("/lessons/<int:lesson_id>/studied", methods=["POST"])

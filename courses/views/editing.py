@@ -8,6 +8,7 @@ from courses.blueprint import bp
 from courses.forms import LessonFileForm, LessonForm, ModuleForm, ProgrammeForm
 from courses.models import Lesson, LessonFile, Module, Programme
 from courses.services import catalogue as service
+from courses.views.catalogue import lesson_page
 from lms.forms import ActionForm, options
 from lms.i18n import _
 from lms.users.permissions import permission_required
@@ -101,14 +102,12 @@ def lesson_edit(module_id: int | None = None, lesson_id: int | None = None):
 def lesson_file_add(lesson_id: int):
     lesson = get_or_404(Lesson, lesson_id)
     form = LessonFileForm()
-    if form.validate_on_submit():
-        if save(form, lambda: service.attach_file(lesson, form.file.data)):
-            flash(_("The file is attached."), "success")
-        else:
-            flash(" ".join(map(str, form.file.errors)), "error")
-    else:
-        flash(" ".join(map(str, form.file.errors)) or _("Choose a file."), "error")
-    return redirect(url_for("courses.lesson", lesson_id=lesson.id))
+    if form.validate_on_submit() and save(form, lambda: service.attach_file(lesson, form.file.data)):
+        flash(_("The file is attached."), "success")
+        return redirect(url_for("courses.lesson", lesson_id=lesson.id))
+    if not form.file.errors and not form.errors:
+        return redirect(url_for("courses.lesson", lesson_id=lesson.id))  # refused with a flash (a conflict)
+    return lesson_page(lesson, file_form=form), 400  # the page again, the message at the file field
 
 
 @bp.route("/lesson-files/<int:file_id>/delete", methods=["POST"])

@@ -138,7 +138,12 @@ def test_an_empty_report_upload_is_a_message_not_an_error_page(login_as, lesson)
     url = f"/courses/sessions/{lesson['session'].id}/attendance/import"
     page = login_as("tutor").post(url, {"file": (io.BytesIO(b""), "report.csv")}, content_type="multipart/form-data",
                                   follow_redirects=True)
-    assert page.status_code == 200 and "Отчёт пуст" in page.text
+    # The sheet again, the message at the file field that points at it.
+    assert page.status_code == 400
+    assert re.search(r'aria-describedby="[^"]*file-error"', page.text)
+    assert re.search(r'<p class="error" id="[^"]*file-error">[^<]*Отчёт пуст', page.text)
+    missing = login_as("tutor").post(url, {}, content_type="multipart/form-data")
+    assert missing.status_code == 400 and 'id="file-error"' in missing.text
 
 
 def test_group_summary_percentages(lesson, people):

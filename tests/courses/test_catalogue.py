@@ -172,7 +172,8 @@ def test_lesson_files_upload_and_guarded_download(login_as, people):
     pdf = b"%PDF-1.4 handout"
     bad = staff.post(f"/courses/lessons/{lesson.id}/files", {"file": (io.BytesIO(b"#!/bin/sh"), "run.sh")},
                      content_type="multipart/form-data", follow_redirects=True)
-    assert "нельзя загрузить" in bad.text
+    assert bad.status_code == 400  # the lesson again, the message at the file field
+    assert "нельзя загрузить" in bad.text.split('<p class="error" id="file-error">')[1].split("</p>")[0]
     for target in (lesson, hidden):
         staff.post(f"/courses/lessons/{target.id}/files", {"file": (io.BytesIO(pdf), "Памятка.pdf")},
                    content_type="multipart/form-data")

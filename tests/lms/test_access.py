@@ -254,6 +254,7 @@ ACTIONS = {
     "assessments.route_return": ("/assessments/routes/{route}/return", {"tutor", "staff", "admin"}),
     "assessments.route_approve": ("/assessments/routes/{route}/approve", {"tutor", "staff", "admin"}),
     "assessments.route_propose": ("/assessments/routes/{route}/propose", {"teacher"}),
+    "assessments.route_answer_proposal": ("/assessments/routes/{route}/proposal/decline", {"tutor", "staff", "admin"}),
     "assessments.route_complete": ("/assessments/routes/{route}/complete", {"tutor", "staff", "admin"}),
     "assessments.route_reassign": ("/assessments/routes/{route}/reassign", {"staff", "admin"}),
     "lti.tool_active": ("/lti/tools/{tool}/active", {"staff", "admin"}),

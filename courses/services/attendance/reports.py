@@ -30,18 +30,20 @@ def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -
     A member who was connected for at least COURSES_ONLINE_PRESENT_SHARE of the session is present,
     otherwise absent; several rows of one person (reconnections) add up. Excused marks are kept.
 
-    :raises ServiceError: a file that is empty, not text, lacks the columns, or has a row that cannot be read.
+    :raises ServiceError: a file that is empty, not text, lacks the columns, or has a row that cannot be read (its
+        ``field`` is ``file``: the form's file field shows it).
     """
     check_markable(session)
     rows = _report_rows(data)
     if len(rows) < 2:
-        raise ServiceError(_("The report is empty."))
+        raise ServiceError(_("The report is empty."), field="file")
     header = [fold(cell.strip()) for cell in rows[0][1]]
     column = {name: next((i for i, h in enumerate(header) if any(word in h for word in words)), None)
               for name, words in {"email": ("mail", "почт"), "name": ("name", "имя", "участник", "фио"),
                                   "join": ("join", "вход", "подключ"), "leave": ("leave", "выход", "отключ")}.items()}
     if column["join"] is None or column["leave"] is None or (column["email"] is None and column["name"] is None):
-        raise ServiceError(_("The report needs columns with a name or e-mail, a join time and a leave time."))
+        raise ServiceError(_("The report needs columns with a name or e-mail, a join time and a leave time."),
+                           field="file")
     width = max(i for i in column.values() if i is not None) + 1
     people = members(session)
     by_email = {user.email: user for user in people}
@@ -53,14 +55,15 @@ def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -
         tzinfo=None)
     for number, row in rows[1:]:
         if len(row) < width:
-            raise ServiceError(_("Row %(row)d has fewer columns than the header.", row=number))
+            raise ServiceError(_("Row %(row)d has fewer columns than the header.", row=number), field="file")
         email = row[column["email"]].strip().lower() if column["email"] is not None else ""
         name = row[column["name"]].strip() if column["name"] is not None else ""
         user = by_email.get(email) or by_name.get(fold(" ".join(name.split())))
         try:
             joined, left = _when(row[column["join"]], local_start), _when(row[column["leave"]], local_start)
         except ValueError:
-            raise ServiceError(_("Row %(row)d: the join or leave time cannot be read.", row=number)) from None
+            raise ServiceError(_("Row %(row)d: the join or leave time cannot be read.", row=number),
+                               field="file") from None
         if user is None:
             result.unmatched.append(email or name or _("row %(row)d", row=number))
             continue
@@ -94,15 +97,15 @@ def _report_rows(data: bytes) -> list[tuple[int, list[str]]]:
         try:
             text = data.decode("cp1251")
         except UnicodeDecodeError:
-            raise ServiceError(unreadable) from None
+            raise ServiceError(unreadable, field="file") from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
-        raise ServiceError(_("The report is empty."))
+        raise ServiceError(_("The report is empty."), field="file")
     reader = csv.reader(io.StringIO(text), delimiter=max(";,\t", key=first.count))
     try:
         return [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     except csv.Error:  # a field past the csv module's limit, or broken quoting: not a meeting report
-        raise ServiceError(unreadable) from None
+        raise ServiceError(unreadable, field="file") from None
 
 
 def _when(value: str, day_start: datetime) -> datetime:
