@@ -36,7 +36,8 @@ TIMEOUT = (10, 120)  # connect, read: a queue of 200 sign-ins must not look like
 MAX_RELOADS = 20  # error pages a teacher sits through before giving up
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ITEM_RE = re.compile(r'name="item_id" value="(\d+)"')
-OPTION_RE = re.compile(r'type="(radio|checkbox)" name="option" value="(\d+)"')
+#: The option inputs; their other attributes (id, required) may stand between type and name.
+OPTION_RE = re.compile(r'type="(radio|checkbox)"[^>]*? name="option" value="(\d+)"')
 START_RE = re.compile(r'action="(/assessments/diagnostics/(\d+)/start)"')
 CONTINUE_RE = re.compile(r'href="/assessments/attempts/(\d+)"')
 FLASH_ERROR_RE = re.compile(r'class="flash flash-error"[^>]*>([^<]*)<')

@@ -57,3 +57,13 @@ def sign_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
     page.wait_for_url(f"{base}/")
+
+
+#: A common phone's viewport (the width issue 16 sets for «no page scrolls sideways»).
+PHONE = {"width": 390, "height": 844}
+
+
+def no_sideways_scroll(page) -> None:
+    """The page is no wider than the window: nothing to scroll sideways."""
+    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, (page.url, width, inner)

@@ -69,3 +69,38 @@ def tutor_group(people, programme=None):
     db.session.add(Enrolment(group_id=group.id, user_id=people["teacher"].id, status="enrolled"))
     db.session.flush()
     return group
+
+
+def route_with_places(people):
+    """An approved route of the fixture teacher: a module taught in the group «Поток весна» (a session in room 214
+    in three weeks), an online course with a page, and a proposal of the teacher's waiting for the tutor.
+
+    :returns: (route, the finished attempt it was built from, the group)
+    """
+    from assessments.services.routes import builder, proposals, workflow
+    from assessments.services.routes.builder import RouteSettings
+    from courses.models import Group, Room, ScheduledSession
+    from tests.factories import make_programme
+
+    teacher, tutor = people["teacher"], people["tutor"]
+    tutor_group(people)
+    attempt = finished_attempt(framework(), teacher, {"D1.1": (2, 4), "D3.1": (2, 4)})
+    programme = make_programme(modules=1, lessons=0)
+    run = Group(programme_id=programme.id, name="Поток весна", capacity=10, tutor_id=tutor.id)
+    room = Room(name="Кабинет 214, корпус на улице Профсоюзной", capacity=20)
+    db.session.add_all([run, room])
+    db.session.flush()
+    start = utcnow() + timedelta(days=21)
+    db.session.add(ScheduledSession(group_id=run.id, module_id=programme.modules[0].id, starts_at=start,
+                                    ends_at=start + timedelta(hours=2), room_id=room.id))
+    activity("Модуль весеннего потока", 4, {"D1.1": 4}, kind="module", module_id=programme.modules[0].id,
+             form="seminar", delivery="onsite")
+    activity("Онлайн-курс", 6, {"D3.1": 4}, url="https://edu.example.org/course/7")
+    today = local_today()
+    route = builder.build(teacher, teacher, RouteSettings(today, today + timedelta(weeks=12), 4.0), utcnow(),
+                          tutor_id=tutor.id)
+    workflow.submit(route, teacher, version=None, note="", now=utcnow())
+    workflow.approve(route, tutor, version=None, now=utcnow())
+    proposals.propose(route, teacher, version=None, note="Перенесите курс на март", now=utcnow())
+    db.session.commit()
+    return route, attempt, run

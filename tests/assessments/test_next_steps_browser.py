@@ -4,25 +4,11 @@ where each step of the route happens and is told of the answer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from assessments.services.routes import builder, proposals, workflow
-from assessments.services.routes.builder import RouteSettings
-from courses.models import Group, Room, ScheduledSession
-from lms.extensions import db
-from lms.i18n import local_today
-from lms.models.mixins import utcnow
-from tests.assessments.routes_setup import activity, finished_attempt, framework, tutor_group
-from tests.browser import ARTIFACTS, BROWSER_MARKS, sign_in
-from tests.factories import make_programme, make_user
+from tests.assessments.routes_setup import route_with_places
+from tests.browser import ARTIFACTS, BROWSER_MARKS, PHONE, no_sideways_scroll, sign_in
+from tests.factories import make_user
 
 pytestmark = BROWSER_MARKS
-PHONE = {"width": 390, "height": 844}
-
-
-def _no_sideways_scroll(page) -> None:
-    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert width <= inner, (page.url, width, inner)
 
 
 def test_a_proposal_from_the_home_page_to_the_answer(live_server, browser):
@@ -31,26 +17,7 @@ def test_a_proposal_from_the_home_page_to_the_answer(live_server, browser):
         people = {"teacher": make_user("teacher", email="teacher@example.org", last_name="Орлова",
                                        first_name="Ксения"),
                   "tutor": make_user("tutor", email="tutor@example.org", last_name="Белова", first_name="Наталья")}
-        tutor_group(people)
-        finished_attempt(framework(), people["teacher"], {"D1.1": (2, 4), "D3.1": (2, 4)})
-        programme = make_programme(modules=1, lessons=0)
-        run = Group(programme_id=programme.id, name="Поток весна", capacity=10, tutor_id=people["tutor"].id)
-        room = Room(name="Кабинет 214, корпус на улице Профсоюзной", capacity=20)
-        db.session.add_all([run, room])
-        db.session.flush()
-        start = utcnow() + timedelta(days=21)
-        db.session.add(ScheduledSession(group_id=run.id, module_id=programme.modules[0].id, starts_at=start,
-                                        ends_at=start + timedelta(hours=2), room_id=room.id))
-        activity("Модуль весеннего потока", 4, {"D1.1": 4}, kind="module", module_id=programme.modules[0].id,
-                 form="seminar", delivery="onsite")
-        activity("Онлайн-курс", 6, {"D3.1": 4}, url="https://edu.example.org/course/7")
-        today = local_today()
-        route = builder.build(people["teacher"], people["teacher"], RouteSettings(
-            today, today + timedelta(weeks=12), 4.0), utcnow(), tutor_id=people["tutor"].id)
-        workflow.submit(route, people["teacher"], version=None, note="", now=utcnow())
-        workflow.approve(route, people["tutor"], version=None, now=utcnow())
-        proposals.propose(route, people["teacher"], version=None, note="Перенесите курс на март", now=utcnow())
-        db.session.commit()
+        route, _attempt, _run = route_with_places(people)
         route_id = route.id
     ARTIFACTS.mkdir(exist_ok=True)
 
@@ -77,7 +44,7 @@ def test_a_proposal_from_the_home_page_to_the_answer(live_server, browser):
 
     phone = browser.new_context(locale="ru-RU", viewport=PHONE).new_page()
     sign_in(phone, base, "teacher@example.org")
-    _no_sideways_scroll(phone)
+    no_sideways_scroll(phone)
     phone.goto(f"{base}/notifications/")
     assert phone.get_by_text("Тьютор отклонил ваше предложение «Перенесите курс на март»: Курс в марте не "
                              "проводится").is_visible()
@@ -89,7 +56,7 @@ def test_a_proposal_from_the_home_page_to_the_answer(live_server, browser):
     course = phone.locator("table.route-plan tbody tr").filter(has_text="Онлайн-курс")
     assert course.get_by_role("link", name="Страница внешнего модуля").get_attribute("href") == \
         "https://edu.example.org/course/7"
-    _no_sideways_scroll(phone)
+    no_sideways_scroll(phone)
     phone.screenshot(path=str(ARTIFACTS / "route-places-phone.png"), full_page=True)
     step.get_by_role("link", name="в моём расписании").click()
     assert phone.get_by_text("Поток весна").first.is_visible()

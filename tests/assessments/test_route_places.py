@@ -10,45 +10,20 @@ import pytest
 from sqlalchemy import select
 
 from assessments.models import Route, RouteEvent
-from assessments.services.routes import builder, proposals, workflow
-from assessments.services.routes.builder import RouteSettings
-from courses.models import Group, Room, ScheduledSession
+from assessments.services.routes import proposals, workflow
+from courses.models import ScheduledSession
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.models.mixins import utcnow
 from lms.notifications.models import Notification
-from tests.assessments.routes_setup import activity, competency, finished_attempt, framework, tutor_group
-from tests.factories import make_programme, make_user
+from tests.assessments.routes_setup import activity, competency, route_with_places
+from tests.factories import make_user
 
 
 @pytest.fixture
 def active(app, people):
-    """An approved route: a module taught in the group «Поток весна» (a session in room 214 in three weeks), an
-    online course with a page, and a proposal of the teacher's waiting for the tutor."""
-    fw = framework()
-    teacher, tutor = people["teacher"], people["tutor"]
-    tutor_group(people)
-    attempt = finished_attempt(fw, teacher, {"D1.1": (2, 4), "D3.1": (2, 4)})
-    programme = make_programme(modules=1, lessons=0)
-    run = Group(programme_id=programme.id, name="Поток весна", capacity=10, tutor_id=tutor.id)
-    room = Room(name="Кабинет 214", capacity=20)
-    db.session.add_all([run, room])
-    db.session.flush()
-    start = utcnow() + timedelta(days=21)
-    db.session.add(ScheduledSession(group_id=run.id, module_id=programme.modules[0].id, starts_at=start,
-                                    ends_at=start + timedelta(hours=2), room_id=room.id))
-    activity("Модуль весеннего потока", 4, {"D1.1": 4}, kind="module", module_id=programme.modules[0].id,
-             form="seminar", delivery="onsite")
-    activity("Онлайн-курс", 6, {"D3.1": 4}, url="https://edu.example.org/course/7")
-    today = local_today()
-    route = builder.build(teacher, teacher, RouteSettings(today, today + timedelta(weeks=12), 4.0), utcnow(),
-                          tutor_id=tutor.id)
-    workflow.submit(route, teacher, version=None, note="", now=utcnow())
-    workflow.approve(route, tutor, version=None, now=utcnow())
-    proposals.propose(route, teacher, version=None, note="Перенесите курс на март", now=utcnow())
-    db.session.commit()
-    return route, attempt, run
+    return route_with_places(people)
 
 
 def _row(page: str, title: str) -> str:

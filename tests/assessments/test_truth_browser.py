@@ -15,16 +15,11 @@ from assessments.services import framework as frameworks
 from assessments.services.setup import DiagnosticData, save_diagnostic, set_status
 from lms.extensions import db
 from lms.i18n import local_today
-from tests.browser import ARTIFACTS, BROWSER_MARKS, sign_in
+from tests.browser import ARTIFACTS, BROWSER_MARKS, PHONE, no_sideways_scroll, sign_in
 from tests.factories import make_user
 
 pytestmark = BROWSER_MARKS
-PHONE = {"width": 390, "height": 844}
 
-
-def _no_sideways_scroll(page) -> None:
-    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert width <= inner, (page.url, width, inner)
 
 
 def test_a_timed_diagnostic_on_a_phone(live_server, browser):
@@ -62,7 +57,7 @@ def test_a_timed_diagnostic_on_a_phone(live_server, browser):
         assert below["y"] >= above["y"] + above["height"] - 1  # one option per line
     form_width = page.locator("form.item fieldset").bounding_box()["width"]
     assert all(box["width"] >= 0.9 * form_width - 40 and box["height"] >= 44 for box in boxes)  # large targets
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.screenshot(path=str(ARTIFACTS / "diagnostic-phone-item.png"), full_page=True)
     options.nth(1).locator("span").click()  # the text, not the small circle, chooses the option
     assert options.nth(1).locator("input").is_checked()
@@ -75,7 +70,7 @@ def test_a_timed_diagnostic_on_a_phone(live_server, browser):
         with page.expect_navigation():
             form.get_by_role("button", name="Ответить и продолжить").click()
     assert page.get_by_role("heading", name="Результаты диагностики").is_visible()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     card = page.locator("li.result-card").first
     assert card.get_by_text("Уровень ").first.is_visible()
     details = card.locator("details.result-details")
@@ -84,7 +79,7 @@ def test_a_timed_diagnostic_on_a_phone(live_server, browser):
     assert details.get_by_text("Стандартная ошибка").is_visible()
     chart = page.locator(".profile-chart svg").bounding_box()
     assert PHONE["width"] * 0.8 <= chart["width"] <= PHONE["width"] and chart["height"] >= 100  # the card's width
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.screenshot(path=str(ARTIFACTS / "diagnostic-phone-result.png"), full_page=True)
 
 

@@ -706,7 +706,15 @@ def test_no_page_writes_none_into_an_attribute(login_as, ids):
             page = clients[role].get(url.format(**ids))
             if page.mimetype == "text/html" and NONE_ATTRIBUTE.search(page.text):
                 wrong[f"{role} {url}"] = NONE_ATTRIBUTE.findall(page.text)
-    for url, role in _first_roles(ids).items():
+    for role, target, answer in _blank_answers(clients, _first_roles(ids).items()):
+        if answer.mimetype == "text/html" and NONE_ATTRIBUTE.search(answer.text):
+            wrong[f"{role} POST {target}"] = NONE_ATTRIBUTE.findall(answer.text)
+    assert not wrong, wrong
+
+
+def _blank_answers(clients, pages):
+    """Each form of each page, sent back blank (only its CSRF token and version kept): (role, target, answer)."""
+    for url, role in pages:
         page = clients[role].get(url)
         if page.mimetype != "text/html":
             continue
@@ -714,10 +722,7 @@ def test_no_page_writes_none_into_an_attribute(login_as, ids):
         parser.feed(page.text)
         for action, fields in _forms_with_fields(parser):
             blank = {name: "" if name not in ("csrf_token", "version") else value for name, value in fields.items()}
-            answer = clients[role].post(action or url, blank)
-            if answer.mimetype == "text/html" and NONE_ATTRIBUTE.search(answer.text):
-                wrong[f"{role} POST {action or url}"] = NONE_ATTRIBUTE.findall(answer.text)
-    assert not wrong, wrong
+            yield role, action or url, clients[role].post(action or url, blank)
 
 
 def test_a_refused_form_says_what_is_wrong_at_the_field(login_as, ids):
@@ -725,23 +730,15 @@ def test_a_refused_form_says_what_is_wrong_at_the_field(login_as, ids):
     message stands at its field (the field marked invalid and pointing at it), none in the summary alone."""
     clients = {role: login_as(role) for role in ROLES}
     wrong, refused = {}, 0
-    for url, role in sorted(_first_roles(ids).items()):
-        page = clients[role].get(url)
-        if page.mimetype != "text/html":
+    for role, target, answer in _blank_answers(clients, sorted(_first_roles(ids).items())):
+        if answer.status_code not in (200, 400) or 'class="form-errors"' not in answer.text:
             continue
-        parser = _Forms()
-        parser.feed(page.text)
-        for action, fields in _forms_with_fields(parser):
-            blank = {name: "" if name not in ("csrf_token", "version") else value for name, value in fields.items()}
-            answer = clients[role].post(action or url, blank)
-            if answer.status_code not in (200, 400) or 'class="form-errors"' not in answer.text:
-                continue
-            refused += 1
-            messages = re.findall(r'<p class="error" id="([^"]+)-error">', answer.text)
-            # The field (or the fieldset of its check boxes) points at its message, for a screen reader.
-            unpointed = [m for m in messages
-                         if not re.search(rf'aria-describedby="[^"]*\b{re.escape(m)}-error\b', answer.text)]
-            if not messages or unpointed:
-                wrong[f"{role} POST {action or url}"] = messages or "only the summary"
+        refused += 1
+        messages = re.findall(r'<p class="error" id="([^"]+)-error">', answer.text)
+        # The field (or the fieldset of its check boxes) points at its message, for a screen reader.
+        unpointed = [m for m in messages
+                     if not re.search(rf'aria-describedby="[^"]*\b{re.escape(m)}-error\b', answer.text)]
+        if not messages or unpointed:
+            wrong[f"{role} POST {target}"] = messages or "only the summary"
     assert not wrong, wrong
     assert refused >= 20, refused
