@@ -43,9 +43,18 @@ def _subjects_rule(form, field):
 NAME_VALIDATORS = [_rule(name_problem)]
 
 
+class _OptionalBox(widgets.CheckboxInput):
+    """A box of a list: never ``required`` on its own, or the browser would demand every box ticked before sending
+    a list that needs at least one (the server says so at the list when none is)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("required", False)
+        return super().__call__(field, **kwargs)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+    option_widget = _OptionalBox()
 
     def pre_validate(self, form):
         # WTForms' own message for this case has no Russian translation.

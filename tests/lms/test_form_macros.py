@@ -62,3 +62,19 @@ def test_no_template_writes_a_csrf_field_or_a_whole_edit_form_by_hand():
             if 'value="{{ csrf_token() }}"' in path.read_text():
                 found.append(name)
     assert found == []
+
+
+def test_a_list_of_boxes_that_needs_one_does_not_make_each_box_required(login_as, people):
+    """«required» on every box of a list made Chromium refuse to send it until every teacher was ticked."""
+    from courses.models import Group
+    from lms.extensions import db
+    from tests.factories import make_programme, make_user
+
+    group = Group(programme_id=make_programme().id, name="Группа", capacity=5)
+    db.session.add(group)
+    make_user("teacher", email="another@example.org")
+    db.session.commit()
+    page = login_as("staff").get(f"/courses/groups/{group.id}").text
+    boxes = re.findall(r'<input[^>]*name="user_ids"[^>]*>', page)
+    assert len(boxes) >= 2 and not any(re.search(r"\brequired\b", box) for box in boxes)
+    assert '<legend>Педагоги <span class="req" aria-hidden="true">*</span></legend>' in page  # the list says it
