@@ -14,10 +14,11 @@ from assessments.services.routes import proposals, workflow
 from courses.models import ScheduledSession
 from lms.errors import ServiceError
 from lms.extensions import db
-from lms.i18n import local_today
+from lms.i18n import format_date, format_time, local_today
 from lms.models.mixins import utcnow
 from lms.notifications.models import Notification
 from tests.assessments.routes_setup import activity, competency, route_with_places
+from tests.assessments.test_route_edges import reviewed  # noqa: F401  (a route on review)
 from tests.factories import make_user
 
 
@@ -169,3 +170,12 @@ def test_a_module_step_has_one_deadline_on_the_route_the_document_and_the_assign
     rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
     plan = next(row for row in rows if any("Модуль весеннего потока" in text for text in row))
     assert any(due in text for text in plan), plan
+
+
+def test_a_consultation_step_shows_its_time_and_tutor(reviewed, people, login_as):  # noqa: F811
+    _fw, route, slot = reviewed
+    workflow.approve(route, people["tutor"], version=None, now=utcnow())
+    db.session.commit()
+    row = _row(login_as("teacher").get(f"/assessments/routes/{route.id}").text, "Консультация")
+    assert f'href="/courses/consultations/">Консультация: {people["tutor"].short_name}</a>' in row
+    assert format_time(slot.starts_at) in row and format_date(slot.starts_at) in row
