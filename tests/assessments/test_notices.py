@@ -92,3 +92,15 @@ def test_opening_a_diagnostic_tells_its_audience(app, people):
             (notice,) = _notices(person)
             assert "«Цифровые компетенции»" in notice[0] and "01.12.2026" in notice[0]
         assert _notices(people["tutor"]) == []
+
+
+def test_a_notice_about_something_gone_leads_to_a_clear_page(login_as, people):
+    """The route a notice spoke of no longer exists: the list still shows the notice, its link a clear 404."""
+    db.session.add(Notification(user_id=people["teacher"].id, text="Ваш маршрут утверждён.",
+                                endpoint="assessments.route", endpoint_args={"route_id": 987654}))
+    db.session.commit()
+    teacher = login_as("teacher")
+    listed = teacher.get("/notifications/")
+    assert listed.status_code == 200 and 'href="/assessments/routes/987654"' in listed.text
+    gone = teacher.get("/assessments/routes/987654")
+    assert gone.status_code == 404 and "не найден" in gone.text
