@@ -59,7 +59,7 @@ def applications(user, now: datetime) -> list[Todo]:
     if not count:
         return []
     return [Todo(_n("%(num)d application to a group waits for your decision.",
-                          "%(num)d applications to groups wait for your decision.", count),
+                    "%(num)d applications to groups wait for your decision.", count),
                  "courses.groups", rank=SOON)]
 
 
@@ -68,24 +68,25 @@ def assignments(user, now: datetime) -> list[Todo]:
     if not has_permission(user, "courses.apply_to_groups"):
         return []
     day = to_local(now).date()
-    modules = [m for m in assigned_modules(user) if not m.completed and m.due_on <= day + DUE_WITHIN]
+    modules = sorted((m for m in assigned_modules(user) if not m.completed and m.due_on <= day + DUE_WITHIN),
+                     key=lambda m: m.due_on)
     returned = db.session.scalar(select(func.count()).select_from(Work).where(Work.user_id == user.id,
                                                                               Work.status == "returned"))
     found = []
     overdue = [m for m in modules if m.due_on < day]
     if overdue:
         found.append(Todo(_n("%(num)d module is overdue: «%(title)s» was due %(date)s.",
-                                   "%(num)d modules are overdue, the first «%(title)s» was due %(date)s.",
-                                   len(overdue), title=overdue[0].module.title, date=format_date(overdue[0].due_on)),
+                             "%(num)d modules are overdue, the first «%(title)s» was due %(date)s.",
+                             len(overdue), title=overdue[0].module.title, date=format_date(overdue[0].due_on)),
                           "courses.my_assignments", rank=URGENT))
     coming = [m for m in modules if m.due_on >= day]
     if coming:
         found.append(Todo(_n("%(num)d module is due within a week: «%(title)s» by %(date)s.",
-                                   "%(num)d modules are due within a week, the first «%(title)s» by %(date)s.",
-                                   len(coming), title=coming[0].module.title, date=format_date(coming[0].due_on)),
+                             "%(num)d modules are due within a week, the first «%(title)s» by %(date)s.",
+                             len(coming), title=coming[0].module.title, date=format_date(coming[0].due_on)),
                           "courses.my_assignments", rank=SOON))
     if returned:
         found.append(Todo(_n("%(num)d work has been returned to you for rework.",
-                                   "%(num)d works have been returned to you for rework.", returned),
+                             "%(num)d works have been returned to you for rework.", returned),
                           "courses.my_assignments", rank=URGENT))
     return found

@@ -105,3 +105,23 @@ def test_a_teacher_is_told_of_the_diagnostic_today_and_a_returned_work(app, logi
 
 def test_the_head_of_service_is_told_when_nothing_waits(login_as):
     assert "Сейчас ничего не ждёт вашего участия." in login_as("admin").get("/").text
+
+
+def test_modules_overdue_and_due_within_a_week_are_listed_the_nearest_first(login_as, people, monkeypatch):
+    from courses.services.groups import assign_module
+    from lms.i18n import local_today
+
+    programme = make_programme(modules=3, lessons=0)
+    today = local_today()
+    for module, days in zip(programme.modules, (20, 5, 3), strict=True):
+        assign_module(module, due_on=today + timedelta(days=days), actor=people["staff"], user=people["teacher"])
+    db.session.commit()
+    teacher = login_as("teacher")
+    soon = [text for text, href in _todo(teacher) if href == "/courses/assignments/"]
+    assert soon == [f"2 модуля нужно пройти в течение недели, первый — «{programme.modules[2].title}» до "
+                    f"{(today + timedelta(days=3)):%d.%m.%Y}."]  # the one due in 20 days is not yet listed
+    later = utcnow() + timedelta(days=4)  # the module due in 3 days is now overdue
+    monkeypatch.setattr("lms.main.views.utcnow", lambda: later)
+    texts = _texts(teacher)
+    assert texts.startswith(f"1 модуль просрочен: «{programme.modules[2].title}»")  # urgent first
+    assert f"1 модуль нужно пройти в течение недели: «{programme.modules[1].title}»" in texts
