@@ -134,7 +134,9 @@ def _practical_works(objects: dict, diagnostic: Diagnostic) -> None:
                                   .order_by(Attempt.id).limit(8)).all()
     rng = np.random.default_rng(7)
     now = utcnow()
-    reviewed = 0  # counted over the works reviewed, so the demo always holds an accepted and a returned one
+    # Counted over the works handed in and reviewed (not the attempts, some of which offer no task), so the demo
+    # always holds one waiting, one accepted and one returned, whatever order the database gives the attempts.
+    handed = reviewed = 0
     for n, attempt in enumerate(attempts):
         deficits = {r.competency_id for r in attempt.results if r.deficit}
         item = next((i for i in practical.offered(attempt) if i.competency_id in deficits), None)
@@ -144,7 +146,8 @@ def _practical_works(objects: dict, diagnostic: Diagnostic) -> None:
             continue
         work = practical.hand_in(attempt, item, teacher, text=PRACTICAL_TEXT, link="https://disk.example.org/demo",
                                  upload=None, now=now - timedelta(days=10 - n))
-        if tutor is None or n % 3 == 0:
+        handed += 1
+        if tutor is None or handed % 3 == 1:
             continue  # waits in the queue
         scores = [int(rng.integers(c["max"] // 2, c["max"] + 1)) for c in work.rubric]
         accept = reviewed % 2 == 0
