@@ -8,7 +8,7 @@ the diagnostic's own work.
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template_string, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -42,8 +42,11 @@ def write():
 def page():
     written = db.session.scalar(select(func.count()).select_from(Notification)
                                 .where(Notification.user_id == current_user.id, Notification.text == "floor"))
-    return render_template_string(PAGE, form=ActionForm(), written=written)
+    return render_template(_page, form=ActionForm(), written=written)
 
 
 app = create_app()
 app.register_blueprint(floor)
+# Compiled once, as every template of the product is: render_template_string would compile it on each request
+# and put Jinja's compiler into the floor.
+_page = app.jinja_env.from_string(PAGE)
