@@ -22,7 +22,7 @@ from werkzeug.routing import IntegerConverter
 from lms.errors import ConflictError, ServiceError
 from lms.extensions import db
 from lms.i18n import _
-from lms.models.sql import MAX_ID, parse_id, valid_id
+from lms.models.sql import MAX_ID, load_locked, parse_id, valid_id
 
 T = TypeVar("T")
 
@@ -34,13 +34,15 @@ def safe_back(target: str | None, default: str = "main.dashboard") -> str:
     return url_for(default)
 
 
-def get_or_404(model, ident, rule=None, *, options=()):
+def get_or_404(model, ident, rule=None, *, options=(), locked=False):
     """Load ``model`` by primary key: 404 when missing, 403 when ``rule(current_user, obj)`` is false.
 
-    ``options``: loader options for what the view reads next (one statement instead of a lazy load each)."""
+    ``options``: loader options for what the view reads next (one statement instead of a lazy load each).
+    ``locked``: read with the row's write lock held (``load_locked``), for a view whose service locks it anyway.
+    """
     if isinstance(ident, int) and valid_id(ident) is None:
         abort(404)
-    obj = db.session.get(model, ident, options=options)
+    obj = load_locked(model, ident, *options) if locked else db.session.get(model, ident, options=options)
     if obj is None:
         abort(404)
     if rule is not None and not rule(current_user, obj):

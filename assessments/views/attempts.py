@@ -66,7 +66,9 @@ def attempt(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/answer", methods=["POST"])
 @permission_required("assessments.take")
 def attempt_answer(attempt_id: int):
-    attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id)
+    # Read once, locked, with what saving the answer reads: the service's own locked read is then spared.
+    attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id,
+                         options=diagnostics.ANSWER_LOADS, locked=True)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)

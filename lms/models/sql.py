@@ -59,7 +59,15 @@ def lock_rows(model, *ids) -> None:
 def load_locked(model, ident, *options):
     """``model``'s row ``ident`` re-read with ``options`` (what the caller reads next), its write lock held as
     ``lock_rows`` holds it: on PostgreSQL in the same statement (FOR NO KEY UPDATE OF its table only, so
-    the eager-loading outer joins may stay), on SQLite after the no-op UPDATE that takes the lock."""
+    the eager-loading outer joins may stay), on SQLite after the no-op UPDATE that takes the lock. None when
+    there is no such row.
+
+    A row already read this way in this transaction is not read again: nobody else can have changed it since,
+    so a view that loads the row locked for its access check spares the service it calls a second read.
+    """
+    read = _read_locked()
+    if (model, ident) in read:
+        return db.session.get(model, ident)
     table = model.__table__
     (primary_key,) = table.primary_key.columns
     statement = (select(model).where(primary_key == ident).options(*options)
@@ -68,7 +76,20 @@ def load_locked(model, ident, *options):
         statement = statement.with_for_update(key_share=True, of=table)
     else:
         lock_rows(model, ident)
-    return db.session.execute(statement).unique().scalar_one()
+    row = db.session.execute(statement).unique().scalar_one_or_none()
+    if row is not None:
+        _read_locked().add((model, ident))  # the statement may have begun the transaction: ask again
+    return row
+
+
+def _read_locked() -> set:
+    """The (model, key) rows ``load_locked`` has read in the session's current transaction."""
+    session = db.session()
+    transaction = session.get_transaction()
+    if "read_locked" not in session.info or session.info["read_locked_in"] is not transaction:
+        # A new transaction (or none yet): the locks of the last one ended with it.
+        session.info["read_locked_in"], session.info["read_locked"] = transaction, set()
+    return session.info["read_locked"]
 
 
 #: Primary keys are 32-bit on PostgreSQL: a larger number in a URL names nothing (and must not reach the driver).

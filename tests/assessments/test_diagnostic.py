@@ -388,11 +388,13 @@ def test_an_answer_and_the_next_page_cost_the_same_few_statements_however_far_th
     adaptive = [cost for cost in costs[4:] if cost[1] > 2]  # after the self-assessments, before the result
     assert len(adaptive) >= 3 and len(set(adaptive)) == 1, costs
     answer_cost, page_cost = adaptive[0]
-    # The POST: user, attempt, its lock, the attempt again with what the answer reads (answers, diagnostic,
-    # framework levels, competencies, the item on screen), the diagnostic's items, the targets, the answer's
-    # INSERT and one UPDATE of the attempt. The page: user, attempt with its diagnostic, item, competencies,
-    # the answers counted, the unread notices.
-    assert answer_cost <= 11 and page_cost <= 6, costs
+    # The POST: user; the attempt, locked, with what the answer reads (diagnostic, framework, the item on screen
+    # and its parameters); its answers; the diagnostic's competencies and items in one; the framework's levels;
+    # the targets; the answer's INSERT and one UPDATE of the attempt. The page: user, attempt with its
+    # diagnostic, item with its competency, the answers counted, the unread notices. SQLite takes the lock with a
+    # statement of its own (a no-op UPDATE).
+    locking = 1 if db.engine.dialect.name == "sqlite" else 0
+    assert answer_cost <= 8 + locking and page_cost <= 5, costs
 
 
 def test_a_repeated_diagnostic_asks_questions_the_teacher_has_not_seen(diagnostic, login_as, people):

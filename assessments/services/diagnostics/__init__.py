@@ -129,7 +129,7 @@ def current_item(attempt: Attempt, now: datetime) -> Item | None:
             return None
         if attempt.current_item_id is None and _choose_next(attempt, now) is None:
             return None
-    return db.session.get(Item, attempt.current_item_id)
+    return db.session.get(Item, attempt.current_item_id, options=[joinedload(Item.competency)])  # the page names it
 
 
 def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = None) -> int | None:
@@ -148,8 +148,9 @@ def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = 
     return chosen
 
 
-#: What saving an answer reads of the attempt besides its answers, in the statement that locks it.
-_ANSWER_LOADS = (
+#: What saving an answer reads of the attempt besides its answers, in the statement that locks it (the answer
+#: view reads the attempt so for its access check, and ``answer`` then does not read it again).
+ANSWER_LOADS = (
     joinedload(Attempt.diagnostic).joinedload(Diagnostic.framework),
     joinedload(Attempt.correlation),
     joinedload(Attempt.current_item).joinedload(Item.parameters),
@@ -162,8 +163,8 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
     A repeat of an answer already saved (a double click, a resent form, a second tab) changes nothing.
     An answer to any other item, after the time limit or after the attempt finished is refused.
     """
-    db.session.flush()  # the reload below must not drop a current item chosen in this transaction
-    load_locked(Attempt, attempt.id, *_ANSWER_LOADS)
+    db.session.flush()  # a reload below must not drop a current item chosen in this transaction
+    load_locked(Attempt, attempt.id, *ANSWER_LOADS)
     answers = given_answers(attempt)
     given = None
     if any(a.item_id == item_id for a in answers):
@@ -221,10 +222,9 @@ def store_results(attempt: Attempt, engine: Engine) -> None:
     practical task scored after the attempt finished re-measures its competency)."""
     diagnostic = attempt.diagnostic
     targets = measured_targets(attempt)
-    self_levels = {}
-    for a in attempt.answers:
-        if a.item.type == "self_assessment":
-            self_levels[a.item.competency_id] = ITEM_TYPES["self_assessment"].level(a.item.content, a.response)
+    statements = db.session.execute(select(Item.competency_id, Item.content, Answer.response).join(Answer.item)
+                                    .where(Answer.attempt_id == attempt.id, Item.type == "self_assessment"))
+    self_levels = {c: ITEM_TYPES["self_assessment"].level(content, response) for c, content, response in statements}
     stored = {r.competency_id: r for r in attempt.results}
     for c, r in zip(diagnostic.competencies, engine.session.result(), strict=True):
         row = stored.get(c.id)

@@ -53,13 +53,6 @@ class Given(NamedTuple):
     b: float | None
 
 
-def competency_ids(diagnostic: Diagnostic) -> list[int]:
-    """The diagnostic's competencies, as ``Diagnostic.competencies`` orders them, without loading them."""
-    return list(db.session.scalars(select(diagnostic_competency.c.competency_id)
-                                   .where(diagnostic_competency.c.diagnostic_id == diagnostic.id)
-                                   .order_by(diagnostic_competency.c.competency_id)))
-
-
 def given_answers(attempt: Attempt) -> list[Given]:
     """The attempt's answers in order, as the engine reads them."""
     return [Given(*row) for row in db.session.execute(
@@ -68,18 +61,21 @@ def given_answers(attempt: Attempt) -> list[Given]:
         .where(Answer.attempt_id == attempt.id).order_by(Answer.position))]
 
 
-def _item_rows(diagnostic: Diagnostic, competencies: list[int]) -> list:
-    """(id, competency, type, status, a, b) of the items the diagnostic may offer — the engine's bank and the
-    self-assessment statements, in one statement: plain rows, not ORM objects, because this runs on every
-    answer."""
+def _shape_rows(diagnostic: Diagnostic) -> list:
+    """(competency, id, type, status, a, b) of the items the diagnostic may offer — the engine's bank and the
+    self-assessment statements — and a row with no item for each competency that has none: its competencies
+    and its bank in one statement of plain rows, not ORM objects, because this runs on every answer."""
     statuses = ("live", "pilot") if diagnostic.pilot_share > 0 else ("live",)
     offered = and_(Item.type.in_(ADAPTIVE_TYPES), Item.status.in_(statuses), ItemParameters.id.is_not(None))
     if diagnostic.self_assessment:
         offered = or_(offered, and_(Item.type == "self_assessment", Item.status == "live"))
+    chosen = diagnostic_competency
+    items = Item.__table__.outerjoin(ItemParameters, and_(ItemParameters.item_id == Item.id,
+                                                          ItemParameters.current.is_(True)))
     return db.session.execute(
-        select(Item.id, Item.competency_id, Item.type, Item.status, ItemParameters.a, ItemParameters.b)
-        .outerjoin(ItemParameters, and_(ItemParameters.item_id == Item.id, ItemParameters.current.is_(True)))
-        .where(Item.competency_id.in_(competencies), offered)
+        select(chosen.c.competency_id, Item.id, Item.type, Item.status, ItemParameters.a, ItemParameters.b)
+        .select_from(chosen.outerjoin(items, and_(Item.competency_id == chosen.c.competency_id, offered)))
+        .where(chosen.c.diagnostic_id == diagnostic.id)
         .order_by(Item.code)).all()
 
 
@@ -105,13 +101,13 @@ def measured_targets(attempt: Attempt, competencies: list[int] | None = None) ->
 class Shape:
     """What the engine is built from besides the answers, read once per request."""
 
-    competencies: list[int]
-    rows: list  # _item_rows
+    competencies: list[int]  # as ``Diagnostic.competencies`` orders them
+    rows: list  # _shape_rows, the items only
 
     @classmethod
     def of(cls, diagnostic: Diagnostic) -> Shape:
-        competencies = competency_ids(diagnostic)
-        return cls(competencies, _item_rows(diagnostic, competencies))
+        rows = _shape_rows(diagnostic)
+        return cls(sorted({r.competency_id for r in rows}), [r for r in rows if r.id is not None])
 
 
 def prior_correlation(competencies: list[int], version: FrameworkCorrelation | None, rho: float) -> np.ndarray:
