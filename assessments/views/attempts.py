@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from assessments import queries
 from assessments.blueprint import bp
 from assessments.items import ITEM_TYPES
-from assessments.models import Attempt, Diagnostic
+from assessments.models import Attempt, Diagnostic, Item
 from assessments.permissions import can_see_attempt
 from assessments.services import diagnostics, practical
 from lms.errors import ServiceError
@@ -36,8 +36,10 @@ def attempt_start(diagnostic_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @permission_required("assessments.take")
 def attempt(attempt_id: int):
+    # The page reads the diagnostic's dates and title, and names the item's competency.
     attempt = get_or_404(Attempt, attempt_id, lambda user, a: a.user_id == user.id,
-                         options=[joinedload(Attempt.diagnostic)])  # the page reads its dates and title
+                         options=[joinedload(Attempt.diagnostic),
+                                  joinedload(Attempt.current_item).joinedload(Item.competency)])
     # Choosing the next item writes it on the attempt, so a reload or another tab shows the same one.
     before = (attempt.status, attempt.current_item_id)
     item = diagnostics.current_item(attempt, utcnow())

@@ -88,6 +88,11 @@ def test_a_teacher_takes_the_diagnostic_and_sees_a_profile(diagnostic, login_as,
     results = db.session.scalars(select(CompetencyResult).where(CompetencyResult.attempt_id == attempt.id)).all()
     assert len(results) == 4
     assert all(r.deficit and r.self_level == 6 and r.n_items >= 1 for r in results)
+    # Each answer names the parameters it was scored on (what calibration and a re-scoring read); a
+    # self-assessment has none.
+    for given in attempt.answers:
+        expected = given.item.current_parameters.id if ITEM_TYPES[given.item.type].adaptive else None
+        assert given.parameters_id == expected, given.item.code
     assert received and set(received[0]["deficits"]) == {r.competency_id for r in results}
     page = client.get(f"/assessments/attempts/{attempt.id}/result")
     assert page.status_code == 200 and "ниже целевого" in page.text and "<svg" in page.text
@@ -388,13 +393,13 @@ def test_an_answer_and_the_next_page_cost_the_same_few_statements_however_far_th
     adaptive = [cost for cost in costs[4:] if cost[1] > 2]  # after the self-assessments, before the result
     assert len(adaptive) >= 3 and len(set(adaptive)) == 1, costs
     answer_cost, page_cost = adaptive[0]
-    # The POST: user; the attempt, locked, with what the answer reads (diagnostic, framework, the item on screen
-    # and its parameters); its answers; the diagnostic's competencies and items in one; the framework's levels;
-    # the targets; the answer's INSERT and one UPDATE of the attempt. The page: user, attempt with its
-    # diagnostic, item with its competency, the answers counted, the unread notices. SQLite takes the lock with a
+    # The POST: user; the attempt, locked, with what the answer reads (diagnostic, framework and its levels, the
+    # item on screen and its parameters); its answers; the diagnostic's competencies and items in one; the
+    # targets; the answer's INSERT and one UPDATE of the attempt. The page: user, attempt with its diagnostic and
+    # the item with its competency, the answers counted, the unread notices. SQLite takes the lock with a
     # statement of its own (a no-op UPDATE).
     locking = 1 if db.engine.dialect.name == "sqlite" else 0
-    assert answer_cost <= 8 + locking and page_cost <= 5, costs
+    assert answer_cost <= 7 + locking and page_cost <= 4, costs
 
 
 def test_a_repeated_diagnostic_asks_questions_the_teacher_has_not_seen(diagnostic, login_as, people):

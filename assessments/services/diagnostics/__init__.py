@@ -11,7 +11,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import joinedload
 
 from assessments.items import ITEM_TYPES, item_type
@@ -21,6 +21,7 @@ from assessments.models import (
     CompetencyResult,
     Diagnostic,
     DiagnosticAudience,
+    Framework,
     FrameworkCorrelation,
     Item,
 )
@@ -132,9 +133,10 @@ def current_item(attempt: Attempt, now: datetime) -> Item | None:
     return db.session.get(Item, attempt.current_item_id, options=[joinedload(Item.competency)])  # the page names it
 
 
-def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = None) -> int | None:
+def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = None,
+                 shape: Shape | None = None) -> int | None:
     """Write the next item's id on the attempt (its row locked by the caller), or finish it; the id chosen."""
-    shape = Shape.of(attempt.diagnostic)
+    shape = shape or Shape.of(attempt.diagnostic)
     answers = given_answers(attempt) if answers is None else answers
     chosen = _next_self_assessment(shape, answers)
     if chosen is None:
@@ -151,9 +153,9 @@ def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = 
 #: What saving an answer reads of the attempt besides its answers, in the statement that locks it (the answer
 #: view reads the attempt so for its access check, and ``answer`` then does not read it again).
 ANSWER_LOADS = (
-    joinedload(Attempt.diagnostic).joinedload(Diagnostic.framework),
+    joinedload(Attempt.diagnostic).joinedload(Diagnostic.framework).joinedload(Framework.levels),
     joinedload(Attempt.correlation),
-    joinedload(Attempt.current_item).joinedload(Item.parameters),
+    joinedload(Attempt.current_item),  # its current parameters come with the bank (Shape)
 )
 
 
@@ -185,16 +187,19 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
     item = attempt.current_item
     kind = item_type(item.type)
     response = kind.read(item.content, form)
-    params = item.current_parameters if kind.adaptive else None
-    # No flush until the next item is chosen: the answer's INSERT and ONE update of the attempt (its new
-    # current item and version), not a second update to clear the current item first.
-    # The item itself for the results if this answer ends the attempt (the pending row is not flushed yet).
+    shape = Shape.of(attempt.diagnostic)
+    params_id = None
+    if kind.adaptive:  # an item retired while on the teacher's screen is no longer in the bank: ask it
+        params_id = shape.parameters_id(item.id) or getattr(item.current_parameters, "id", None)
     score, scored = kind.score(item.content, response), kind.adaptive and item.status == "live"
+    # The answer's row goes in at once, as a plain INSERT (nothing of it is read back as an object, so the unit
+    # of work has nothing to track); the attempt is then updated ONCE, with its new current item and version —
+    # not a first time to clear the current item.
+    db.session.execute(insert(Answer.__table__).values(
+        attempt_id=attempt.id, item_id=item.id, position=len(answers) + 1, response=response, score=score,
+        scored=scored, parameters_id=params_id, answered_at=now))
     with db.session.no_autoflush:
-        db.session.add(Answer(attempt=attempt, item=item, item_id=item.id, position=len(answers) + 1,
-                              response=response, score=score, scored=scored,
-                              parameters_id=params.id if params else None, answered_at=now))
-        _choose_next(attempt, now, [*answers, Given(item.id, score, scored, item.competency_id, None, None)])
+        _choose_next(attempt, now, [*answers, Given(item.id, score, scored, item.competency_id, None, None)], shape)
     db.session.flush()
     return True
 

@@ -4,10 +4,11 @@ targets and the answers given, read as plain rows because this runs on every ans
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from assessments.engine import Bank, Session, Settings
 from assessments.engine.inputs import FRESH, SEEN, WITHHELD
@@ -18,7 +19,6 @@ from assessments.models import (
     Attempt,
     Diagnostic,
     FrameworkCorrelation,
-    FrameworkLevel,
     Item,
     ItemParameters,
     TargetLevel,
@@ -53,38 +53,56 @@ class Given(NamedTuple):
     b: float | None
 
 
+# The statements below run on every answer: built once with bound parameters, since building one anew (and its
+# cache key) cost as much as sending it.
+
+@cache
+def _given_statement() -> Select:
+    return (select(Answer.item_id, Answer.score, Answer.scored, Item.competency_id, ItemParameters.a, ItemParameters.b)
+            .join(Item, Item.id == Answer.item_id).outerjoin(ItemParameters, ItemParameters.id == Answer.parameters_id)
+            .where(Answer.attempt_id == bindparam("attempt_id")).order_by(Answer.position))
+
+
 def given_answers(attempt: Attempt) -> list[Given]:
     """The attempt's answers in order, as the engine reads them."""
-    return [Given(*row) for row in db.session.execute(
-        select(Answer.item_id, Answer.score, Answer.scored, Item.competency_id, ItemParameters.a, ItemParameters.b)
-        .join(Item, Item.id == Answer.item_id).outerjoin(ItemParameters, ItemParameters.id == Answer.parameters_id)
-        .where(Answer.attempt_id == attempt.id).order_by(Answer.position))]
+    return [Given(*row) for row in db.session.execute(_given_statement(), {"attempt_id": attempt.id})]
 
 
-def _shape_rows(diagnostic: Diagnostic) -> list:
-    """(competency, id, type, status, a, b) of the items the diagnostic may offer — the engine's bank and the
-    self-assessment statements — and a row with no item for each competency that has none: its competencies
-    and its bank in one statement of plain rows, not ORM objects, because this runs on every answer."""
-    statuses = ("live", "pilot") if diagnostic.pilot_share > 0 else ("live",)
+@cache
+def _shape_statement(pilots: bool, self_assessment: bool) -> Select:
+    statuses = ("live", "pilot") if pilots else ("live",)
     offered = and_(Item.type.in_(ADAPTIVE_TYPES), Item.status.in_(statuses), ItemParameters.id.is_not(None))
-    if diagnostic.self_assessment:
+    if self_assessment:
         offered = or_(offered, and_(Item.type == "self_assessment", Item.status == "live"))
     chosen = diagnostic_competency
     items = Item.__table__.outerjoin(ItemParameters, and_(ItemParameters.item_id == Item.id,
                                                           ItemParameters.current.is_(True)))
-    return db.session.execute(
-        select(chosen.c.competency_id, Item.id, Item.type, Item.status, ItemParameters.a, ItemParameters.b)
-        .select_from(chosen.outerjoin(items, and_(Item.competency_id == chosen.c.competency_id, offered)))
-        .where(chosen.c.diagnostic_id == diagnostic.id)
-        .order_by(Item.code)).all()
+    return (select(chosen.c.competency_id, Item.id, Item.type, Item.status, ItemParameters.a, ItemParameters.b,
+                   ItemParameters.id.label("parameters_id"))
+            .select_from(chosen.outerjoin(items, and_(Item.competency_id == chosen.c.competency_id, offered)))
+            .where(chosen.c.diagnostic_id == bindparam("diagnostic_id"))
+            .order_by(Item.code))
+
+
+def _shape_rows(diagnostic: Diagnostic) -> list:
+    """(competency, id, type, status, a, b, parameters_id) of the items the diagnostic may offer — the engine's
+    bank and the self-assessment statements — and a row with no item for each competency that has none: its
+    competencies and its bank in one statement of plain rows, not ORM objects."""
+    statement = _shape_statement(diagnostic.pilot_share > 0, bool(diagnostic.self_assessment))
+    return db.session.execute(statement, {"diagnostic_id": diagnostic.id}).all()
+
+
+@cache
+def _target_statement() -> Select:
+    return select(TargetLevel.level).join(TeacherProfile, and_(
+        TeacherProfile.user_id == bindparam("user_id"), TeacherProfile.position == TargetLevel.position,
+        TargetLevel.category == func.coalesce(TeacherProfile.qualification_category, "none"))).where(
+        TargetLevel.framework_id == bindparam("framework_id"))
 
 
 def targets_for(user_id: int, diagnostic: Diagnostic, competencies: list[int] | None = None) -> dict[int, int]:
     """The target level of each competency for the teacher's position and qualification category."""
-    level = db.session.scalar(select(TargetLevel.level).join(TeacherProfile, and_(
-        TeacherProfile.user_id == user_id, TeacherProfile.position == TargetLevel.position,
-        TargetLevel.category == func.coalesce(TeacherProfile.qualification_category, "none")))
-        .where(TargetLevel.framework_id == diagnostic.framework_id))
+    level = db.session.scalar(_target_statement(), {"user_id": user_id, "framework_id": diagnostic.framework_id})
     if competencies is None:
         competencies = [c.id for c in diagnostic.competencies]
     return {c: level or DEFAULT_TARGET for c in competencies}
@@ -108,6 +126,10 @@ class Shape:
     def of(cls, diagnostic: Diagnostic) -> Shape:
         rows = _shape_rows(diagnostic)
         return cls(sorted({r.competency_id for r in rows}), [r for r in rows if r.id is not None])
+
+    def parameters_id(self, item_id: int) -> int | None:
+        """The id of the current parameters of an item the diagnostic offers (None if it offers it no more)."""
+        return next((r.parameters_id for r in self.rows if r.id == item_id), None)
 
 
 def prior_correlation(competencies: list[int], version: FrameworkCorrelation | None, rho: float) -> np.ndarray:
@@ -137,8 +159,7 @@ def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given
     bank = Bank(a=np.array([r.a for r in rows], dtype=float), b=np.array([r.b for r in rows], dtype=float),
                 competency=np.array([position[r.competency_id] for r in rows], dtype=int),
                 n_competencies=len(competencies), scored=np.array([r.status == "live" for r in rows], dtype=bool))
-    cuts = tuple(db.session.scalars(select(FrameworkLevel.threshold).where(
-        FrameworkLevel.framework_id == diagnostic.framework_id).order_by(FrameworkLevel.number).offset(1)))
+    cuts = tuple(level.threshold for level in diagnostic.framework.levels[1:])  # level 1 has no floor
     targets = measured_targets(attempt, competencies)
     k = len(competencies)
     correlation = prior_correlation(competencies, attempt.correlation, diagnostic.framework.correlation)
