@@ -132,27 +132,30 @@ def configure_templates(app: Flask) -> None:
     def inject_access():
         from flask_login import current_user
 
+        from lms.notifications.services import unread_count
+
+        user = current_user._get_current_object()  # every page asks it a dozen times: resolve the proxy once
+
         def can(name: str) -> bool:
-            return has_permission(current_user, name)
+            return has_permission(user, name)
 
         def shown(item) -> bool:
             wanted = item.permission
             return wanted is None or any(can(name) for name in ((wanted,) if isinstance(wanted, str) else wanted))
 
-        visible = [item for item in menu if shown(item)] if current_user.is_authenticated else []
-        from lms.notifications.services import unread_count
-
+        signed_in = user.is_authenticated
+        visible = [item for item in menu if shown(item)] if signed_in else []
         return {"can": can, "nav": visible, "nav_current": _current_entry(visible), "locale": str(i18n.get_locale()),
-                "unread": unread_count(current_user) if current_user.is_authenticated else 0}
+                "unread": unread_count(user) if signed_in else 0}
 
     def _current_entry(items) -> str | None:
         """The menu entry the page belongs to: the longest entry address the page's path starts with."""
         from flask import request, url_for
 
-        best = None
+        best, best_href = None, ""
         for item in items:
             href = url_for(item.endpoint)
             if (request.path == href or (href != "/" and request.path.startswith(href))) and \
-                    (best is None or len(href) > len(url_for(best))):
-                best = item.endpoint
+                    (best is None or len(href) > len(best_href)):
+                best, best_href = item.endpoint, href
         return best
