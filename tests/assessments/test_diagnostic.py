@@ -394,12 +394,12 @@ def test_an_answer_and_the_next_page_cost_the_same_few_statements_however_far_th
     assert len(adaptive) >= 3 and len(set(adaptive)) == 1, costs
     answer_cost, page_cost = adaptive[0]
     # The POST: user; the attempt, locked, with what the answer reads (diagnostic, framework and its levels, the
-    # item on screen and its parameters); its answers; the diagnostic's competencies and items in one; the
-    # targets; the answer's INSERT and one UPDATE of the attempt. The page: user, attempt with its diagnostic and
+    # item on screen); its answers; the diagnostic's competencies, items and the teacher's target in one; the
+    # answer's INSERT and one UPDATE of the attempt. The page: user, attempt with its diagnostic and
     # the item with its competency, the answers counted, the unread notices. SQLite takes the lock with a
     # statement of its own (a no-op UPDATE).
     locking = 1 if db.engine.dialect.name == "sqlite" else 0
-    assert answer_cost <= 7 + locking and page_cost <= 4, costs
+    assert answer_cost <= 6 + locking and page_cost <= 4, costs
 
 
 def test_a_repeated_diagnostic_asks_questions_the_teacher_has_not_seen(diagnostic, login_as, people):

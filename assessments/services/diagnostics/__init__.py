@@ -136,7 +136,7 @@ def current_item(attempt: Attempt, now: datetime) -> Item | None:
 def _choose_next(attempt: Attempt, now: datetime, answers: list[Given] | None = None,
                  shape: Shape | None = None) -> int | None:
     """Write the next item's id on the attempt (its row locked by the caller), or finish it; the id chosen."""
-    shape = shape or Shape.of(attempt.diagnostic)
+    shape = shape or Shape.of(attempt.diagnostic, attempt.user_id)
     answers = given_answers(attempt) if answers is None else answers
     chosen = _next_self_assessment(shape, answers)
     if chosen is None:
@@ -187,7 +187,7 @@ def answer(attempt: Attempt, item_id: int, form, now: datetime) -> bool:
     item = attempt.current_item
     kind = item_type(item.type)
     response = kind.read(item.content, form)
-    shape = Shape.of(attempt.diagnostic)
+    shape = Shape.of(attempt.diagnostic, attempt.user_id)
     params_id = None
     if kind.adaptive:  # an item retired while on the teacher's screen is no longer in the bank: ask it
         params_id = shape.parameters_id(item.id) or getattr(item.current_parameters, "id", None)

@@ -69,7 +69,7 @@ def given_answers(attempt: Attempt) -> list[Given]:
 
 
 @cache
-def _shape_statement(pilots: bool, self_assessment: bool) -> Select:
+def _shape_statement(pilots: bool, self_assessment: bool, with_target: bool) -> Select:
     statuses = ("live", "pilot") if pilots else ("live",)
     offered = and_(Item.type.in_(ADAPTIVE_TYPES), Item.status.in_(statuses), ItemParameters.id.is_not(None))
     if self_assessment:
@@ -77,19 +77,24 @@ def _shape_statement(pilots: bool, self_assessment: bool) -> Select:
     chosen = diagnostic_competency
     items = Item.__table__.outerjoin(ItemParameters, and_(ItemParameters.item_id == Item.id,
                                                           ItemParameters.current.is_(True)))
-    return (select(chosen.c.competency_id, Item.id, Item.type, Item.status, ItemParameters.a, ItemParameters.b,
-                   ItemParameters.id.label("parameters_id"))
+    columns = [chosen.c.competency_id, Item.id, Item.type, Item.status, ItemParameters.a, ItemParameters.b,
+               ItemParameters.id.label("parameters_id")]
+    if with_target:  # the same on every row: PostgreSQL and SQLite run an uncorrelated subquery once
+        columns.append(_target_statement().scalar_subquery().label("target"))
+    return (select(*columns)
             .select_from(chosen.outerjoin(items, and_(Item.competency_id == chosen.c.competency_id, offered)))
             .where(chosen.c.diagnostic_id == bindparam("diagnostic_id"))
             .order_by(Item.code))
 
 
-def _shape_rows(diagnostic: Diagnostic) -> list:
-    """(competency, id, type, status, a, b, parameters_id) of the items the diagnostic may offer — the engine's
-    bank and the self-assessment statements — and a row with no item for each competency that has none: its
-    competencies and its bank in one statement of plain rows, not ORM objects."""
-    statement = _shape_statement(diagnostic.pilot_share > 0, bool(diagnostic.self_assessment))
-    return db.session.execute(statement, {"diagnostic_id": diagnostic.id}).all()
+def _shape_rows(diagnostic: Diagnostic, user_id: int | None = None) -> list:
+    """(competency, id, type, status, a, b, parameters_id[, target]) of the items the diagnostic may offer — the
+    engine's bank and the self-assessment statements — and a row with no item for each competency that has none:
+    its competencies, its bank and (given ``user_id``) the teacher's target level in one statement of plain rows,
+    not ORM objects."""
+    statement = _shape_statement(diagnostic.pilot_share > 0, bool(diagnostic.self_assessment), user_id is not None)
+    parameters = {"diagnostic_id": diagnostic.id, "user_id": user_id, "framework_id": diagnostic.framework_id}
+    return db.session.execute(statement, parameters).all()
 
 
 @cache
@@ -108,11 +113,17 @@ def targets_for(user_id: int, diagnostic: Diagnostic, competencies: list[int] | 
     return {c: level or DEFAULT_TARGET for c in competencies}
 
 
-def measured_targets(attempt: Attempt, competencies: list[int] | None = None) -> dict[int, int]:
+def measured_targets(attempt: Attempt, competencies: list[int] | None = None,
+                     shape: Shape | None = None) -> dict[int, int]:
     """The targets an attempt is measured against: once it has results, the ones stored with them (a finished
-    attempt keeps them even if the teacher's position changed); before that, the teacher's current ones."""
+    attempt keeps them even if the teacher's position changed); before that, the teacher's current ones (read
+    with the ``shape`` when it was read for the attempt's teacher)."""
     stored = {r.competency_id: r.target_level for r in attempt.results} if attempt.status == "finished" else {}
-    return stored or targets_for(attempt.user_id, attempt.diagnostic, competencies)
+    if stored:
+        return stored
+    if shape is not None and shape.targets is not None:
+        return shape.targets
+    return targets_for(attempt.user_id, attempt.diagnostic, competencies)
 
 
 @dataclass
@@ -121,11 +132,18 @@ class Shape:
 
     competencies: list[int]  # as ``Diagnostic.competencies`` orders them
     rows: list  # _shape_rows, the items only
+    targets: dict[int, int] | None = None  # the teacher's current ones, when read for a teacher
 
     @classmethod
-    def of(cls, diagnostic: Diagnostic) -> Shape:
-        rows = _shape_rows(diagnostic)
-        return cls(sorted({r.competency_id for r in rows}), [r for r in rows if r.id is not None])
+    def of(cls, diagnostic: Diagnostic, user_id: int | None = None) -> Shape:
+        """The diagnostic's competencies and bank, and with ``user_id`` that teacher's targets, in one statement."""
+        rows = _shape_rows(diagnostic, user_id)
+        competencies = sorted({r.competency_id for r in rows})
+        targets = None
+        if user_id is not None:
+            level = rows[0].target if rows else None
+            targets = {c: level or DEFAULT_TARGET for c in competencies}
+        return cls(competencies, [r for r in rows if r.id is not None], targets)
 
     def parameters_id(self, item_id: int) -> int | None:
         """The id of the current parameters of an item the diagnostic offers (None if it offers it no more)."""
@@ -151,7 +169,7 @@ def prior_correlation(competencies: list[int], version: FrameworkCorrelation | N
 def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given] | None = None) -> Engine:
     """The attempt's engine session rebuilt from its answers (``answers``/``shape`` when the caller has them)."""
     diagnostic = attempt.diagnostic
-    shape = shape or Shape.of(diagnostic)
+    shape = shape or Shape.of(diagnostic, attempt.user_id)
     answers = given_answers(attempt) if answers is None else answers
     rows = [r for r in shape.rows if r.type in ADAPTIVE_TYPES]
     competencies = shape.competencies
@@ -160,7 +178,7 @@ def engine_for(attempt: Attempt, shape: Shape | None = None, answers: list[Given
                 competency=np.array([position[r.competency_id] for r in rows], dtype=int),
                 n_competencies=len(competencies), scored=np.array([r.status == "live" for r in rows], dtype=bool))
     cuts = tuple(level.threshold for level in diagnostic.framework.levels[1:])  # level 1 has no floor
-    targets = measured_targets(attempt, competencies)
+    targets = measured_targets(attempt, competencies, shape)
     k = len(competencies)
     correlation = prior_correlation(competencies, attempt.correlation, diagnostic.framework.correlation)
     fixed = None
