@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
@@ -68,6 +70,19 @@ def init_app(app: Flask) -> None:
             page = current_app.jinja_env.get_template("errors/unavailable.html").render(locale=chosen,
                                                                                      request=request)
         return page, 503, {"Retry-After": "10"}
+
+    @app.teardown_appcontext
+    def end_database_session(exc):
+        # Runs before Flask-SQLAlchemy's own teardown. The closing ROLLBACK goes to a connection the database may
+        # have dropped meanwhile (a restart, a failover); raised here, it turned a page already built into a 500.
+        try:
+            db.session.remove()
+        except OperationalError as error:
+            current_app.logger.warning("database connection lost at the end of a request: %s",
+                                       str(error).splitlines()[0])
+            with suppress(Exception):  # the connection is gone: discard it without another ROLLBACK
+                db.session.registry().invalidate()
+            db.session.registry.clear()
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
