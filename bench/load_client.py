@@ -326,8 +326,7 @@ class Teacher(threading.Thread):
             pass
         self.session.close()
         self.session = Browser(self.node(), self.address)
-        self.sign_in()
-        page = self.open_attempt()
+        page = self.begin()  # as at the start: an error page (the database away) is waited out and tried again
         self.stats.event("resumed_teachers")
         shown = ITEM_RE.search(page.text)
         if page.status_code == 302 or (shown and int(shown.group(1)) != item_id):
