@@ -150,9 +150,10 @@ def group_attendance(group_id: int):
 @bp.route("/today")
 @permission_required("courses.mark_attendance")
 def tutor_today():
-    """A tutor's sessions of today (staff see everyone's), each with its sheet and check-in screen."""
+    """A tutor's sessions of today (staff see everyone's), each with its sheet and check-in screen; a session
+    still running from last night is today's too (attendance is marked while it runs)."""
     since, until = local_day_bounds(to_local(utcnow()).date())
-    stmt = (select(ScheduledSession).where(ScheduledSession.starts_at >= since, ScheduledSession.starts_at < until)
+    stmt = (select(ScheduledSession).where(ScheduledSession.starts_at < until, ScheduledSession.ends_at > since)
             .options(joinedload(ScheduledSession.group), joinedload(ScheduledSession.module),
                      joinedload(ScheduledSession.room)).order_by(ScheduledSession.starts_at))
     sessions = [s for s in db.session.scalars(stmt) if can_mark_attendance(current_user, s)]

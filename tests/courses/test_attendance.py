@@ -284,3 +284,17 @@ def test_a_teacher_sees_their_own_attendance_and_nobody_elses(login_as, lesson, 
     assert page.status_code == 200 and "Группа: 100 %" in page.text and "Опоздал" in page.text
     assert "Белова" not in page.text
     assert login_as("tutor").get("/courses/attendance/mine").status_code == 403
+
+
+def test_a_session_running_past_midnight_is_on_the_tutors_today_page(login_as, lesson):
+    from courses.services.schedule import local_day_bounds
+    from lms.i18n import local_today
+
+    since, _until = local_day_bounds(local_today())
+    session = lesson["session"]
+    session.starts_at, session.ends_at = since - timedelta(hours=1), since + timedelta(hours=1)
+    db.session.commit()
+    assert "Модуль 1 (Группа)" in login_as("tutor").get("/courses/today").text
+    session.ends_at = since  # over at midnight: yesterday's
+    db.session.commit()
+    assert "Модуль 1 (Группа)" not in login_as("tutor").get("/courses/today").text
