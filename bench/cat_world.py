@@ -90,11 +90,12 @@ def scores(world, predicted, items):
     }
 
 
-def run_engine(world, a, b, settings, *, timed=False, exposure=None, seen=None, seed=1000):
+def run_engine(world, a, b, settings, *, timed=False, exposure=None, seen=None, seed=1000, scale=None):
     """Our engine over every teacher; a, b are the parameters the engine believes (true or calibrated).
 
     ``exposure``: the item-eligibility rate, teachers taking the test one after another as the product
-    counts finished attempts; ``seen``: teachers × items, the items each saw in an earlier sitting.
+    counts finished attempts; ``seen``: teachers × items, the items each saw in an earlier sitting;
+    ``scale``: teacher → a factor per competency on the items' eligibility (bench/exposure_limits.py).
     Returns the figures and the per-teacher detail (items used, estimates, SEs, stop reasons).
     """
     bank = Bank(a=a, b=b, competency=world.comp, n_competencies=K)
@@ -108,7 +109,10 @@ def run_engine(world, a, b, settings, *, timed=False, exposure=None, seen=None, 
     for t in range(n):
         avoid = np.full(world.a.size, FRESH)
         if exposure is not None:
-            held = withheld(eligibility(shown, eligible, t, exposure), np.random.default_rng([7, seed, t]))
+            p = eligibility(shown, eligible, t, exposure)
+            if scale is not None:
+                p = np.clip(p * scale(t)[world.comp], 0.0, 1.0)
+            held = withheld(p, np.random.default_rng([7, seed, t]))
             avoid[held] = WITHHELD
         if seen is not None:
             avoid[seen[t]] = SEEN
