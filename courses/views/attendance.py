@@ -19,7 +19,7 @@ from courses.services import attendance as service
 from courses.services.schedule import local_day_bounds
 from lms.extensions import db, limiter
 from lms.forms import ActionForm
-from lms.i18n import _, to_local
+from lms.i18n import _, _n, to_local
 from lms.mail import absolute_url
 from lms.models.mixins import utcnow
 from lms.users.permissions import permission_required
@@ -49,7 +49,11 @@ def attendance_sheet(session_id: int):
         changed = save(form, lambda: service.save_sheet(session, marks, current_user, seen=seen,
                                                          reason=request.form.get("reason", "")[:300]))
         if changed is not None:
-            flash(_("Attendance saved."), "success")
+            if changed:
+                flash(_n("Attendance saved: %(num)d mark changed.", "Attendance saved: %(num)d marks changed.",
+                         changed), "success")
+            else:
+                flash(_("The marks already are as on the sheet: nothing needed changing."), "info")
             return redirect(url_for("courses.attendance_sheet", session_id=session.id))
         chosen = service.changed_rows(marks, seen)  # shown again, so a refused save loses nothing typed
     return _sheet_page(session, people, form, chosen)
@@ -87,7 +91,9 @@ def attendance_import(session_id: int):
         return _sheet_page(session, service.members(session), ActionForm(formdata=None), {}, form), 400
     result = save(form, lambda: service.import_meeting_report(session, form.file.data.read(), current_user))
     if result is not None:
-        flash(_("Marked from the report: %(n)d.", n=len(result.marked)), "success")
+        flash(_("From the report: %(present)d present, %(absent)d absent; %(kept)d marks made by the tutor, by "
+                "check-in or as excused kept.", present=result.count("present"), absent=result.count("absent"),
+                kept=len(result.kept)), "success")
         if result.unmatched:
             flash(_("Not found in the group: %(names)s.", names=", ".join(result.unmatched)), "warning")
     elif form.file.errors:  # the service named the file: the page again, the message at it

@@ -119,6 +119,29 @@ def test_online_meeting_report_marks_by_share_of_time(lesson, people):
         service.import_meeting_report(session, "ФИО;Вход;Выход\nИванова Мария;вчера;сегодня".encode(), people["tutor"])
 
 
+def test_a_meeting_report_never_turns_a_persons_own_mark_into_an_absence(lesson, people):
+    session, (checked_in, marked_absent, online) = lesson["session"], lesson["teachers"]
+    start = session.starts_at + timedelta(hours=3)  # the report is in Moscow time
+
+    def report(*rows: tuple[str, int]) -> bytes:
+        lines = ["Эл. почта;Вход;Выход"] + [
+            f"{email};{start:%d.%m.%Y %H:%M};{start + timedelta(minutes=m):%d.%m.%Y %H:%M}" for email, m in rows]
+        return "\n".join(lines).encode()
+
+    service.set_mark(session, checked_in, "present", actor=checked_in, source="self")  # in the room, by the QR code
+    service.set_mark(session, marked_absent, "absent", actor=people["tutor"])
+    first = service.import_meeting_report(session, report((marked_absent.email, 90), (online.email, 10)),
+                                          people["tutor"])
+    marks = {m.user_id: (m.status, m.source) for m in db.session.scalars(select(AttendanceMark))}
+    assert marks[checked_in.id] == ("present", "self")  # not in the report, but seen in the room
+    assert marks[marked_absent.id] == ("present", "import")  # connected the whole session: the report is evidence
+    assert marks[online.id] == ("absent", "import")
+    assert (first.count("present"), first.count("absent"), first.kept) == (1, 1, [checked_in.full_name])
+    # A corrected report replaces what the first one marked.
+    service.import_meeting_report(session, report((online.email, 90)), people["tutor"])
+    assert db.session.scalar(select(AttendanceMark.status).where(AttendanceMark.user_id == online.id)) == "present"
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "Отчёт пуст"),
     (b"\r\n \r\n", "Отчёт пуст"),
@@ -230,7 +253,10 @@ def test_a_stale_sheet_never_reverts_a_correction_made_after_it_was_opened(login
     db.session.commit()
     # The tutor only marks Белова; Иванова's row still says «absent» as it did when the sheet was opened.
     sheet = opened | {f"status-{first.id}": "absent", f"status-{second.id}": "present", "reason": ""}
-    assert tutor.post(url, sheet).status_code == 302
+    assert "изменена 1 отметка" in tutor.post(url, sheet, follow_redirects=True).text
+    assert _marks() == {first.id: "excused", second.id: "present"}
+    twice = tutor.post(url, sheet, follow_redirects=True).text  # a double click sends the same sheet again
+    assert "уже такие, как в ведомости" in twice and "ничего не сохранено" not in twice
     assert _marks() == {first.id: "excused", second.id: "present"}
 
 

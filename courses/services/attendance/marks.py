@@ -110,7 +110,7 @@ def changed_rows(marks: dict[int, str], seen: dict[int, str]) -> dict[int, str]:
 
 def save_sheet(session: ScheduledSession, marks: dict[int, str], actor: User, reason: str = "", *,
                seen: dict[int, str]) -> int:
-    """Save the rows of the tutor's sheet (user id → status) that the tutor changed; returns how many.
+    """Save the rows of the tutor's sheet (user id → status) that the tutor changed; returns how many changed.
 
     ``seen`` holds, per row, the mark the sheet showed when it was opened (:func:`mark_token`). A row
     whose choice is still what was shown is left alone, so a sheet opened before someone else's
@@ -126,6 +126,11 @@ def save_sheet(session: ScheduledSession, marks: dict[int, str], actor: User, re
         raise ServiceError(_("The sheet names someone who is not in the group; reload the page."))
     current = {m.user_id: m for m in db.session.scalars(select(AttendanceMark).where(
         AttendanceMark.session_id == session.id, AttendanceMark.user_id.in_(list(changes))))}
+    # A row that already holds the tutor's choice is done, whoever did it (the same sheet sent twice, a
+    # colleague who marked the same): only a row changed to something else is a conflict.
+    done = {user_id for user_id, status in changes.items()
+            if current.get(user_id) is not None and current[user_id].status == status}
+    changes = {user_id: status for user_id, status in changes.items() if user_id not in done}
     stale = [people[user_id] for user_id in changes if mark_token(current.get(user_id)) != seen.get(user_id, "")]
     if stale:
         raise ConflictError(_("While the sheet was open, someone else changed the marks of %(names)s, so nothing "

@@ -21,14 +21,21 @@ from lms.users.models import User, fold
 @dataclass
 class ImportResult:
     marked: dict[str, str] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for marked in self.marked.values() if marked == status)
 
 
 def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -> ImportResult:
     """Mark attendance from an online meeting's CSV report (name or e-mail, join and leave times).
 
     A member who was connected for at least COURSES_ONLINE_PRESENT_SHARE of the session is present,
-    otherwise absent; several rows of one person (reconnections) add up. Excused marks are kept.
+    otherwise absent; several rows of one person (reconnections) add up. The report is evidence of presence,
+    not of absence: it never turns a mark made by the tutor or by the teacher's own check-in into an absence
+    (they may have been in the room of a session that also had a link), and it keeps excused marks; it
+    replaces what an earlier report marked.
 
     :raises ServiceError: a file that is empty, not text, lacks the columns, or has a row that cannot be read (its
         ``field`` is ``file``: the form's file field shows it).
@@ -74,10 +81,14 @@ def import_meeting_report(session: ScheduledSession, data: bytes, actor: User) -
     existing = {m.user_id: m for m in db.session.scalars(select(AttendanceMark).where(
         AttendanceMark.session_id == session.id))}
     for user in people:
-        if user.id in existing and existing[user.id].status == "excused":
-            continue
+        mark = existing.get(user.id)
         attended = round(minutes.get(user.id, 0))
         status = "present" if attended >= share * length else "absent"
+        by_person = mark is not None and mark.source != "import"
+        if mark is not None and (mark.status == "excused" or (by_person and (
+                status == "absent" or mark.status in ("present", "late")))):
+            result.kept.append(user.full_name)
+            continue
         set_mark(session, user, status, actor=actor, source="import", online_minutes=attended,
                  reason=_("online report: %(n)d min", n=attended))
         result.marked[user.full_name] = status
