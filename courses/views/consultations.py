@@ -41,12 +41,20 @@ def consultations():
 
 
 def _booking_page(form: BookingForm, status: int = 200, failed_slot: int | None = None):
+    """The teacher's booking page; a refused slot shows its messages and topic at its fields, and when the
+    time is gone (taken meanwhile, cancelled) the topic goes into every free time's box instead."""
     now = utcnow()
     slots = queries.free_slots(now, now + BOOKING_HORIZON)
     days = [(day, list(items)) for day, items in groupby(slots, key=lambda s: local_date(s.starts_at))]
+    kept_topic = None
+    if failed_slot is not None and failed_slot not in {slot.id for slot in slots}:
+        kept_topic = form.topic.data
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
     return render_template("courses/consultations/book.html", days=days, form=form,
                            bookings=queries.teacher_bookings(current_user), action_form=ActionForm(),
-                           failed_slot=failed_slot), status
+                           failed_slot=failed_slot, kept_topic=kept_topic), status
 
 
 @bp.route("/consultations/slots/<int:slot_id>/book", methods=["POST"])
@@ -57,12 +65,10 @@ def book_slot(slot_id: int):
     if not form.validate_on_submit():
         return _booking_page(form, 400, failed_slot=slot.id)  # the messages at the slot's fields
     booking = save(form, lambda: service.book(slot, current_user, form.topic.data, upload=form.file.data))
-    for errors in form.errors.values():  # the slot forms are inline: say what went wrong above the list
-        for error in errors:
-            flash(str(error), "error")
-    if booking is not None:
-        flash(_("Booked: %(when)s, tutor %(tutor)s.", when=f"{to_local(slot.starts_at):%d.%m.%Y %H:%M}",
-                tutor=slot.tutor.full_name), "success")
+    if booking is None:  # refused: the page again, with what was typed
+        return _booking_page(form, 400, failed_slot=slot.id)
+    flash(_("Booked: %(when)s, tutor %(tutor)s.", when=f"{to_local(slot.starts_at):%d.%m.%Y %H:%M}",
+            tutor=slot.tutor.full_name), "success")
     return redirect(url_for("courses.consultations"))
 
 

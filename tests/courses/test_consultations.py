@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, datetime, time, timedelta
 
@@ -15,6 +16,7 @@ from lms import signals
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import to_local
+from lms.models.mixins import utcnow
 from lms.notifications.models import Notification
 from tests.factories import make_office_hours, make_user
 
@@ -173,6 +175,19 @@ def test_booking_pages(login_as, people):
     assert "Как вести журнал?" in tutor_page.text and "Мария Петровна" in tutor_page.text
 
 
+def test_a_time_taken_meanwhile_keeps_the_teachers_topic_for_another_time(login_as, people):
+    _hours, slots = make_office_hours(people["tutor"])
+    other = make_user("teacher", email="quicker@example.org")
+    db.session.commit()
+    teacher = login_as("teacher")
+    teacher.get("/courses/consultations/")  # the page is open …
+    service.book(slots[0], other, "Успел раньше", now=utcnow())  # … when a colleague takes the time
+    db.session.commit()
+    page = teacher.post(f"/courses/consultations/slots/{slots[0].id}/book", {"topic": "Мой длинный вопрос"})
+    assert page.status_code == 400 and "только что занял" in page.text
+    assert re.search(rf'id="topic-{slots[1].id}"[^>]*>Мой длинный вопрос</textarea>', page.text)
+
+
 def test_tutor_notes_are_hidden_from_the_teacher(login_as, people):
     _hours, slots = make_office_hours(people["tutor"])
     booking = service.book(slots[0], people["teacher"], "Вопрос", now=slots[0].starts_at - timedelta(days=1))
@@ -205,7 +220,8 @@ def test_a_booking_may_carry_a_file_for_the_tutor_only(login_as, people, app):
                        {"topic": "Большой файл", "file": (io.BytesIO(b"%PDF" + b"0" * (app.config["UPLOAD_MAX_BYTES"])),
                                                           "big.pdf")}, content_type="multipart/form-data",
                        follow_redirects=True)
-    assert "Файл больше" in big.text
+    assert big.status_code == 400 and "Файл больше" in big.text
+    assert re.search(rf'id="topic-{slots[1].id}"[^>]*>Большой файл</textarea>', big.text)  # the topic is kept
     teacher.post(f"/courses/consultations/slots/{slots[0].id}/book",
                  {"topic": "Посмотрите мой план", "file": (io.BytesIO(plan), "план.pdf")},
                  content_type="multipart/form-data")
