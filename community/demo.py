@@ -81,7 +81,8 @@ def load(objects: dict) -> None:
         for mentor, mentee, goals in PAIRS:
             pair = mentoring.save_pair(None, version=None, data=mentoring.PairData(
                 mentor_id=teachers[mentor].id, mentee_id=teachers[mentee].id, form="experienced_young",
-                starts_on=today - timedelta(days=75), ends_on=today + timedelta(days=290), goals=goals))
+                starts_on=today - timedelta(days=75), ends_on=today + timedelta(days=290), goals=goals),
+                today=today)
             held = mentoring.plan_meeting(pair, planned_on=today - timedelta(days=60), topic="Знакомство, план работы")
             mentoring.record_meeting(held, held=True, record="Составили план на год, выбрали темы открытых уроков.",
                                      today=today)

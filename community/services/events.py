@@ -96,10 +96,19 @@ def register(event: NetworkEvent, teacher: User, *, today: date) -> EventPartici
     return participant
 
 
-def unregister(event: NetworkEvent, user_id: int) -> bool:
+def unregister(event: NetworkEvent, user_id: int, *, today: date) -> bool:
+    """Cancel a teacher's own registration; False when there was none to cancel (a second click).
+
+    :raises ServiceError: the teacher speaks at the event, or it has taken place, was cancelled or its day
+        has passed: its attendance is the record of the service's work and stays.
+    """
     participant = _participant(event, user_id)
-    if participant is None or participant.role != "participant":
+    if participant is None:
         return False
+    if participant.role != "participant":
+        raise ServiceError(_("You are a speaker at this event: ask its organisers to change that."))
+    if event.status != "planned" or event.held_on < today or participant.attended:
+        raise ServiceError(_("This event is over: its registration cannot be cancelled."))
     db.session.delete(participant)
     db.session.flush()
     return True
@@ -135,6 +144,8 @@ def _store_material(upload: FileStorage | None):
 
 def mark_attendance(event: NetworkEvent, present_ids: set[int], *, today: date) -> NetworkEvent:
     """Mark who attended a held event (it becomes held): only those registered or speaking."""
+    if event.status == "cancelled":
+        raise ServiceError(_("The event was cancelled: it has no attendance to mark."))
     if event.held_on > today:
         raise ServiceError(_("Attendance of an event in the future cannot be marked."))
     known = {p.user_id for p in event.participants}

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from community.choices import CONTEST_RESULTS, MENTORING_FORMS
-from community.models import Contest, ContestApplication
+from community.models import Contest, ContestApplication, Membership, MentoringPair
 from community.services import associations, events, mentoring
 from lms.errors import ServiceError
 from lms.extensions import db
@@ -47,6 +47,7 @@ class RowReport:
     number: int
     text: str
     ok: bool
+    changed: bool = True  # False: the registry already held the row as it is in the file
 
 
 @dataclass
@@ -60,7 +61,11 @@ class ImportResult:
 
     @property
     def saved(self) -> int:
-        return sum(1 for r in self.rows if r.ok)
+        return sum(1 for r in self.rows if r.ok and r.changed)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for r in self.rows if r.ok and not r.changed)
 
 
 def import_file(kind: str, stream: BinaryIO, filename: str, *, today: date) -> ImportResult:
@@ -90,8 +95,8 @@ def import_file(kind: str, stream: BinaryIO, filename: str, *, today: date) -> I
         # the rows after it are still checked against those before. (No SAVEPOINT: SQLite's driver would commit
         # on its RELEASE.)
         try:
-            text = handler(values, today)
-            result.rows.append(RowReport(number, text, True))
+            text, changed = handler(values, today)
+            result.rows.append(RowReport(number, text, True, changed))
         except ServiceError as exc:
             result.rows.append(RowReport(number, exc.message, False))
     return result
@@ -121,8 +126,12 @@ def _member(values: dict, today: date) -> str:
     teacher = _user(values.get("email", ""))
     if not teacher.has_role("teacher"):
         raise ServiceError(_("%(name)s is not a teacher.", name=teacher.full_name))
+    if db.session.scalar(select(Membership.id).where(Membership.association_id == found[0].id,
+                                                     Membership.user_id == teacher.id)) is not None:
+        return _("%(name)s is already a member of «%(association)s».", name=teacher.full_name,
+                 association=found[0].name), False
     associations.add_member(found[0], teacher, today=today)
-    return _("%(name)s: member of «%(association)s».", name=teacher.full_name, association=found[0].name)
+    return _("%(name)s: member of «%(association)s».", name=teacher.full_name, association=found[0].name), True
 
 
 def _pair(values: dict, today: date) -> str:
@@ -130,10 +139,16 @@ def _pair(values: dict, today: date) -> str:
     if form is None:
         raise ServiceError(_("Unknown form of mentoring."))
     mentor, mentee = _user(values.get("mentor", "")), _user(values.get("mentee", ""))
+    starts_on, ends_on = _date(values.get("starts_on", "")), _date(values.get("ends_on", ""))
+    if db.session.scalar(select(MentoringPair.id).where(
+            MentoringPair.mentor_id == mentor.id, MentoringPair.mentee_id == mentee.id,
+            MentoringPair.starts_on == starts_on, MentoringPair.ends_on == ends_on)) is not None:
+        return _("%(mentor)s already mentors %(mentee)s for these dates.", mentor=mentor.full_name,
+                 mentee=mentee.full_name), False
     mentoring.save_pair(None, version=None, data=mentoring.PairData(
-        mentor_id=mentor.id, mentee_id=mentee.id, form=form, starts_on=_date(values.get("starts_on", "")),
-        ends_on=_date(values.get("ends_on", "")), goals=values.get("goals", "")))
-    return _("%(mentor)s mentors %(mentee)s.", mentor=mentor.full_name, mentee=mentee.full_name)
+        mentor_id=mentor.id, mentee_id=mentee.id, form=form, starts_on=starts_on, ends_on=ends_on,
+        goals=values.get("goals", "")), today=today)
+    return _("%(mentor)s mentors %(mentee)s.", mentor=mentor.full_name, mentee=mentee.full_name), True
 
 
 def _result(values: dict, today: date) -> str:
@@ -148,7 +163,10 @@ def _result(values: dict, today: date) -> str:
     teacher, contest = _user(values.get("email", "")), found[0]
     application = db.session.scalar(select(ContestApplication).where(ContestApplication.contest_id == contest.id,
                                                                      ContestApplication.teacher_id == teacher.id))
+    text = _("%(name)s: %(result)s.", name=teacher.full_name, result=CONTEST_RESULTS[result])
     if application is None:  # results of a contest run elsewhere: the application is recorded with them
         application = events.apply(contest, teacher, today=contest.applications_until, theme="")
+    elif application.status == "accepted" and application.result == result:
+        return _("%(text)s Already recorded.", text=text), False
     events.decide(application, version=application.version, status="accepted", result=result)
-    return _("%(name)s: %(result)s.", name=teacher.full_name, result=CONTEST_RESULTS[result])
+    return text, True

@@ -39,8 +39,11 @@ def overlapping_pair(mentee_id: int, starts_on: date, ends_on: date, *, other_th
     return db.session.scalars(stmt.order_by(MentoringPair.starts_on).limit(1)).first()
 
 
-def save_pair(pair: Optional[MentoringPair], *, version: int | None, data: PairData) -> MentoringPair:
+def save_pair(pair: Optional[MentoringPair], *, version: int | None, data: PairData, today: date) -> MentoringPair:
     """Create or update a pair opened at ``version``.
+
+    A pair ended early runs until the day it ends: its period is cut at ``today``, so it counts in the
+    indicators only for the months it ran and leaves the rest of the mentee's year free for a new mentor.
 
     :raises ServiceError: unknown people, a mentor who is the mentee, a period ending before it starts, an
         unknown form or status, or a period that overlaps another pair of the same mentee.
@@ -59,7 +62,10 @@ def save_pair(pair: Optional[MentoringPair], *, version: int | None, data: PairD
         raise ServiceError(_("Unknown status."), field="status")
     if data.ends_on < data.starts_on:
         raise ServiceError(_("The period ends before it starts."), field="ends_on")
-    clash = overlapping_pair(mentee.id, data.starts_on, data.ends_on, other_than=pair.id if pair else None)
+    ends_on = data.ends_on
+    if data.status == "ended" and (pair is None or pair.status != "ended") and data.starts_on <= today < ends_on:
+        ends_on = today
+    clash = overlapping_pair(mentee.id, data.starts_on, ends_on, other_than=pair.id if pair else None)
     if clash is not None:
         raise ServiceError(_("%(mentee)s already has a mentor for %(start)s – %(end)s (%(mentor)s); the periods "
                              "of one mentee's pairs cannot overlap.", mentee=mentee.full_name,
@@ -69,7 +75,7 @@ def save_pair(pair: Optional[MentoringPair], *, version: int | None, data: PairD
         pair = MentoringPair()
         db.session.add(pair)
     pair.mentor_id, pair.mentee_id, pair.form = mentor.id, mentee.id, data.form
-    pair.starts_on, pair.ends_on, pair.goals = data.starts_on, data.ends_on, data.goals
+    pair.starts_on, pair.ends_on, pair.goals = data.starts_on, ends_on, data.goals
     pair.status, pair.outcome = data.status, data.outcome
     pair.updated_at = utcnow()
     db.session.flush()

@@ -107,9 +107,12 @@ def join(association_id: int):
 def leave(association_id: int):
     association = get_or_404(MethodAssociation, association_id)
     form = ActionForm()
-    if form.validate_on_submit() and save(form, lambda: service.remove_member(association, current_user.id)
-                                          or association):
-        flash(_("You have left «%(name)s».", name=association.name), "success")
+    if form.validate_on_submit():
+        left = save(form, lambda: service.remove_member(association, current_user.id))
+        if left:
+            flash(_("You have left «%(name)s».", name=association.name), "success")
+        elif left is False:  # a second click, or a leader removed them meanwhile
+            flash(_("You are not a member of «%(name)s».", name=association.name), "info")
     return redirect(url_for("community.association", association_id=association_id))
 
 
@@ -135,7 +138,10 @@ def add_member(association_id: int):
 def remove_member(association_id: int, user_id: int):
     details = _details_or_404(association_id, can_lead)
     form = ActionForm()
-    if form.validate_on_submit() and save(form, lambda: service.remove_member(details.association, user_id)
-                                          or details):
-        flash(_("The member has been removed."), "success")
+    if form.validate_on_submit():
+        removed = save(form, lambda: service.remove_member(details.association, user_id))
+        if removed:
+            flash(_("The member has been removed."), "success")
+        elif removed is False:
+            flash(_("This person is not a member any more."), "info")
     return redirect(url_for("community.association", association_id=association_id))

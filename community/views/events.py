@@ -98,8 +98,12 @@ def event_register(event_id: int):
 def event_unregister(event_id: int):
     event = get_or_404(NetworkEvent, event_id)
     form = ActionForm()
-    if form.validate_on_submit() and save(form, lambda: service.unregister(event, current_user.id) or event):
-        flash(_("Your registration has been cancelled."), "success")
+    if form.validate_on_submit():
+        cancelled = save(form, lambda: service.unregister(event, current_user.id, today=local_today()))
+        if cancelled:
+            flash(_("Your registration has been cancelled."), "success")
+        elif cancelled is False:
+            flash(_("You are not registered for this event."), "info")
     return redirect(url_for("community.event", event_id=event_id))
 
 

@@ -12,6 +12,7 @@ from community.forms import PairForm, PairMeetingForm, PairMeetingRecordForm
 from community.models import MentoringMeeting, MentoringPair
 from community.permissions import can_manage_mentoring, can_record_pair_meeting, can_see_pair
 from community.services import mentoring as service
+from lms.extensions import db
 from lms.forms import options
 from lms.i18n import _, local_today
 from lms.users.permissions import permission_required
@@ -41,7 +42,9 @@ def pair_edit(pair_id: int | None = None):
         data = service.PairData(mentor_id=form.mentor_id.data, mentee_id=form.mentee_id.data, form=form.form.data,
                                 starts_on=form.starts_on.data, ends_on=form.ends_on.data, goals=form.goals.data or "",
                                 status=form.status.data, outcome=form.outcome.data or "")
-        saved = save(form, lambda: service.save_pair(pair, version=form.version_value(), data=data), versioned=pair)
+        today = local_today()
+        saved = save(form, lambda: service.save_pair(pair, version=form.version_value(), data=data, today=today),
+                     versioned=pair)
         if saved is not None:
             flash(_("The mentoring pair has been saved."), "success")
             return redirect(url_for("community.pair", pair_id=saved.id))
@@ -51,9 +54,15 @@ def pair_edit(pair_id: int | None = None):
 @bp.route("/mentoring/<int:pair_id>")
 @permission_required("community.view")
 def pair(pair_id: int):
-    pair = get_or_404(MentoringPair, pair_id, can_see_pair)
-    return render_template("community/mentoring/pair.html", pair=pair, plan_form=PairMeetingForm(),
-                           record_form=PairMeetingRecordForm(), can_record=can_record_pair_meeting(current_user, pair))
+    return _pair_page(get_or_404(MentoringPair, pair_id, can_see_pair))
+
+
+def _pair_page(pair: MentoringPair, *, plan_form=None, record_form=None, failed_meeting: int | None = None,
+               status: int = 200):
+    """The pair's page; a refused form comes back with what was typed (a record: in its meeting's row)."""
+    return render_template("community/mentoring/pair.html", pair=pair, plan_form=plan_form or PairMeetingForm(),
+                           record_form=record_form or PairMeetingRecordForm(), failed_meeting=failed_meeting,
+                           can_record=can_record_pair_meeting(current_user, pair)), status
 
 
 @bp.route("/mentoring/<int:pair_id>/meetings", methods=["POST"])
@@ -64,8 +73,10 @@ def pair_plan_meeting(pair_id: int):
     if form.validate_on_submit() and save(form, lambda: service.plan_meeting(
             pair, planned_on=form.planned_on.data, topic=form.topic.data)):
         flash(_("The meeting has been added to the plan."), "success")
-    _flash_errors(form)
-    return redirect(url_for("community.pair", pair_id=pair.id))
+        return redirect(url_for("community.pair", pair_id=pair.id))
+    if form.csrf_token.errors:  # the fields' own errors are shown at them
+        flash(_("The form has expired. Please submit it again."), "error")
+    return _pair_page(db.session.get(MentoringPair, pair.id), plan_form=form, status=400)
 
 
 @bp.route("/mentoring/meetings/<int:meeting_id>/record", methods=["POST"])
@@ -76,8 +87,10 @@ def pair_record_meeting(meeting_id: int):
     if form.validate_on_submit() and save(form, lambda: service.record_meeting(
             meeting, held=form.held.data, record=form.record.data or "", today=local_today())):
         flash(_("The meeting's record has been saved."), "success")
+        return redirect(url_for("community.pair", pair_id=meeting.pair_id))
     _flash_errors(form)
-    return redirect(url_for("community.pair", pair_id=meeting.pair_id))
+    return _pair_page(db.session.get(MentoringPair, meeting.pair_id), record_form=form, failed_meeting=meeting.id,
+                      status=400)
 
 
 @bp.route("/mentoring/mentors")

@@ -28,8 +28,9 @@ def meeting_data(held_on, status="held", attendee_ids=(), topic="Заседан�
     return associations.MeetingData(**values)
 
 
-def make_pair(mentor, mentee, starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), **overrides):
+def make_pair(mentor, mentee, starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 31), today=date(2026, 9, 1),
+              **overrides):
     values = dict(mentor_id=mentor.id, mentee_id=mentee.id, form="experienced_young", starts_on=starts_on,
                   ends_on=ends_on, goals="Цели")
     values.update(overrides)
-    return mentoring.save_pair(None, version=None, data=mentoring.PairData(**values))
+    return mentoring.save_pair(None, version=None, data=mentoring.PairData(**values), today=today)

@@ -64,6 +64,8 @@ def test_member_import_is_all_or_nothing_with_a_row_report(app, people, login_as
                                     "гмо учителей информатики;OTHER@example.org\n")
     assert good.status_code == 200 and "Сохранено строк: 2" in good.text
     assert set(db.session.scalars(select(Membership.user_id))) == {people["teacher"].id, other.id}
+    again = _post(staff, "members", "Объединение;E-mail\nГМО учителей информатики;teacher@example.org\n")
+    assert "Сохранено строк: 0; уже были, не изменены: 1" in again.text and "уже состоит" in again.text
     missing = _post(staff, "members", "Фамилия;Имя\nИванова;Мария\n")
     assert missing.status_code == 400 and "объединение" in missing.text
     assert _post(staff, "members", "x", name="list.exe").status_code == 400
@@ -83,6 +85,9 @@ def test_pair_import_refuses_overlaps_within_the_file(app, people, login_as):
     page = _post(staff, "pairs", text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n")
     assert page.status_code == 200
     assert db.session.scalar(select(MentoringPair.goals)) == "Адаптация"
+    again = _post(staff, "pairs", text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n")  # the same file
+    assert again.status_code == 200 and "уже были, не изменены: 1" in again.text
+    assert db.session.scalar(select(func.count()).select_from(MentoringPair)) == 1
 
 
 def test_contest_results_import(app, people, login_as):
@@ -93,7 +98,9 @@ def test_contest_results_import(app, people, login_as):
     bad = _post(staff, "results", "Конкурс;E-mail;Результат\nПедагог года;teacher@example.org;чемпион\n")
     assert bad.status_code == 400 and "чемпион" in bad.text
     good = _post(staff, "results", "Конкурс;E-mail;Результат\nпедагог года;teacher@example.org;Призёр\n")
-    assert good.status_code == 200
+    assert good.status_code == 200 and "Сохранено строк: 1" in good.text
+    again = _post(staff, "results", "Конкурс;E-mail;Результат\nпедагог года;teacher@example.org;Призёр\n")
+    assert "Сохранено строк: 0; уже были, не изменены: 1" in again.text
     application = db.session.scalar(select(ContestApplication))
     assert (application.contest_id, application.status, application.result) == (contest.id, "accepted",
                                                                                  "prize_winner")

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from community import queries
+from community.evidence import mentees
 from community.models import MentoringPair
 from community.services import mentoring as service
 from lms.errors import ServiceError
@@ -37,8 +38,27 @@ def test_a_mentee_has_one_mentor_at_a_time(app, people):
     # editing a pair does not clash with itself
     service.save_pair(later, version=later.version, data=service.PairData(
         mentor_id=second.id, mentee_id=people["teacher"].id, form="peer", starts_on=date(2027, 6, 1),
-        ends_on=date(2028, 1, 31), goals="Новые цели"))
+        ends_on=date(2028, 1, 31), goals="Новые цели"), today=date(2026, 9, 1))
     assert later.form == "peer"
+
+
+def test_a_pair_ended_early_runs_until_that_day_and_frees_the_mentee_for_a_new_mentor(app, people):
+    mentor, second = make_user("teacher", email="mentor@example.org"), make_user("teacher", email="second@example.org")
+    pair = make_pair(mentor, people["teacher"], date(2026, 9, 1), date(2027, 5, 31))
+    data = service.PairData(mentor_id=mentor.id, mentee_id=people["teacher"].id, form=pair.form,
+                            starts_on=pair.starts_on, ends_on=pair.ends_on, goals=pair.goals, status="ended",
+                            outcome="Наставник уволился")
+    service.save_pair(pair, version=pair.version, data=data, today=date(2027, 3, 10))
+    assert (pair.status, pair.ends_on) == ("ended", date(2027, 3, 10))
+    # The mentee's indicator counts the months the pair ran, not the year it was planned for.
+    rows = db.session.execute(mentees().where(MentoringPair.id == pair.id)).one()
+    assert rows.until == date(2027, 3, 10)
+    later = make_pair(second, people["teacher"], date(2027, 3, 11), date(2027, 5, 31))
+    assert later.mentor_id == second.id
+    # Saving the ended pair again later keeps the day it ended.
+    data.ends_on = date(2027, 3, 10)
+    service.save_pair(pair, version=pair.version, data=data, today=date(2027, 4, 1))
+    assert pair.ends_on == date(2027, 3, 10)
 
 
 def test_overlap_and_stale_edits_are_refused_on_the_page(app, people, login_as):
@@ -75,14 +95,15 @@ def test_the_pair_plans_and_records_its_meetings(app, people, login_as):
     client = login_as_email(app, "mentor@example.org")
     outside = client.post(f"/community/mentoring/{pair.id}/meetings",
                           {"planned_on": "01.01.2020", "topic": "Давно"}, follow_redirects=True)
-    assert "вне периода" in outside.text
+    assert outside.status_code == 400 and "вне периода" in outside.text and 'value="Давно"' in outside.text
     client.post(f"/community/mentoring/{pair.id}/meetings",
                 {"planned_on": (today + timedelta(days=7)).strftime("%d.%m.%Y"), "topic": "Посещение урока"})
     db.session.expire_all()
     meeting = db.session.get(MentoringPair, pair.id).meetings[0]
     future = client.post(f"/community/mentoring/meetings/{meeting.id}/record", {"held": "y", "record": "Было"},
                          follow_redirects=True)
-    assert "Нельзя отметить" in future.text
+    assert future.status_code == 400 and "Нельзя отметить" in future.text
+    assert f'id="record-{meeting.id}" name="record" value="Было"' in future.text  # what the mentor wrote stays
     with pytest.raises(ServiceError):
         service.record_meeting(meeting, held=True, record="", today=today)
     assert service.record_meeting(meeting, held=True, record="Разобрали урок", today=today + timedelta(days=7)).held

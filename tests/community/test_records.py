@@ -140,6 +140,28 @@ def test_network_events_registration_capacity_attendance_and_evidence(app, peopl
         events.register(event, second, today=TODAY)  # held now
 
 
+def test_a_registration_is_cancelled_only_while_the_event_is_ahead_and_attendance_stays(app, people, login_as):
+    event = _event(held_on=local_today() + timedelta(days=3), capacity=5)
+    events.register(event, people["teacher"], today=local_today())
+    db.session.commit()
+    teacher = login_as("teacher")
+    url = f"/community/events/{event.id}/unregister"
+    assert "Ваша регистрация отменена" in teacher.post(url, follow_redirects=True).text
+    again = teacher.post(url, follow_redirects=True).text  # a second click, or a second tab
+    assert "Ваша регистрация отменена" not in again and "не зарегистрированы" in again
+    events.register(event, people["teacher"], today=local_today())
+    events.mark_attendance(event, {people["teacher"].id}, today=event.held_on)
+    db.session.commit()
+    refused = teacher.post(url, follow_redirects=True).text  # the page was open before staff marked attendance
+    assert "уже прошло" in refused and "Ваша регистрация отменена" not in refused
+    db.session.expire_all()
+    assert db.session.scalar(select(EventParticipant.attended).where(EventParticipant.event_id == event.id)) is True
+    cancelled = _event(held_on=TODAY, status="cancelled")
+    with pytest.raises(ServiceError, match="отменено"):
+        events.mark_attendance(cancelled, set(), today=TODAY)
+    assert cancelled.status == "cancelled"
+
+
 def test_event_pages_registration_and_speaker_material(app, people, login_as):
     event = _event(held_on=local_today() + timedelta(days=3), capacity=5)
     db.session.commit()

@@ -69,10 +69,10 @@ def test_course_tasks_and_community_records_share_it(app, people):
     db.session.flush()
     data = mentoring.PairData(mentor_id=pair.mentor_id, mentee_id=pair.mentee_id, form="peer",
                               starts_on=pair.starts_on, ends_on=pair.ends_on, goals="Из скрипта")
-    assert mentoring.save_pair(pair, version=None, data=data).goals == "Из скрипта"
+    assert mentoring.save_pair(pair, version=None, data=data, today=pair.starts_on).goals == "Из скрипта"
     db.session.flush()
     with pytest.raises(ConflictError, match="актуальные данные в списке"):
-        mentoring.save_pair(pair, version=-1, data=data)
+        mentoring.save_pair(pair, version=-1, data=data, today=pair.starts_on)
 
 
 @pytest.mark.nodb
