@@ -59,3 +59,15 @@ def test_no_code_dates_a_stored_timestamp_by_hand():
              ("lms", "security.py")  # a session stamp, not a date anyone reads
              for number, line in enumerate(path.read_text().splitlines(), start=1) if pattern.search(line)]
     assert found == []
+
+
+def test_the_document_counts_teaching_experience_on_to_its_date(app, people):
+    from lms.users.models import TeacherProfile
+
+    _fw, _attempt, route, _module = _active_route(people)
+    teacher = people["teacher"]
+    teacher.profile = teacher.profile or TeacherProfile()
+    teacher.profile.experience_years, teacher.profile.experience_as_of = 12, date(2022, 9, 1)
+    db.session.flush()
+    assert route_document(route, date(2025, 8, 31)).experience_years == 14  # as the person page shows it
+    assert route_document(route, date(2025, 9, 1)).experience_years == 15

@@ -3,6 +3,7 @@ the places), stale forms are refused, every change is in the history, and only t
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -69,9 +70,16 @@ def test_plan_send_return_rework_approve_and_book(app, people, login_as):
     assert client.post(f"/assessments/routes/{route.id}/approve", {"version": route.version}).status_code == 403
 
     tutor_client = login_as("tutor")
-    assert tutor_client.post(f"/assessments/routes/{route.id}/return", {"version": route.version, "text": ""},
-                             follow_redirects=True).status_code == 200
+    empty = tutor_client.post(f"/assessments/routes/{route.id}/return", {"version": route.version, "text": ""})
+    assert empty.status_code == 400 and "доработать" in empty.text
     assert _route(teacher).status == "review"  # a return needs a comment
+    comment = "Перенесите курс на весну, а практикум — на март: в феврале у вас аттестация"
+    stale = tutor_client.post(f"/assessments/routes/{route.id}/return", {"version": route.version - 1,
+                                                                         "text": comment})
+    # Refused (the tab is older than the route), and what the tutor wrote is still in its box.
+    assert stale.status_code == 400 and "изменил другой пользователь" in stale.text
+    assert re.search(r'<textarea[^>]*id="return-text"[^>]*>\s*' + comment, stale.text)
+    assert _route(teacher).status == "review"
     tutor_client.post(f"/assessments/routes/{route.id}/return",
                       {"version": route.version, "text": "Перенесите курс на весну"})
     route = _route(teacher)

@@ -74,7 +74,7 @@ def route_document(route: Route, today: date) -> RouteDocument:
         subjects=", ".join(s.name for s in profile.subjects) if profile else "",
         school=profile.school.name if profile and profile.school else "",
         municipality=profile.school.municipality.name if profile and profile.school else "",
-        experience_years=profile.experience_years if profile else None,
+        experience_years=profile.experience_on(today) if profile else None,
         category=choices.label(choices.CATEGORIES, profile.qualification_category) if profile else "",
         tutor=route.tutor.full_name if route.tutor else None,
         mentor=", ".join(m.full_name for m in people_around(teacher.id, "mentor", route.period_start,

@@ -10,6 +10,7 @@ from assessments.models import Route
 from assessments.permissions import can_tutor_route, can_view_route
 from assessments.services.routes import builder, proposals, workflow
 from assessments.views.routes.common import can_edit, fill_settings, route_url, settings_from
+from assessments.views.routes.pages import route_page
 from lms.extensions import db
 from lms.i18n import _
 from lms.models.mixins import utcnow
@@ -51,16 +52,20 @@ def route_plan(route_id: int):
     return redirect(route_url(route))
 
 
-def _act(route_id: int, rule, action, done: str):
+def _act(route_id: int, rule, action, done: str, box: str):
+    """One workflow action with a text; when it is refused, the page again with the text still in ``box``."""
     route = get_or_404(Route, route_id, rule)
     form = RouteActionForm()
-    if not form.validate_on_submit():
-        _form_errors(form)
-        return redirect(route_url(route))
-    result = save(form, lambda: action(route, form), versioned=route)
-    if result is not None:
-        flash(done, "success")
-    return redirect(route_url(route))
+    if form.validate_on_submit():
+        if save(form, lambda: action(route, form), versioned=route) is not None:
+            flash(done, "success")
+            return redirect(route_url(route))
+    else:
+        for name, errors in form.errors.items():
+            if name != "text":  # the text's own errors are shown at it
+                for error in errors:
+                    flash(error, "error")
+    return route_page(db.session.get(Route, route.id), typed={box: form}, status=400)
 
 
 @bp.route("/routes/<int:route_id>/submit", methods=["POST"])
@@ -68,7 +73,7 @@ def _act(route_id: int, rule, action, done: str):
 def route_submit(route_id: int):
     return _act(route_id, can_edit, lambda r, f: workflow.submit(
         r, current_user, version=f.version_value(), note=f.text.data, now=utcnow()),
-        _("The route has been sent to the tutor for review."))
+        _("The route has been sent to the tutor for review."), "submit")
 
 
 @bp.route("/routes/<int:route_id>/return", methods=["POST"])
@@ -76,7 +81,7 @@ def route_submit(route_id: int):
 def route_return(route_id: int):
     return _act(route_id, can_tutor_route, lambda r, f: workflow.return_for_rework(
         r, current_user, version=f.version_value(), comment=f.text.data, now=utcnow()),
-        _("The route has been returned to the teacher with your comment."))
+        _("The route has been returned to the teacher with your comment."), "return")
 
 
 @bp.route("/routes/<int:route_id>/approve", methods=["POST"])
@@ -102,7 +107,7 @@ def route_approve(route_id: int):
 def route_propose(route_id: int):
     return _act(route_id, lambda user, r: r.user_id == user.id, lambda r, f: proposals.propose(
         r, current_user, version=f.version_value(), note=f.text.data, now=utcnow()),
-        _("Your proposal has been sent to the tutor."))
+        _("Your proposal has been sent to the tutor."), "propose")
 
 
 @bp.route("/routes/<int:route_id>/proposal/<decision>", methods=["POST"])
@@ -114,7 +119,7 @@ def route_answer_proposal(route_id: int, decision: str):
     return _act(route_id, can_tutor_route, lambda r, f: proposals.answer_proposal(
         r, current_user, version=f.version_value(), accepted=accepted, reply=f.text.data, now=utcnow()),
         _("The teacher has been told you accept the proposal.") if accepted
-        else _("The teacher has been told why you decline the proposal."))
+        else _("The teacher has been told why you decline the proposal."), "reply")
 
 
 @bp.route("/routes/<int:route_id>/complete", methods=["POST"])
@@ -122,7 +127,7 @@ def route_answer_proposal(route_id: int, decision: str):
 def route_complete(route_id: int):
     return _act(route_id, can_tutor_route, lambda r, f: workflow.complete(
         r, current_user, version=f.version_value(), conclusion=f.text.data, now=utcnow()),
-        _("The route is completed."))
+        _("The route is completed."), "complete")
 
 
 @bp.route("/routes/<int:route_id>/reassign", methods=["POST"])

@@ -106,7 +106,11 @@ def _report_plan(route: Route) -> None:
 @bp.route("/routes/<int:route_id>")
 @permission_required("assessments.view")
 def route(route_id: int):
-    item = get_or_404(Route, route_id, can_view_route)
+    return route_page(get_or_404(Route, route_id, can_view_route))
+
+
+def route_page(item: Route, *, typed: dict | None = None, status: int = 200):
+    """The route's page; ``typed`` (box → posted RouteActionForm) puts a refused action's text back in its box."""
     db.session.scalar(select(Route).where(Route.id == item.id).options(
         selectinload(Route.steps).selectinload(RouteStep.activity),
         selectinload(Route.goals).selectinload(RouteGoal.competency),
@@ -136,4 +140,4 @@ def route(route_id: int):
         action=RouteActionForm(formdata=None, data={"version": item.version}), reassign=reassign,
         change_form=StepChangeForm, route_statuses=ROUTE_STATUSES, step_statuses=STEP_STATUSES,
         goal_statuses=GOAL_STATUSES, forms=ACTIVITY_FORMS, result_forms=RESULT_FORMS, event_label=event_label,
-        gap_reason=gap_reason)
+        gap_reason=gap_reason, typed=typed or {}), status
