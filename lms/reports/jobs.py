@@ -47,7 +47,17 @@ def latest(kind: str, key: str) -> ExportJob | None:
 
 
 def start(viewer, kind: str, key: str, fmt: str, args: dict) -> ExportJob:
-    """Queue the file; it is built only once this request commits."""
+    """Queue the file; it is built only once this request commits.
+
+    The file is asked for by a link (a GET): a reload, a second click or a browser's prefetch while the same
+    file is still queued or being built follows that job instead of queueing the whole build again.
+    """
+    waiting = db.session.scalars(select(ExportJob).where(
+        ExportJob.user_id == viewer.id, ExportJob.kind == kind, ExportJob.key == key, ExportJob.fmt == fmt,
+        ExportJob.status.in_(("queued", "running"))).order_by(ExportJob.id))
+    same = next((job for job in waiting if job.args == dict(args)), None)
+    if same is not None:
+        return same
     job = ExportJob(user_id=viewer.id, kind=kind, key=key, fmt=fmt, args=dict(args), status="queued")
     db.session.add(job)
     db.session.flush()

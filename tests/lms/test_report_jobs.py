@@ -61,10 +61,15 @@ def test_with_redis_the_commit_enqueues_and_a_worker_builds_it(app_factory):
     with app.app_context():
         build_world(make_people())
     admin = _signed_in(app, "admin@example.org")
-    waiting = admin.get(admin.get(RECORDS).headers["Location"])
+    location = admin.get(RECORDS).headers["Location"]
+    waiting = admin.get(location)
     assert "в фоновом режиме" in waiting.text and 'http-equiv="refresh"' in waiting.text
+    # A reload of the link while the file is queued follows the same job; another format is another file.
+    assert admin.get(RECORDS).headers["Location"] == location
+    other = admin.get(RECORDS.replace(".xlsx", ".csv")).headers["Location"]
+    assert other != location
     queue = Queue(QUEUE, connection=Redis.from_url(url))
-    assert queue.count == 1
+    assert queue.count == 2
     with app.app_context():
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
-        assert db.session.query(ExportJob.status).scalar() == "done"
+        assert {status for (status,) in db.session.query(ExportJob.status)} == {"done"}
