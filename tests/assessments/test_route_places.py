@@ -115,7 +115,9 @@ def test_a_hand_added_step_closes_the_deficits_the_tutor_ticks(active, people, l
             "starts_on": local_today().strftime("%d.%m.%Y"), "ends_on": (local_today() + timedelta(days=7))
             .strftime("%d.%m.%Y"), "closes": closes}, follow_redirects=True)
 
-    assert "Выберите из предложенных вариантов." in add([str(competency("D5.2").id)]).text  # not a goal of it
+    refused = add([str(competency("D5.2").id)])  # not a goal of it
+    assert refused.status_code == 400 and "Выберите из предложенных вариантов." in refused.text
+    assert re.search(rf'<option selected value="{extra.id}">', refused.text)  # the tutor's choice is still made
     add([str(d11)])
     add([])
     db.session.expire_all()

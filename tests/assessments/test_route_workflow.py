@@ -88,6 +88,11 @@ def test_plan_send_return_rework_approve_and_book(app, people, login_as):
 
     step = next(s for s in route.steps if s.title == "Онлайн-курс")
     later = local_today() + timedelta(weeks=8)
+    backwards = f"{later - timedelta(days=3):%d.%m.%Y}"
+    bad = client.post(f"/assessments/routes/steps/{step.id}/change", {
+        "version": route.version, "starts_on": later.strftime("%d.%m.%Y"), "ends_on": backwards, "hours": "6"})
+    assert bad.status_code == 400 and "раньше" in bad.text
+    assert re.search(rf'id="ends-on-{step.id}"[^>]*value="{backwards}"', bad.text)  # as typed, in its own row
     client.post(f"/assessments/routes/steps/{step.id}/change", {
         "version": route.version, "starts_on": later.strftime("%d.%m.%Y"),
         "ends_on": (later + timedelta(weeks=2)).strftime("%d.%m.%Y"), "hours": "6"})
@@ -158,6 +163,11 @@ def test_a_teacher_cannot_edit_an_approved_route_but_may_propose_a_change(app, p
     assert _route(teacher).teacher_note == "Хочу очно"
     caseload = tutor_client.get("/assessments/routes/caseload")
     assert teacher.last_name in caseload.text
+    stale = tutor_client.post(f"/assessments/routes/steps/{step.id}/done",
+                              {"version": _route(teacher).version - 1, "text": "Сертификат № 15"})
+    assert stale.status_code == 400 and "изменил другой пользователь" in stale.text
+    assert re.search(rf'<textarea[^>]*id="done-text-{step.id}"[^>]*>\s*Сертификат № 15', stale.text)
+    assert _route(teacher).steps[0].status != "done"
     tutor_client.post(f"/assessments/routes/steps/{step.id}/done", {"version": _route(teacher).version,
                                                                    "text": "Сертификат № 15"})
     route = _route(teacher)

@@ -52,20 +52,23 @@ def route_plan(route_id: int):
     return redirect(route_url(route))
 
 
+def again(route: Route, box: str, form):
+    """The route's page after a refused form, with what was typed back in its box; the fields' own errors are
+    shown at them, the hidden ones' above."""
+    for name in ("csrf_token", "version"):
+        for error in form.errors.get(name, ()):
+            flash(error, "error")
+    return route_page(db.session.get(Route, route.id), typed={box: form}, status=400)
+
+
 def _act(route_id: int, rule, action, done: str, box: str):
     """One workflow action with a text; when it is refused, the page again with the text still in ``box``."""
     route = get_or_404(Route, route_id, rule)
     form = RouteActionForm()
-    if form.validate_on_submit():
-        if save(form, lambda: action(route, form), versioned=route) is not None:
-            flash(done, "success")
-            return redirect(route_url(route))
-    else:
-        for name, errors in form.errors.items():
-            if name != "text":  # the text's own errors are shown at it
-                for error in errors:
-                    flash(error, "error")
-    return route_page(db.session.get(Route, route.id), typed={box: form}, status=400)
+    if form.validate_on_submit() and save(form, lambda: action(route, form), versioned=route) is not None:
+        flash(done, "success")
+        return redirect(route_url(route))
+    return again(route, box, form)
 
 
 @bp.route("/routes/<int:route_id>/submit", methods=["POST"])

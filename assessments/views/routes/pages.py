@@ -118,8 +118,10 @@ def route_page(item: Route, *, typed: dict | None = None, status: int = 200):
     tutoring, editing = can_tutor_route(current_user, item), can_edit(current_user, item)
     settings = RouteSettingsForm(formdata=None)
     fill_settings(settings, item.user_id, item)
-    step_form = StepForm(formdata=None, data={"version": item.version, "starts_on": item.period_start,
-                                              "ends_on": item.period_end})
+    typed = typed or {}
+    step_form = typed.get("step") or StepForm(formdata=None, data={"version": item.version,
+                                                                   "starts_on": item.period_start,
+                                                                   "ends_on": item.period_end})
     step_form.activity_id.choices = activity_choices() if editing else []
     step_form.closes.choices = goal_choices(item) if editing else []
     reassign = None
@@ -140,4 +142,4 @@ def route_page(item: Route, *, typed: dict | None = None, status: int = 200):
         action=RouteActionForm(formdata=None, data={"version": item.version}), reassign=reassign,
         change_form=StepChangeForm, route_statuses=ROUTE_STATUSES, step_statuses=STEP_STATUSES,
         goal_statuses=GOAL_STATUSES, forms=ACTIVITY_FORMS, result_forms=RESULT_FORMS, event_label=event_label,
-        gap_reason=gap_reason, typed=typed or {}), status
+        gap_reason=gap_reason, typed=typed), status

@@ -8,7 +8,7 @@ from assessments.forms import RouteActionForm, StepChangeForm, StepForm
 from assessments.models import Activity, Route, RouteStep
 from assessments.permissions import can_tutor_route
 from assessments.services.routes import external, workflow
-from assessments.views.routes.actions import _form_errors
+from assessments.views.routes.actions import _form_errors, again
 from assessments.views.routes.common import activity_choices, can_edit, goal_choices, route_url
 from lms.forms import ActionForm
 from lms.i18n import _
@@ -25,14 +25,14 @@ def step_add(route_id: int):
     form.activity_id.choices = activity_choices()
     form.closes.choices = goal_choices(route)
     if not form.validate_on_submit():
-        _form_errors(form)
-        return redirect(route_url(route))
+        return again(route, "step", form)
     activity = get_or_404(Activity, form.activity_id.data)
     if save(form, lambda: workflow.add_step(route, current_user, version=form.version_value(), activity=activity,
                                             starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                                             hours=form.hours.data, closes=form.closes.data, now=utcnow()),
-            versioned=route) is not None:
-        flash(_("The step has been added."), "success")
+            versioned=route) is None:
+        return again(route, "step", form)
+    flash(_("The step has been added."), "success")
     return redirect(route_url(route))
 
 
@@ -45,14 +45,12 @@ def _step(step_id: int, rule) -> RouteStep:
 def step_change(step_id: int):
     step = _step(step_id, can_edit)
     form = StepChangeForm()
-    if not form.validate_on_submit():
-        _form_errors(form)
-        return redirect(route_url(step.route))
-    if save(form, lambda: workflow.change_step(step, current_user, version=form.version_value(),
-                                               starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                               hours=form.hours.data, now=utcnow()), versioned=step.route):
+    if form.validate_on_submit() and save(form, lambda: workflow.change_step(
+            step, current_user, version=form.version_value(), starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data, hours=form.hours.data, now=utcnow()), versioned=step.route):
         flash(_("The step has been changed."), "success")
-    return redirect(route_url(step.route))
+        return redirect(route_url(step.route))
+    return again(step.route, f"change-{step.id}", form)
 
 
 @bp.route("/routes/steps/<int:step_id>/drop", methods=["POST"])
@@ -78,9 +76,8 @@ def step_done(step_id: int):
             step, current_user, version=form.version_value(), evidence=form.text.data, now=utcnow()),
             versioned=step.route):
         flash(_("The step is marked done."), "success")
-    else:
-        _form_errors(form)
-    return redirect(route_url(step.route))
+        return redirect(route_url(step.route))
+    return again(step.route, f"done-{step.id}", form)
 
 
 @bp.route("/routes/steps/<int:step_id>/open", methods=["POST"])
