@@ -90,12 +90,14 @@ def scores(world, predicted, items):
     }
 
 
-def run_engine(world, a, b, settings, *, timed=False, exposure=None, seen=None, seed=1000, scale=None):
+def run_engine(world, a, b, settings, *, timed=False, exposure=None, seen=None, seed=1000, scale=None, strict=False):
     """Our engine over every teacher; a, b are the parameters the engine believes (true or calibrated).
 
     ``exposure``: the item-eligibility rate, teachers taking the test one after another as the product
     counts finished attempts; ``seen``: teachers × items, the items each saw in an earlier sitting;
-    ``scale``: teacher → a factor per competency on the items' eligibility (bench/exposure_limits.py).
+    ``scale``: teacher → a factor per competency on the items' eligibility (bench/exposure_limits.py);
+    ``strict``: a withheld item is never offered, even when its competency has nothing else left (the
+    product offers it rather than run dry; bench/exposure_limits.py measures the longest test the cap allows).
     Returns the figures and the per-teacher detail (items used, estimates, SEs, stop reasons).
     """
     bank = Bank(a=a, b=b, competency=world.comp, n_competencies=K)
@@ -116,7 +118,11 @@ def run_engine(world, a, b, settings, *, timed=False, exposure=None, seen=None, 
             avoid[held] = WITHHELD
         if seen is not None:
             avoid[seen[t]] = SEEN
-        session = Session(bank, settings, avoid=avoid, seed=seed + t)
+        attempt_bank = bank
+        if strict and exposure is not None:
+            # Unscored items are offered only as pilots, and these settings show no pilots.
+            attempt_bank = Bank(a=a, b=b, competency=world.comp, n_competencies=K, scored=~held)
+        session = Session(attempt_bank, settings, avoid=avoid, seed=seed + t)
         started = time.perf_counter()
         item = session.next_item()
         step_times.append(time.perf_counter() - started)

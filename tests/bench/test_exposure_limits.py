@@ -1,8 +1,10 @@
-"""The information bound of bench/exposure_limits.py: shares respect the cap, and less information scores worse."""
+"""bench/exposure_limits.py: the bound's shares respect the cap, less information scores worse, a strict cap holds."""
 
 import numpy as np
 import pytest
 
+from assessments.engine.inputs import Settings
+from bench.cat_world import LEVEL_CUTS, TARGETS, correlation, run_engine
 from bench.exposure_limits import K, World, gaussian_f1, information, shares
 
 
@@ -38,3 +40,14 @@ def test_less_information_classifies_worse(world):
     best_five = gaussian_f1(world, shares(world, 5, 1.0))
     capped = gaussian_f1(world, shares(world, 5, 0.3))
     assert everything > best_five > capped
+
+
+def test_a_strict_cap_never_offers_a_withheld_item_and_so_holds_however_long_the_test():
+    world = World(60, 11)
+    # No stop before the bank runs out: the product's fallback to withheld items would break the cap here.
+    settings = Settings(level_cuts=LEVEL_CUTS, targets=TARGETS, correlation=correlation(), min_gain=0.0, max_items=25)
+    strict = run_engine(world, world.a, world.b, settings, exposure=0.3, strict=True)[0]
+    fallback = run_engine(world, world.a, world.b, settings, exposure=0.3)[0]
+    assert strict["max_exposure"] <= 0.3 + 1 / 60
+    assert fallback["max_exposure"] > 0.5
+    assert strict["items_mean"] < fallback["items_mean"]
