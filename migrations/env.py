@@ -1,3 +1,5 @@
+"""Alembic's migration environment: runs the migrations on the Flask app's database (Flask-Migrate's template)."""
+
 import logging
 from logging.config import fileConfig
 

@@ -12,7 +12,7 @@ from courses import api as courses_api
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.forms import ActionForm, options
-from lms.i18n import _
+from lms.i18n import _, _n
 from lms.models.mixins import check_version
 from lms.users.models import User
 from lms.users.permissions import permission_required
@@ -59,8 +59,23 @@ def diagnostic_edit(diagnostic_id: int | None = None):
         saved = save(form, lambda: _save(item, form, framework, chosen), versioned=item)
         if saved is not None:
             flash(_("The diagnostic has been saved."), "success")
+            if warning := _shallow_warning(saved):
+                flash(warning, "warning")
             return redirect(url_for("assessments.diagnostics"))
-    return render_template("assessments/manage/edit.html", form=form, diagnostic=item, framework=framework)
+    return render_template("assessments/manage/edit.html", form=form, diagnostic=item, framework=framework,
+                           shallow=_shallow_warning(item) if item is not None else None)
+
+
+def _shallow_warning(diagnostic: Diagnostic) -> str | None:
+    shallow = setup.shallow_competencies(diagnostic)
+    if not shallow:
+        return None
+    listed = "; ".join(_n("%(code)s: %(num)d question", "%(code)s: %(num)d questions", n, code=c.code)
+                       for c, n in shallow)
+    return _("A question may reach %(rate)d %% of the teachers, so these competencies have too few questions to give "
+             "each teacher up to %(max)d and their best questions will often be held back, at a loss of accuracy: "
+             "%(list)s. Add questions to the bank or raise the share.",
+             rate=round(diagnostic.max_exposure * 100), max=diagnostic.max_per_competency, list=listed)
 
 
 def _save(item, form, framework, chosen):

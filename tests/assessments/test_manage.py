@@ -168,3 +168,39 @@ def test_the_exposure_limit_is_set_in_percent_and_100_lifts_it(framework, login_
     lifted = _form(framework, title="Третья", exposure_percent="100")
     assert staff.post("/assessments/diagnostics/new", lifted).status_code == 302
     assert db.session.scalar(select(Diagnostic).where(Diagnostic.title == "Третья")).max_exposure == 1.0
+
+
+def test_staff_are_told_which_competencies_are_too_small_for_the_exposure_limit(framework, login_as):
+    from assessments.models import Item, ItemParameters
+
+    staff = login_as("staff")
+    chosen = [c for d in framework.domains for c in d.competencies][:2]
+    deep, shallow = chosen
+    # 20 live questions at 30 % give a teacher 6 on average, the form's maximum per competency; 3 do not.
+    for competency, count in ((deep, 20), (shallow, 3)):
+        for n in range(count):
+            item = Item(framework_id=framework.id, competency=competency, code=f"{competency.code}-{n:02d}",
+                        type="single_choice", status="live", stem=f"Вопрос {n}",
+                        content={"options": ["да", "нет"], "correct": [0]})
+            item.parameters.append(ItemParameters(a=1.0, b=0.0, source="expert"))
+            db.session.add(item)
+    # A retired question and a live one without parameters are never offered, so they do not count.
+    for code, status, parameters in (("old", "retired", True), ("new", "live", False)):
+        item = Item(framework_id=framework.id, competency=shallow, code=code, type="single_choice", status=status,
+                    stem=code, content={"options": ["да", "нет"], "correct": [0]})
+        if parameters:
+            item.parameters.append(ItemParameters(a=1.0, b=0.0, source="expert"))
+        db.session.add(item)
+    db.session.commit()
+    ids = [str(c.id) for c in chosen]
+    saved = staff.post("/assessments/diagnostics/new", _form(framework, competency_ids=ids), follow_redirects=True)
+    warning = re.search(r'flash-warning[^>]*>([^<]*)<', saved.text).group(1)
+    assert f"{shallow.code}: 3 вопроса" in warning and deep.code + ":" not in warning
+    assert "30 %" in warning and "до 6" in warning
+    made = db.session.scalar(select(Diagnostic))
+    assert f"{shallow.code}: 3 вопроса" in staff.get(f"/assessments/diagnostics/{made.id}/edit").text
+    # 100 % lifts the limit, and with it the warning; so does a fixed form, which shows every question.
+    for overrides in ({"exposure_percent": "100"}, {"mode": "fixed"}):
+        other = staff.post("/assessments/diagnostics/new", _form(framework, competency_ids=ids, title=str(overrides),
+                                                                  **overrides), follow_redirects=True)
+        assert other.status_code == 200 and "flash-warning" not in other.text
