@@ -8,7 +8,7 @@ from flask import Flask, current_app, render_template, request, session
 from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from lms.extensions import db
 from lms.i18n import _
@@ -96,6 +96,12 @@ def init_app(app: Flask) -> None:
         # Any other status (400, 405, 409 …) gets our page in the user's language, not Werkzeug's.
         if error.code is None or error.code < 400:
             return error
+        if isinstance(error, SecurityError):
+            # The Host is not among LMS_TRUSTED_HOSTS, so no address can be built: the layout would fail on
+            # its first url_for and turn the refusal into a 500. A plain answer, in the service's language.
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                text = _("The request could not be understood. Nothing was changed.")
+            return text, error.code, {"Content-Type": "text/plain; charset=utf-8"}
         messages = {
             400: _("The request could not be understood. Nothing was changed."),
             405: _("This address does not accept this kind of request."),

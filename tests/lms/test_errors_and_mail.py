@@ -121,3 +121,13 @@ def test_a_database_that_does_not_answer_gets_a_503_page_that_needs_no_database(
     response = client.post("/auth/login", data={"email": "someone@example.org", "password": "whatever-it-is"})
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert "Сервис ненадолго недоступен" in response.text and "сохранено" in response.text
+
+
+def test_a_host_outside_the_trusted_ones_is_refused_with_a_400_not_a_500(app_factory):
+    app = app_factory(TRUSTED_HOSTS=["metodist.example.ru"], PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    for method in (client.get, client.post):
+        refused = method("/auth/login", headers={"Host": "attacker.example"})
+        assert refused.status_code == 400
+        assert "Ничего не изменено" in refused.text
+    assert client.get("/healthz", headers={"Host": "metodist.example.ru"}).status_code == 200
