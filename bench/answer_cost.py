@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from common import fresh_database
 from diagnostic_data import build
-from load_client import CSRF_RE, ITEM_RE, OPTION_RE, PASSWORD, START_RE, Browser, Gunicorn
+from load_http import CSRF_RE, ITEM_RE, OPTION_RE, PASSWORD, START_RE, Browser
+from load_servers import Gunicorn
 
 BEGAN = time.perf_counter()
 KINDS = ("answer_post", "next_page", "floor_post", "floor_page")

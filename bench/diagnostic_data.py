@@ -11,7 +11,8 @@ from collections import Counter
 from datetime import timedelta
 
 import flask_migrate
-from load_client import PASSWORD, Teacher
+from load_client import Teacher
+from load_http import PASSWORD
 from sqlalchemy import func, insert, select, text
 
 from assessments import demo

@@ -41,7 +41,9 @@ sys.path.insert(0, str(ROOT))
 from common import fresh_database
 from diagnostic_data import build, check
 from faults import Faults, RedisServer, kill_node, refuse_database
-from load_client import CSRF_RE, THINK, TIMEOUT, Browser, CpuMeter, Gunicorn, Stats, Teacher, percentile_ms
+from load_client import Teacher
+from load_http import CSRF_RE, THINK, TIMEOUT, Browser, Stats, percentile_ms
+from load_servers import CpuMeter, Gunicorn
 
 from lms.config import BaseConfig
 

@@ -1,102 +1,38 @@
-"""The machinery of bench/diagnostic_load.py: gunicorn as deployed, teachers answering over HTTP, a CPU meter.
+"""The teachers of bench/diagnostic_load.py: each a thread answering a diagnostic over HTTP as a browser would.
 
-``Gunicorn`` runs ``wsgi:app`` as README.md deploys it and stops it with its workers however the run ends. Each
-``Teacher`` is a thread with its own cookies and client address that talks to it as a browser behind nginx would:
-it signs in, opens «Diagnostics», presses «Start» and answers the item on screen after a pause to read it, until
-the results page. Some answers are sent twice (a double click: both requests at once, or a form sent again after
-the reply), and some teachers lose the connection in the middle of an answer together with their session, sign in
-again and press «Continue». Every answer the client saw accepted is kept (``accepted``) for the integrity check;
-``Stats`` keeps the timings and every error by kind; ``CpuMeter`` says where the CPU went on a shared machine.
+Each ``Teacher`` has its own cookies and client address and talks to gunicorn (bench/load_servers.py) as a browser
+behind nginx would: it signs in, opens «Diagnostics», presses «Start» and answers the item on screen after a pause
+to read it, until the results page. Some answers are sent twice (a double click: both requests at once, or a form
+sent again after the reply), and some teachers lose the connection in the middle of an answer together with their
+session, sign in again and press «Continue». Every answer the client saw accepted is kept (``accepted``) for the
+integrity check.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import random
-import re
-import secrets
-import signal
-import socket
-import statistics
-import subprocess
-import sys
 import threading
 import time
-from collections import Counter
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-
-PASSWORD = "bench-password"
-THINK = (2.0, 8.0)  # seconds a teacher reads an item before answering, uniform (--think scales, --reading sets it)
-DOUBLE_SHARE = 0.05  # answers sent twice; half of them both at once
-TIMEOUT = (10, 120)  # connect, read: a queue of 200 sign-ins must not look like a failure
-MAX_RELOADS = 20  # error pages a teacher sits through before giving up
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-ITEM_RE = re.compile(r'name="item_id" value="(\d+)"')
-#: The option inputs; their other attributes (id, required) may stand between type and name.
-OPTION_RE = re.compile(r'type="(radio|checkbox)"[^>]*? name="option" value="(\d+)"')
-START_RE = re.compile(r'action="(/assessments/diagnostics/(\d+)/start)"')
-CONTINUE_RE = re.compile(r'href="/assessments/attempts/(\d+)"')
-FLASH_ERROR_RE = re.compile(r'class="flash flash-error"[^>]*>([^<]*)<')
-LOG_LINE_RE = re.compile(r"\[\d{4}-\d\d-\d\d |\d+\.\d+\.\d+\.\d+ - ")  # gunicorn's or Flask's log, the access log
-ROOT = Path(__file__).resolve().parents[1]
-ID_RE = re.compile(r"\d+")  # errors are counted per kind of address: /assessments/attempts/N/answer
-PUBLIC_HOST = "metodist.bench.example"  # what nginx passes on as Host to every node: cookies and CSRF see one site
-
-
-# --- the clients -------------------------------------------------------------------------------
-
-class Stats:
-    """Timings and counters every client thread adds to, under one lock."""
-
-    KINDS = ("answer", "answer_self", "answer_adaptive", "next", "login", "start", "result")
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.timings: dict[str, list[float]] = {kind: [] for kind in self.KINDS}
-        self.errors: Counter = Counter()
-        self.events: Counter = Counter()
-
-    def time(self, kind: str, seconds: float) -> None:
-        with self.lock:
-            self.timings[kind].append(seconds)
-
-    def error(self, kind: str) -> None:
-        with self.lock:
-            self.errors[kind] += 1
-
-    def event(self, kind: str) -> None:
-        with self.lock:
-            self.events[kind] += 1
-
-
-def percentile_ms(values: list[float], q: int) -> float | None:
-    if len(values) < 2:
-        return round(values[0] * 1000, 1) if values else None
-    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1)
-
-
-class Failed(Exception):
-    """A reply a browser would show as an error (or none at all): the teacher waits and reloads."""
-
-
-class Browser(requests.Session):
-    """A cookie jar and the headers nginx passes on: the public host, the teacher's address, https, and the page's
-    origin (Flask-WTF checks the Referer of https requests against the host). One connection per request, as nginx
-    talks to gunicorn by default. The same host whichever node serves a request: no sticky sessions."""
-
-    def __init__(self, base: str, address: str) -> None:
-        super().__init__()
-        self.headers.update({"Connection": "close", "Host": PUBLIC_HOST, "X-Forwarded-For": address,
-                             "X-Forwarded-Proto": "https", "Referer": f"https://{PUBLIC_HOST}/"})
-
-    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
-        for cookie in self.cookies:  # nginx terminates TLS: to the browser the site is https, Secure cookies go back
-            cookie.secure = False
-        return super().prepare_request(request)
+from load_http import (
+    CONTINUE_RE,
+    CSRF_RE,
+    DOUBLE_SHARE,
+    FLASH_ERROR_RE,
+    ID_RE,
+    ITEM_RE,
+    MAX_RELOADS,
+    OPTION_RE,
+    PASSWORD,
+    START_RE,
+    TIMEOUT,
+    Browser,
+    Failed,
+    Stats,
+)
 
 
 class Teacher(threading.Thread):
@@ -370,124 +306,3 @@ class Teacher(threading.Thread):
                 chosen = [item["correct"][0]] if right or not wrong else [self.rng.choice(wrong)]
         self.sent[item_id] = chosen
         return chosen
-
-
-# --- the server --------------------------------------------------------------------------------
-
-class Gunicorn:
-    """The deployment's ``gunicorn --workers W --bind … --access-logfile - wsgi:app`` with ``LMS_ENV=production``;
-    stopped with its workers when the block ends, however it ends."""
-
-    def __init__(self, url: str, log_path: Path, workers: int, threads: int, app: str = "wsgi:app",
-                 extra_env: dict | None = None) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.command = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-                        *(["--threads", str(threads)] if threads > 1 else []),
-                        "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-",
-                        *(["--pythonpath", "bench"] if app != "wsgi:app" else []), app]
-        # Only what production requires; nothing else of the LMS_* the caller may have set.
-        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("LMS_")}, "LMS_ENV": "production",
-                    "LMS_SECRET_KEY": secrets.token_urlsafe(32), "LMS_BASE_URL": "https://metodist.bench.example",
-                    "LMS_DATABASE_URL": url, **(extra_env or {})}
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Gunicorn:
-        # The child keeps its own descriptor; a restarted node (a fault run) writes on after its first life.
-        with open(self.log_path, "a" if self.process is not None else "w") as log:
-            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
-        try:
-            deadline = time.monotonic() + 120  # five workers import the app at once
-            while True:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start:\n{self.tail(30)}")
-                try:
-                    if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                time.sleep(0.3)
-            time.sleep(2)  # every worker imports the app on its own: give the slowest a moment
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        """SIGTERM (workers finish the request in hand), then SIGKILL to whatever is left of its process group."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-
-    def tail(self, lines: int) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def tracebacks(self) -> list[str]:
-        """Each error in the log: Flask's «Exception on /path [POST]» (or gunicorn's line) and its tracebacks, up
-        to the next line of the log or of the access log."""
-        found, lines = [], self.log_path.read_text(errors="replace").splitlines()
-        starts = [n for n, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")
-                  and (n == 0 or not lines[n - 1].startswith(("During handling", "The above exception", "Traceback")))]
-        for n in starts:
-            end = next((m for m in range(n + 1, len(lines)) if LOG_LINE_RE.match(lines[m])), len(lines))
-            found.append("\n".join(lines[max(0, n - 1):end]))
-        return found
-
-
-class CpuMeter:
-    """CPU seconds over the run of this client, gunicorn's process groups, PostgreSQL and everything else (the
-    machine is shared), from /proc, sampled each second."""
-
-    def __init__(self, gunicorn_pids) -> None:
-        """``gunicorn_pids``: a callable giving the process groups of the nodes now (a node may be restarted)."""
-        self.gunicorn_pids, self.tick = gunicorn_pids, os.sysconf("SC_CLK_TCK")
-        self.seen, self.used, self.busy0 = self.read(), Counter(), self.machine()
-
-    def read(self) -> dict[int, tuple[str, int]]:
-        found, groups = {}, set(self.gunicorn_pids())
-        for entry in os.scandir("/proc"):
-            try:
-                raw = Path(entry.path, "stat").read_text() if entry.name.isdigit() else None
-            except OSError:
-                continue
-            if raw:
-                comm, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
-                pid, group = int(entry.name), int(rest[2])
-                kind = ("client" if pid == os.getpid() else "gunicorn" if group in groups
-                        else "postgresql" if comm == "postgres" else "other")
-                found[pid] = (kind, int(rest[11]) + int(rest[12]))  # utime + stime
-        return found
-
-    def sample(self) -> None:
-        for pid, (kind, ticks) in self.read().items():
-            before = self.seen.get(pid)
-            self.used[kind] += ticks - (before[1] if before and before[0] == kind else 0)
-            self.seen[pid] = (kind, ticks)
-
-    @staticmethod
-    def machine() -> tuple[int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        return sum(fields) - fields[3] - fields[4], sum(fields)  # busy, total (idle and iowait are not busy)
-
-    def summary(self) -> dict:
-        busy, total = (b - a for a, b in zip(self.busy0, self.machine(), strict=True))
-        return {"machine_busy_pct": round(100 * busy / total, 1), "cores": os.cpu_count(),
-                **{f"{kind}_s": round(self.used[kind] / self.tick, 1)
-                   for kind in ("client", "gunicorn", "postgresql", "other")}}

@@ -11,7 +11,7 @@ from assessments import demo
 from assessments.services import bank
 from assessments.services import framework as frameworks
 from assessments.services.setup import DiagnosticData, save_diagnostic, set_status
-from bench.load_client import CSRF_RE, ITEM_RE, OPTION_RE, START_RE
+from bench.load_http import CSRF_RE, ITEM_RE, OPTION_RE, START_RE
 from lms.extensions import db
 from lms.i18n import local_today
 
