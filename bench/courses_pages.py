@@ -61,6 +61,42 @@ def bulk(model, rows) -> int:
     return count
 
 
+def municipality(schools: int, versioned: dict) -> dict:
+    """The benchmark's municipality and its schools (ids from 1), inserted; rows per table."""
+    rows = {"municipalities": bulk(Municipality, [{"id": 1, "name": "Бенчмарк", **versioned}])}
+    rows["schools"] = bulk(School, ({"id": s + 1, "municipality_id": 1, "name": f"Школа № {s + 1}",
+                                     "short_name": f"СОШ № {s + 1}", "code": f"B-{s:03d}", "is_active": True,
+                                     **versioned} for s in range(schools)))
+    return rows
+
+
+def people(password_hash: str, versioned: dict):
+    """A user row maker: (id, e-mail, signs in?) → a row with a Russian full name; who does not sign in has no
+    password."""
+
+    def person(uid: int, email: str, signs_in: bool) -> dict:
+        last, first, middle = LAST[uid % len(LAST)], FIRST[uid % len(FIRST)], MIDDLE[uid % len(MIDDLE)]
+        return {"id": uid, "email": email, "password_hash": password_hash if signs_in else None, "last_name": last,
+                "first_name": first, "middle_name": middle, "active": True,
+                "search_text": fold(f"{last} {first} {middle} {email}"), **versioned}
+
+    return person
+
+
+def settle(*models) -> None:
+    """After inserts with explicit ids: on PostgreSQL move each table's sequence past them, and gather fresh
+    statistics so the planner sees the data as the pages will meet it."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT max(id) FROM {table}))"))
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+
 def generate(divisor: int, now: datetime) -> dict:
     """Fill a migrated database at 1/``divisor`` of full scale (inside an app context); returns the plan."""
     schools, tutors, groups = (max(1, n // divisor) for n in FULL.values())
@@ -69,16 +105,8 @@ def generate(divisor: int, now: datetime) -> dict:
     stamp = {"created_at": now, "updated_at": now}
     versioned = {**stamp, "version": 1}
     password_hash = hash_password(PASSWORD)  # tutors and one teacher sign in; everyone else has none
-    rows = {"municipalities": bulk(Municipality, [{"id": 1, "name": "Бенчмарк", **versioned}])}
-    rows["schools"] = bulk(School, ({"id": s + 1, "municipality_id": 1, "name": f"Школа № {s + 1}",
-                                     "short_name": f"СОШ № {s + 1}", "code": f"B-{s:03d}", "is_active": True,
-                                     **versioned} for s in range(schools)))
-
-    def person(uid: int, email: str, signs_in: bool) -> dict:
-        last, first, middle = LAST[uid % len(LAST)], FIRST[uid % len(FIRST)], MIDDLE[uid % len(MIDDLE)]
-        return {"id": uid, "email": email, "password_hash": password_hash if signs_in else None, "last_name": last,
-                "first_name": first, "middle_name": middle, "active": True,
-                "search_text": fold(f"{last} {first} {middle} {email}"), **versioned}
+    rows = municipality(schools, versioned)
+    person = people(password_hash, versioned)
 
     tutor_ids = range(1, tutors + 1)
     teacher_ids = range(tutors + 1, tutors + teachers + 1)
@@ -131,14 +159,7 @@ def generate(divisor: int, now: datetime) -> dict:
     rows["attendance_changes"] = bulk(AttendanceChange, ({
         "session_id": sid, "user_id": uid, "old_status": None, "new_status": status, "source": "tutor",
         "changed_by_id": tutor, "changed_at": at, "reason": ""} for sid, uid, status, tutor, at in marks()))
-    if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on; fresh statistics
-        for model in (Municipality, School, User, Programme, Module, Group, Enrolment, ScheduledSession):
-            table = model.__tablename__
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT max(id) FROM {table}))"))
-        db.session.commit()
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    settle(Municipality, School, User, Programme, Module, Group, Enrolment, ScheduledSession)
     week = first_monday + timedelta(weeks=HELD)  # this week: what /courses/schedule/ shows by default
     return {"rows": rows, "tutor": "tutor1@bench.example", "teacher": f"teacher{teacher_ids[0]}@bench.example",
             "urls": {"attendance_sheet": f"/courses/sessions/{HELD // 2 + 1}/attendance",

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from courses_pages import FIRST, LAST, MIDDLE, PASSWORD, STATUSES, bulk
-from sqlalchemy import text
+from courses_pages import PASSWORD, STATUSES, bulk, municipality, people, settle
 
 from assessments.models import (
     Answer,
@@ -37,10 +36,9 @@ from courses.models import (
     Programme,
     ScheduledSession,
 )
-from lms.extensions import db
 from lms.orgs.models import Municipality, School
 from lms.reports.indicators import INDICATORS
-from lms.users.models import TeacherProfile, User, UserRole, fold
+from lms.users.models import TeacherProfile, User, UserRole
 from lms.users.services import hash_password
 
 FULL = {"schools": 100, "tutors": 20, "groups": 500}
@@ -77,16 +75,8 @@ def generate(divisor: int, now: datetime) -> dict:
     stamp = {"created_at": now, "updated_at": now}
     versioned = {**stamp, "version": 1}
     password_hash = hash_password(PASSWORD)
-    rows = {"municipalities": bulk(Municipality, [{"id": 1, "name": "Бенчмарк", **versioned}])}
-    rows["schools"] = bulk(School, ({"id": s + 1, "municipality_id": 1, "name": f"Школа № {s + 1}",
-                                     "short_name": f"СОШ № {s + 1}", "code": f"B-{s:03d}", "is_active": True,
-                                     **versioned} for s in range(schools)))
-
-    def person(uid: int, email: str, signs_in: bool) -> dict:
-        last, first, middle = LAST[uid % len(LAST)], FIRST[uid % len(FIRST)], MIDDLE[uid % len(MIDDLE)]
-        return {"id": uid, "email": email, "password_hash": password_hash if signs_in else None, "last_name": last,
-                "first_name": first, "middle_name": middle, "active": True,
-                "search_text": fold(f"{last} {first} {middle} {email}"), **versioned}
+    rows = municipality(schools, versioned)
+    person = people(password_hash, versioned)
 
     head = 1
     tutor_ids = range(2, tutors + 2)
@@ -206,16 +196,9 @@ def generate(divisor: int, now: datetime) -> dict:
         for i in range(teachers) for n in range(STEPS)))
     community = _community(schools, list(teacher_ids), list(tutor_ids), stamp, versioned)
     rows.update(community)
-    if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on; fresh statistics
-        for model in (Municipality, School, User, Programme, Module, Group, Enrolment, ScheduledSession,
-                      ConsultationSlot, ConsultationBooking, Framework, Domain, Competency, Item, Diagnostic, Attempt,
-                      Route, RouteGoal, RouteStep, *COMMUNITY_MODELS):
-            table = model.__tablename__
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT max(id) FROM {table}))"))
-        db.session.commit()
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    settle(Municipality, School, User, Programme, Module, Group, Enrolment, ScheduledSession, ConsultationSlot,
+           ConsultationBooking, Framework, Domain, Competency, Item, Diagnostic, Attempt, Route, RouteGoal, RouteStep,
+           *COMMUNITY_MODELS)
     return {"rows": rows, "head": "head@bench.example", "urls": pages(school_id=1)}
 
 

@@ -12,6 +12,7 @@ from assessments.services.routes import catalogue
 from community.services import library
 from lms import references
 from lms.extensions import db
+from lms.i18n import local_today
 from tests.assessments.routes_setup import framework
 from tests.factories import make_school
 
@@ -65,7 +66,7 @@ def test_an_unknown_organiser_is_refused_and_nothing_saved(app, people, login_as
 
 def test_an_expired_site_is_not_offered_but_a_stored_one_still_resolves(app, people):
     framework()
-    site = _site(ends_on=date(2026, 12, 31))
+    site = _site(ends_on=local_today())  # its last day, in Moscow: still offered
     data = catalogue.ActivityData(kind="internship", title="Стажировка", hours=8, form="internship",
                                   organiser_ref=references.value_of("school_status", site.id),
                                   coverage={})
