@@ -8,6 +8,7 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from assessments.items import ADAPTIVE_TYPES
 from assessments.models import (
     Activity,
     ActivityCoverage,
@@ -28,7 +29,6 @@ from assessments.models import (
     TargetLevel,
     diagnostic_competency,
 )
-from assessments.services.diagnostics.engine import ADAPTIVE_TYPES
 from courses import api as courses_api
 from lms.extensions import db
 

@@ -1,5 +1,5 @@
 """Item types: each knows how to check its content, read an answer from the form, and score it."""
 
-from assessments.items.registry import ITEM_TYPES, ItemType, item_type
+from assessments.items.registry import ADAPTIVE_TYPES, ITEM_TYPES, ItemType, item_type
 
-__all__ = ["ITEM_TYPES", "ItemType", "item_type"]
+__all__ = ["ADAPTIVE_TYPES", "ITEM_TYPES", "ItemType", "item_type"]

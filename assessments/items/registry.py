@@ -166,6 +166,8 @@ class Practical(ItemType):
 
 ITEM_TYPES: dict[str, ItemType] = {t.name: t for t in (SingleChoice(), MultipleChoice(), Situational(),
                                                           SelfAssessment(), Practical())}
+#: The types the adaptive engine scores by item response theory (offered, counted and calibrated as such).
+ADAPTIVE_TYPES = tuple(name for name, kind in ITEM_TYPES.items() if kind.adaptive)
 
 
 def item_type(name: Any) -> ItemType:

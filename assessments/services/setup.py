@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
 from assessments.engine.inputs import MAX_EXPOSURE, MAX_ITEMS, MIN_ITEMS
-from assessments.items import ITEM_TYPES
-from assessments.models import Attempt, Competency, Diagnostic, DiagnosticAudience, Framework, Item, ItemParameters
+from assessments.items import ADAPTIVE_TYPES
+from assessments.models import Attempt, Competency, Diagnostic, DiagnosticAudience, Framework
 from lms.errors import ServiceError
 from lms.extensions import db
 from lms.i18n import _, _l
@@ -90,15 +91,11 @@ def shallow_competencies(diagnostic: Diagnostic) -> list[tuple[Competency, int]]
     rate = diagnostic.max_exposure
     if diagnostic.mode != "adaptive" or rate is None or rate >= 1.0 or not diagnostic.competencies:
         return []
-    adaptive = [name for name, kind in ITEM_TYPES.items() if kind.adaptive]
-    counts = dict(db.session.execute(
-        select(Item.competency_id, func.count())
-        .join(ItemParameters, and_(ItemParameters.item_id == Item.id, ItemParameters.current.is_(True)))
-        .where(Item.competency_id.in_([c.id for c in diagnostic.competencies]), Item.status == "live",
-               Item.type.in_(adaptive))
-        .group_by(Item.competency_id)).all())
-    return [(c, counts.get(c.id, 0)) for c in diagnostic.competencies
-            if counts.get(c.id, 0) * rate < diagnostic.max_per_competency]
+    from assessments.services.diagnostics.engine import Shape  # the bank exactly as the engine will read it
+
+    counts = Counter(r.competency_id for r in Shape.of(diagnostic).rows
+                     if r.type in ADAPTIVE_TYPES and r.status == "live")
+    return [(c, counts[c.id]) for c in diagnostic.competencies if counts[c.id] * rate < diagnostic.max_per_competency]
 
 
 def set_status(diagnostic: Diagnostic, status: str) -> None:

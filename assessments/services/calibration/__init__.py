@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from assessments.engine import irt
 from assessments.engine.calibration import A_BOUNDS, B_BOUNDS, calibrate_2pl
 from assessments.engine.statistics import ItemStatistics, analyse
-from assessments.items import ITEM_TYPES
+from assessments.items import ADAPTIVE_TYPES
 from assessments.models import Answer, Attempt, Competency, Domain, Framework, Item, ItemParameters
 from assessments.services.bank import record_change, set_parameters
 from assessments.services.calibration.correlation import (  # noqa: F401 — the CLI reads the thresholds here
@@ -25,7 +25,6 @@ from assessments.services.calibration.correlation import (  # noqa: F401 — the
 from lms.extensions import db
 from lms.i18n import _, _n, format_date, local_today
 
-ADAPTIVE_TYPES = tuple(name for name, kind in ITEM_TYPES.items() if kind.adaptive)
 #: Pilot items collect answers too: calibrating them is what piloting is for.
 STATUSES = ("live", "pilot")
 MIN_RESPONSES = 200

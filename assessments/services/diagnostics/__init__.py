@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import joinedload
 
-from assessments.items import ITEM_TYPES, item_type
+from assessments.items import ADAPTIVE_TYPES, ITEM_TYPES, item_type
 from assessments.models import (
     Answer,
     Attempt,
@@ -27,7 +27,6 @@ from assessments.models import (
 )
 from assessments.services.diagnostics import exposure
 from assessments.services.diagnostics.engine import (
-    ADAPTIVE_TYPES,
     DEFAULT_TARGET,
     Engine,
     Given,

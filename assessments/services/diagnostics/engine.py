@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, bindparam, func, or_, select
 from assessments.engine import Bank, Session, Settings
 from assessments.engine.inputs import FRESH, SEEN, WITHHELD
 from assessments.engine.prior import nearest_correlation
-from assessments.items import ITEM_TYPES
+from assessments.items import ADAPTIVE_TYPES
 from assessments.models import (
     Answer,
     Attempt,
@@ -39,7 +39,6 @@ class Engine:
     index: dict[int, int]
 
 
-ADAPTIVE_TYPES = tuple(name for name, kind in ITEM_TYPES.items() if kind.adaptive)
 
 
 class Given(NamedTuple):
